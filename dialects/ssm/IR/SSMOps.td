@@ -1,0 +1,377 @@
+//===- SSMOps.td - ssm dialect operations ------------------*- tablegen -*-===//
+//
+// Forward and gradient ops of selective state space models. Shapes and
+// element types are checked by the verifiers in SSMVerifiers.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_OPS_TD
+#define SSM_OPS_TD
+
+include "ssm/IR/SSMDialect.td"
+include "ssm/IR/SSMAttrs.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/CommonAttrConstraints.td"
+
+/// Activations: f32, bf16 or f16, ranked. Static shapes are checked by the
+/// verifier so that the diagnostic can name the operand.
+def SSM_ActTensor : RankedTensorOf<[F32, BF16, F16]>;
+/// Parameters, biases, states and their cotangents are f32.
+def SSM_F32Tensor : RankedTensorOf<[F32]>;
+
+//===----------------------------------------------------------------------===//
+// Mamba-1 selective scan
+//===----------------------------------------------------------------------===//
+
+def SSM_SelectiveScanOp : SSM_Op<"selective_scan", [Pure,
+    AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+  let summary = "Mamba-1 selective scan (S6)";
+  let description = [{
+    The selective scan of Mamba-1 over `L` positions, for `B` sequences of
+    `D` channels with `N` states per channel. `B` and `C` are shared by `G`
+    groups of channels (channel `d` uses group `d / (D / G)`).
+
+    Shapes: `u [B,D,L]`, `delta [B,D,L]`, `A [D,N]`, `B [B,G,N,L]`,
+    `C [B,G,N,L]`, optional `D [D]`, `z [B,D,L]`, `delta_bias [D]`.
+    Results: `y [B,D,L]` (element type of `u`) and `last_state [B,D,N]`
+    (`f32`).
+
+    Semantics, per batch `b`, channel `d`, state `n`, with `h[-1] = 0`:
+
+    ```
+    dt[t]   = delta[t] + delta_bias            (delta_bias optional)
+    dt[t]   = softplus(dt[t])                  (if delta_softplus)
+    h[t]    = exp(dt[t] * A[d,n]) * h[t-1] + dt[t] * B[g,n,t] * u[t]
+    y[t]    = sum_n C[g,n,t] * h[t][n] + D[d] * u[t]     (D optional)
+    y[t]    = y[t] * silu(z[t])                (z optional)
+    last_state = h[L-1]
+    ```
+
+    `u`, `delta` and `z` share one element type; `B` and `C` may be any
+    activation type. All arithmetic is carried out in `f32`.
+
+    Example:
+
+    ```mlir
+    %y, %s = ssm.selective_scan %u, %delta, %A, %B, %C D(%D) z(%z)
+        delta_bias(%db) {delta_softplus}
+        : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+           tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+           tensor<2x8x16xf32>, tensor<8xf32>)
+        -> (tensor<2x8x16xf32>, tensor<2x8x4xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$u, SSM_ActTensor:$delta,
+                       SSM_F32Tensor:$A, SSM_ActTensor:$B, SSM_ActTensor:$C,
+                       Optional<SSM_F32Tensor>:$D,
+                       Optional<SSM_ActTensor>:$z,
+                       Optional<SSM_F32Tensor>:$delta_bias,
+                       UnitAttr:$delta_softplus);
+  let results = (outs SSM_ActTensor:$y, SSM_F32Tensor:$last_state);
+  let assemblyFormat = [{
+    $u `,` $delta `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
+    (`delta_bias` `(` $delta_bias^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SSM_SelectiveScanGradOp : SSM_Op<"selective_scan_grad", [Pure,
+    AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let summary = "gradient of ssm.selective_scan";
+  let description = [{
+    Reverse-mode gradient of `ssm.selective_scan`. Takes the forward's
+    operands (same shapes and attribute) and the cotangents of its results,
+    `dy [B,D,L]` and optionally `d_last_state [B,D,N]` (taken as zero when
+    absent), and returns the cotangent of every differentiable operand:
+    `du`, `ddelta`, `dA`, `dB`, `dC`, and `dD`, `dz`, `ddelta_bias` exactly
+    when the forward had `D`, `z`, `delta_bias`. Each cotangent has the type
+    of its operand; accumulation is in `f32`.
+
+    The op saves nothing from the forward: the lowering recomputes the
+    states it needs (from per-chunk saved states, or by rerunning the
+    forward recurrence), which is the memory-saving choice Mamba's training
+    kernels make.
+
+    Example:
+
+    ```mlir
+    %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
+        %u, %delta, %A, %B, %C, %dy
+        : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+           tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
+        -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+            tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$u, SSM_ActTensor:$delta,
+                       SSM_F32Tensor:$A, SSM_ActTensor:$B, SSM_ActTensor:$C,
+                       Optional<SSM_F32Tensor>:$D,
+                       Optional<SSM_ActTensor>:$z,
+                       Optional<SSM_F32Tensor>:$delta_bias,
+                       SSM_ActTensor:$dy,
+                       Optional<SSM_F32Tensor>:$d_last_state,
+                       UnitAttr:$delta_softplus);
+  let results = (outs SSM_ActTensor:$du, SSM_ActTensor:$ddelta,
+                      SSM_F32Tensor:$dA, SSM_ActTensor:$dB,
+                      SSM_ActTensor:$dC, Optional<SSM_F32Tensor>:$dD,
+                      Optional<SSM_ActTensor>:$dz,
+                      Optional<SSM_F32Tensor>:$ddelta_bias);
+  let assemblyFormat = [{
+    $u `,` $delta `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
+    (`delta_bias` `(` $delta_bias^ `)`)? `,` $dy
+    (`d_last_state` `(` $d_last_state^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Mamba-2 SSD scan
+//===----------------------------------------------------------------------===//
+
+def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments,
+    InferTypeOpAdaptor]> {
+  let summary = "Mamba-2 state space duality (SSD) scan";
+  let description = [{
+    The scan of Mamba-2, whose decay is a scalar per head. `H` heads of
+    head dimension `P` with `N` states; `B` and `C` are shared by `G` groups
+    of heads (head `h` uses group `h / (H / G)`).
+
+    Shapes: `x [B,L,H,P]`, `dt [B,L,H]`, `A [H]`, `B [B,L,G,N]`,
+    `C [B,L,G,N]`, optional `D [H]`, `z [B,L,H,P]`, `dt_bias [H]`,
+    `initial_state [B,H,P,N]`. Results: `y [B,L,H,P]` (element type of
+    `x`) and `final_state [B,H,P,N]` (`f32`).
+
+    Semantics, per batch `b` and head `h`, with the state `s [P,N]` starting
+    at `initial_state` (or zero):
+
+    ```
+    dt'[t] = softplus?(dt[t] + dt_bias)
+    s[t]   = exp(dt'[t] * A[h]) * s[t-1] + dt'[t] * outer(x[t], B[t,g])
+    y[t]   = s[t] . C[t,g] + D[h] * x[t]
+    y[t]   = y[t] * silu(z[t])                 (z optional)
+    final_state = s[L-1]
+    ```
+
+    The chunk size of the chunked (dual, quadratic-within-chunk) form is a
+    lowering choice, not part of the op's meaning.
+
+    Example:
+
+    ```mlir
+    %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C D(%D) {dt_softplus}
+        : (tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>,
+           tensor<1x64x1x8xbf16>, tensor<1x64x1x8xbf16>, tensor<4xf32>)
+        -> (tensor<1x64x4x16xbf16>, tensor<1x4x16x8xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$x, SSM_ActTensor:$dt,
+                       SSM_F32Tensor:$A, SSM_ActTensor:$B, SSM_ActTensor:$C,
+                       Optional<SSM_F32Tensor>:$D,
+                       Optional<SSM_ActTensor>:$z,
+                       Optional<SSM_F32Tensor>:$dt_bias,
+                       Optional<SSM_F32Tensor>:$initial_state,
+                       UnitAttr:$dt_softplus);
+  let results = (outs SSM_ActTensor:$y, SSM_F32Tensor:$final_state);
+  let assemblyFormat = [{
+    $x `,` $dt `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
+    (`dt_bias` `(` $dt_bias^ `)`)?
+    (`initial_state` `(` $initial_state^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SSM_SSDScanGradOp : SSM_Op<"ssd_scan_grad", [Pure,
+    AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let summary = "gradient of ssm.ssd_scan";
+  let description = [{
+    Reverse-mode gradient of `ssm.ssd_scan`. Takes the forward's operands
+    and attribute and the cotangents `dy [B,L,H,P]` and optionally
+    `d_final_state [B,H,P,N]` (zero when absent). Returns `dx`, `ddt`, `dA`,
+    `dB`, `dC`, and `dD`, `dz`, `ddt_bias`, `d_initial_state` exactly when
+    the forward had `D`, `z`, `dt_bias`, `initial_state`. Each cotangent has
+    its operand's type; accumulation is in `f32`. Nothing is saved from the
+    forward: the lowering recomputes the chunk states it needs.
+
+    Example:
+
+    ```mlir
+    %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
+        : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+           tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
+        -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+            tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$x, SSM_ActTensor:$dt,
+                       SSM_F32Tensor:$A, SSM_ActTensor:$B, SSM_ActTensor:$C,
+                       Optional<SSM_F32Tensor>:$D,
+                       Optional<SSM_ActTensor>:$z,
+                       Optional<SSM_F32Tensor>:$dt_bias,
+                       Optional<SSM_F32Tensor>:$initial_state,
+                       SSM_ActTensor:$dy,
+                       Optional<SSM_F32Tensor>:$d_final_state,
+                       UnitAttr:$dt_softplus);
+  let results = (outs SSM_ActTensor:$dx, SSM_ActTensor:$ddt,
+                      SSM_F32Tensor:$dA, SSM_ActTensor:$dB,
+                      SSM_ActTensor:$dC, Optional<SSM_F32Tensor>:$dD,
+                      Optional<SSM_ActTensor>:$dz,
+                      Optional<SSM_F32Tensor>:$ddt_bias,
+                      Optional<SSM_F32Tensor>:$d_initial_state);
+  let assemblyFormat = [{
+    $x `,` $dt `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
+    (`dt_bias` `(` $dt_bias^ `)`)?
+    (`initial_state` `(` $initial_state^ `)`)? `,` $dy
+    (`d_final_state` `(` $d_final_state^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Causal depthwise convolution
+//===----------------------------------------------------------------------===//
+
+def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d", [Pure,
+    InferTypeOpAdaptor]> {
+  let summary = "depthwise causal 1-D convolution";
+  let description = [{
+    The short depthwise convolution in front of the scan of a Mamba block.
+    Shapes: `x [B,D,L]`, `weight [D,W]`, optional `bias [D]`; result
+    `y [B,D,L]` with the element type of `x`. Positions before the start of
+    the sequence are zero (left padding of `W - 1`), so `W` may exceed `L`:
+
+    ```
+    y[b,d,l] = act(bias[d] + sum_{k<W} weight[d,k] * x[b,d,l-(W-1)+k])
+    ```
+
+    where `act` is `none` (identity) or `silu`.
+
+    Example:
+
+    ```mlir
+    %y = ssm.causal_conv1d %x, %w bias(%b) activation silu
+        : (tensor<2x8x16xbf16>, tensor<8x4xf32>, tensor<8xf32>)
+        -> tensor<2x8x16xbf16>
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$x, SSM_F32Tensor:$weight,
+                       Optional<SSM_F32Tensor>:$bias,
+                       SSM_ActivationAttr:$activation);
+  let results = (outs SSM_ActTensor:$y);
+  let assemblyFormat = [{
+    $x `,` $weight (`bias` `(` $bias^ `)`)? `activation` $activation
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SSM_CausalConv1dGradOp : SSM_Op<"causal_conv1d_grad", [Pure]> {
+  let summary = "gradient of ssm.causal_conv1d";
+  let description = [{
+    Reverse-mode gradient of `ssm.causal_conv1d`: takes its operands and
+    attribute and `dy [B,D,L]`, and returns `dx [B,D,L]`, `dweight [D,W]`
+    and, when the forward had a bias, `dbias [D]`. The activation's input is
+    recomputed, not saved.
+
+    Example:
+
+    ```mlir
+    %dx, %dw = ssm.causal_conv1d_grad %x, %w, %dy activation none
+        : (tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x8x16xf32>)
+        -> (tensor<2x8x16xf32>, tensor<8x4xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$x, SSM_F32Tensor:$weight,
+                       Optional<SSM_F32Tensor>:$bias, SSM_ActTensor:$dy,
+                       SSM_ActivationAttr:$activation);
+  let results = (outs SSM_ActTensor:$dx, SSM_F32Tensor:$dweight,
+                      Optional<SSM_F32Tensor>:$dbias);
+  let assemblyFormat = [{
+    $x `,` $weight (`bias` `(` $bias^ `)`)? `,` $dy `activation` $activation
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// RMS normalisation
+//===----------------------------------------------------------------------===//
+
+def SSM_RMSNormOp : SSM_Op<"rms_norm", [Pure, AttrSizedOperandSegments,
+    InferTypeOpAdaptor]> {
+  let summary = "RMS normalisation, with the residual and gated forms";
+  let description = [{
+    RMS normalisation over the last dimension `D` of `x [...,D]`, scaled by
+    `weight [D]`, in one of three forms:
+
+    - plain: `y = x * rsqrt(mean(x^2) + eps) * weight`;
+    - fused residual add (Mamba's `Block`): with `residual` (same shape as
+      `x`, `f32` or the type of `x`), `r = x + residual` is computed in `f32`,
+      `y = r * rsqrt(mean(r^2) + eps) * weight`, and `r` is also returned as
+      `residual_out` (`f32`);
+    - gated (Mamba-2's `RMSNormGated`): with `z`, `g = x * silu(z)` and
+      `y = g * rsqrt(mean(g^2) + eps) * weight`.
+
+    `residual` and `z` are never both given. `y` has the type of `x`.
+
+    Example:
+
+    ```mlir
+    %y, %r = ssm.rms_norm %x, %w residual(%res) {eps = 1.0e-05 : f32}
+        : (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>)
+        -> (tensor<2x16x64xbf16>, tensor<2x16x64xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$x, SSM_F32Tensor:$weight,
+                       Optional<RankedTensorOf<[F32, BF16, F16]>>:$residual,
+                       Optional<SSM_ActTensor>:$z,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$eps);
+  let results = (outs SSM_ActTensor:$y,
+                      Optional<SSM_F32Tensor>:$residual_out);
+  let assemblyFormat = [{
+    $x `,` $weight (`residual` `(` $residual^ `)`)? (`z` `(` $z^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SSM_RMSNormGradOp : SSM_Op<"rms_norm_grad", [Pure,
+    AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let summary = "gradient of ssm.rms_norm";
+  let description = [{
+    Reverse-mode gradient of `ssm.rms_norm` in any of its forms. Takes its
+    operands and `eps`, the cotangent `dy` and, in the residual form,
+    optionally `d_residual_out` (zero when absent). Returns `dx`, `dweight`,
+    and `dresidual` (residual form) or `dz` (gated form). The normaliser is
+    recomputed, not saved.
+
+    Example:
+
+    ```mlir
+    %dx, %dw = ssm.rms_norm_grad %x, %w, %dy {eps = 1.0e-05 : f32}
+        : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
+        -> (tensor<4x64xf32>, tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_ActTensor:$x, SSM_F32Tensor:$weight,
+                       Optional<RankedTensorOf<[F32, BF16, F16]>>:$residual,
+                       Optional<SSM_ActTensor>:$z,
+                       SSM_ActTensor:$dy,
+                       Optional<SSM_F32Tensor>:$d_residual_out,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$eps);
+  let results = (outs SSM_ActTensor:$dx, SSM_F32Tensor:$dweight,
+                      Optional<RankedTensorOf<[F32, BF16, F16]>>:$dresidual,
+                      Optional<SSM_ActTensor>:$dz);
+  let assemblyFormat = [{
+    $x `,` $weight (`residual` `(` $residual^ `)`)? (`z` `(` $z^ `)`)? `,`
+    $dy (`d_residual_out` `(` $d_residual_out^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // SSM_OPS_TD

@@ -1,0 +1,406 @@
+//===- SSMVerifiers.cpp - shape rules and type inference --------*- C++ -*-===//
+//
+// Every rule about ranks, dimensions and element types of the ssm ops lives
+// here. The forward ops check their operands while inferring their result
+// types (the InferTypeOpInterface trait runs before `verify()`), so that the
+// first diagnostic a user sees names the offending operand and dimension.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/IR/SSMOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+
+/// Binds the named dimensions of one op (B, D, L, N, ...) to sizes as
+/// operands are checked, and reports the first disagreement at the op's
+/// location with the operand, dimension, found and expected size named.
+class ShapeChecker {
+public:
+  ShapeChecker(MLIRContext *context, std::optional<Location> loc,
+               StringRef opName)
+      : context(context), loc(loc), opName(opName) {}
+
+  InFlightDiagnostic error() {
+    Location where = loc ? *loc : UnknownLoc::get(context);
+    InFlightDiagnostic diag = mlir::emitError(where);
+    diag << "'" << opName << "' op ";
+    return diag;
+  }
+
+  /// Checks that `type` is a statically shaped ranked tensor whose
+  /// dimensions are `dims` (names already bound must agree).
+  LogicalResult check(StringRef operand, Type type, ArrayRef<StringRef> dims) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor)
+      return error() << "operand `" << operand << "` must be a ranked tensor";
+    if (tensor.getRank() != static_cast<int64_t>(dims.size()))
+      return error() << "operand `" << operand << "` has rank "
+                     << tensor.getRank() << ", expected " << dims.size()
+                     << " [" << llvm::join(dims, ",") << "]";
+    for (auto [index, name] : llvm::enumerate(dims))
+      if (failed(bind(operand, tensor, index, name)))
+        return failure();
+    return success();
+  }
+
+  /// Checks one dimension of an operand against (or binds) `name`.
+  LogicalResult bind(StringRef operand, RankedTensorType tensor, size_t index,
+                     StringRef name) {
+    int64_t size = tensor.getDimSize(index);
+    if (ShapedType::isDynamic(size))
+      return error() << "operand `" << operand << "` dim " << index << " ("
+                     << name << ") must be static";
+    if (size < 1)
+      return error() << "operand `" << operand << "` dim " << index << " ("
+                     << name << ") must be positive, got " << size;
+    auto [it, inserted] = bound.try_emplace(
+        name, size, ("operand `" + operand + "` dim " + Twine(index)).str());
+    if (!inserted && it->second.first != size)
+      return error() << "operand `" << operand << "` dim " << index << " ("
+                     << name << ") is " << size << ", expected "
+                     << it->second.first << " as in " << it->second.second;
+    return success();
+  }
+
+  int64_t get(StringRef name) const { return bound.lookup(name).first; }
+
+  /// Checks that `dividend` is a multiple of `divisor` (group divisibility).
+  LogicalResult divides(StringRef divisor, StringRef dividend) {
+    if (get(dividend) % get(divisor) != 0)
+      return error() << "groups " << divisor << " = " << get(divisor)
+                     << " must divide " << dividend << " = " << get(dividend);
+    return success();
+  }
+
+  /// Checks that two operands share an element type.
+  LogicalResult sameElementType(StringRef operand, Type type, StringRef other,
+                                Type otherType) {
+    Type a = cast<ShapedType>(type).getElementType();
+    Type b = cast<ShapedType>(otherType).getElementType();
+    if (a != b)
+      return error() << "operand `" << operand << "` has element type " << a
+                     << ", expected " << b << " as operand `" << other << "`";
+    return success();
+  }
+
+  RankedTensorType tensorOf(ArrayRef<StringRef> dims, Type elementType) const {
+    SmallVector<int64_t> shape;
+    for (StringRef name : dims)
+      shape.push_back(get(name));
+    return RankedTensorType::get(shape, elementType);
+  }
+
+  MLIRContext *getContext() const { return context; }
+
+private:
+  MLIRContext *context;
+  std::optional<Location> loc;
+  StringRef opName;
+  llvm::StringMap<std::pair<int64_t, std::string>> bound;
+};
+
+Type elementTypeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getElementType();
+}
+
+/// Checks an optional operand when it is present.
+LogicalResult checkOptional(ShapeChecker &checker, StringRef operand,
+                            Value value, ArrayRef<StringRef> dims) {
+  return value ? checker.check(operand, value.getType(), dims) : success();
+}
+
+/// Checks that a gradient result has exactly the type of its operand, and is
+/// present exactly when the operand is.
+LogicalResult checkCotangent(ShapeChecker &checker, StringRef result,
+                             Value resultValue, StringRef operand,
+                             Value operandValue) {
+  if (!resultValue != !operandValue)
+    return checker.error() << "result `" << result
+                           << "` must be present exactly when operand `"
+                           << operand << "` is";
+  if (resultValue && resultValue.getType() != operandValue.getType())
+    return checker.error() << "result `" << result << "` has type "
+                           << resultValue.getType() << ", expected "
+                           << operandValue.getType() << " as operand `"
+                           << operand << "`";
+  return success();
+}
+
+LogicalResult checkFloatAttrPositive(ShapeChecker &checker, StringRef name,
+                                     APFloat value) {
+  if (!value.isFiniteNonZero() || value.isNegative())
+    return checker.error() << "attribute `" << name
+                           << "` must be positive and finite, got "
+                           << value.convertToDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Per-family operand rules, shared by the forward and the gradient op.
+//===----------------------------------------------------------------------===//
+
+template <typename OpOrAdaptor>
+LogicalResult checkSelectiveScanOperands(ShapeChecker &c, OpOrAdaptor op) {
+  if (failed(c.check("u", op.getU().getType(), {"B", "D", "L"})) ||
+      failed(c.check("delta", op.getDelta().getType(), {"B", "D", "L"})) ||
+      failed(c.check("A", op.getA().getType(), {"D", "N"})) ||
+      failed(c.check("B", op.getB().getType(), {"B", "G", "N", "L"})) ||
+      failed(c.check("C", op.getC().getType(), {"B", "G", "N", "L"})) ||
+      failed(checkOptional(c, "D", op.getD(), {"D"})) ||
+      failed(checkOptional(c, "z", op.getZ(), {"B", "D", "L"})) ||
+      failed(checkOptional(c, "delta_bias", op.getDeltaBias(), {"D"})) ||
+      failed(c.divides("G", "D")))
+    return failure();
+  Type uType = op.getU().getType();
+  if (failed(c.sameElementType("delta", op.getDelta().getType(), "u", uType)))
+    return failure();
+  if (op.getZ() &&
+      failed(c.sameElementType("z", op.getZ().getType(), "u", uType)))
+    return failure();
+  return c.sameElementType("C", op.getC().getType(), "B",
+                           op.getB().getType());
+}
+
+template <typename OpOrAdaptor>
+LogicalResult checkSSDScanOperands(ShapeChecker &c, OpOrAdaptor op) {
+  if (failed(c.check("x", op.getX().getType(), {"B", "L", "H", "P"})) ||
+      failed(c.check("dt", op.getDt().getType(), {"B", "L", "H"})) ||
+      failed(c.check("A", op.getA().getType(), {"H"})) ||
+      failed(c.check("B", op.getB().getType(), {"B", "L", "G", "N"})) ||
+      failed(c.check("C", op.getC().getType(), {"B", "L", "G", "N"})) ||
+      failed(checkOptional(c, "D", op.getD(), {"H"})) ||
+      failed(checkOptional(c, "z", op.getZ(), {"B", "L", "H", "P"})) ||
+      failed(checkOptional(c, "dt_bias", op.getDtBias(), {"H"})) ||
+      failed(checkOptional(c, "initial_state", op.getInitialState(),
+                           {"B", "H", "P", "N"})) ||
+      failed(c.divides("G", "H")))
+    return failure();
+  Type xType = op.getX().getType();
+  if (failed(c.sameElementType("dt", op.getDt().getType(), "x", xType)))
+    return failure();
+  if (op.getZ() &&
+      failed(c.sameElementType("z", op.getZ().getType(), "x", xType)))
+    return failure();
+  return c.sameElementType("C", op.getC().getType(), "B",
+                           op.getB().getType());
+}
+
+template <typename OpOrAdaptor>
+LogicalResult checkCausalConv1dOperands(ShapeChecker &c, OpOrAdaptor op) {
+  return failure(
+      failed(c.check("x", op.getX().getType(), {"B", "D", "L"})) ||
+      failed(c.check("weight", op.getWeight().getType(), {"D", "W"})) ||
+      failed(checkOptional(c, "bias", op.getBias(), {"D"})));
+}
+
+/// The dimension names of an RMS-norm input of the given rank: the leading
+/// dimensions are free, the last one is the normalised width D.
+SmallVector<StringRef> rmsNormDims(Type xType) {
+  static const char *const leading[] = {"d0", "d1", "d2", "d3", "d4", "d5"};
+  SmallVector<StringRef> dims;
+  auto tensor = dyn_cast<RankedTensorType>(xType);
+  int64_t rank = tensor ? tensor.getRank() : 1;
+  for (int64_t i = 0; i + 1 < rank && i < 6; ++i)
+    dims.push_back(leading[i]);
+  dims.push_back("D");
+  return dims;
+}
+
+template <typename OpOrAdaptor>
+LogicalResult checkRMSNormOperands(ShapeChecker &c, OpOrAdaptor op) {
+  Type xType = op.getX().getType();
+  if (cast<RankedTensorType>(xType).getRank() > 7)
+    return c.error() << "operand `x` has rank "
+                     << cast<RankedTensorType>(xType).getRank()
+                     << ", expected at most 7";
+  SmallVector<StringRef> dims = rmsNormDims(xType);
+  if (failed(c.check("x", xType, dims)) ||
+      failed(c.check("weight", op.getWeight().getType(), {"D"})) ||
+      failed(checkOptional(c, "residual", op.getResidual(), dims)) ||
+      failed(checkOptional(c, "z", op.getZ(), dims)))
+    return failure();
+  if (op.getResidual() && op.getZ())
+    return c.error() << "operands `residual` and `z` cannot both be given "
+                        "(residual and gated forms are exclusive)";
+  if (op.getZ() && failed(c.sameElementType("z", op.getZ().getType(), "x",
+                                            xType)))
+    return failure();
+  if (op.getResidual()) {
+    Type residualElement = elementTypeOf(op.getResidual());
+    if (!residualElement.isF32() && residualElement != elementTypeOf(op.getX()))
+      return c.error() << "operand `residual` has element type "
+                       << residualElement << ", expected f32 or "
+                       << elementTypeOf(op.getX()) << " as operand `x`";
+  }
+  return checkFloatAttrPositive(c, "eps", op.getEps());
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// ssm.selective_scan / ssm.selective_scan_grad
+//===----------------------------------------------------------------------===//
+
+LogicalResult SelectiveScanOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  ShapeChecker c(context, location, getOperationName());
+  if (failed(checkSelectiveScanOperands(c, adaptor)))
+    return failure();
+  inferredReturnTypes.push_back(
+      c.tensorOf({"B", "D", "L"}, elementTypeOf(adaptor.getU())));
+  inferredReturnTypes.push_back(
+      c.tensorOf({"B", "D", "N"}, Float32Type::get(context)));
+  return success();
+}
+
+// Operand rules are checked during type inference, which runs first.
+LogicalResult SelectiveScanOp::verify() { return success(); }
+
+LogicalResult SelectiveScanGradOp::verify() {
+  ShapeChecker c(getContext(), getLoc(), getOperationName());
+  if (failed(checkSelectiveScanOperands(c, *this)) ||
+      failed(c.check("dy", getDy().getType(), {"B", "D", "L"})) ||
+      failed(c.sameElementType("dy", getDy().getType(), "u",
+                               getU().getType())) ||
+      failed(checkOptional(c, "d_last_state", getDLastState(),
+                           {"B", "D", "N"})))
+    return failure();
+  return failure(failed(checkCotangent(c, "du", getDu(), "u", getU())) ||
+                 failed(checkCotangent(c, "ddelta", getDdelta(), "delta",
+                                       getDelta())) ||
+                 failed(checkCotangent(c, "dA", getDA(), "A", getA())) ||
+                 failed(checkCotangent(c, "dB", getDB(), "B", getB())) ||
+                 failed(checkCotangent(c, "dC", getDC(), "C", getC())) ||
+                 failed(checkCotangent(c, "dD", getDD(), "D", getD())) ||
+                 failed(checkCotangent(c, "dz", getDz(), "z", getZ())) ||
+                 failed(checkCotangent(c, "ddelta_bias", getDdeltaBias(),
+                                       "delta_bias", getDeltaBias())));
+}
+
+//===----------------------------------------------------------------------===//
+// ssm.ssd_scan / ssm.ssd_scan_grad
+//===----------------------------------------------------------------------===//
+
+LogicalResult SSDScanOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  ShapeChecker c(context, location, getOperationName());
+  if (failed(checkSSDScanOperands(c, adaptor)))
+    return failure();
+  inferredReturnTypes.push_back(
+      c.tensorOf({"B", "L", "H", "P"}, elementTypeOf(adaptor.getX())));
+  inferredReturnTypes.push_back(
+      c.tensorOf({"B", "H", "P", "N"}, Float32Type::get(context)));
+  return success();
+}
+
+LogicalResult SSDScanOp::verify() { return success(); }
+
+LogicalResult SSDScanGradOp::verify() {
+  ShapeChecker c(getContext(), getLoc(), getOperationName());
+  if (failed(checkSSDScanOperands(c, *this)) ||
+      failed(c.check("dy", getDy().getType(), {"B", "L", "H", "P"})) ||
+      failed(c.sameElementType("dy", getDy().getType(), "x",
+                               getX().getType())) ||
+      failed(checkOptional(c, "d_final_state", getDFinalState(),
+                           {"B", "H", "P", "N"})))
+    return failure();
+  return failure(
+      failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
+      failed(checkCotangent(c, "ddt", getDdt(), "dt", getDt())) ||
+      failed(checkCotangent(c, "dA", getDA(), "A", getA())) ||
+      failed(checkCotangent(c, "dB", getDB(), "B", getB())) ||
+      failed(checkCotangent(c, "dC", getDC(), "C", getC())) ||
+      failed(checkCotangent(c, "dD", getDD(), "D", getD())) ||
+      failed(checkCotangent(c, "dz", getDz(), "z", getZ())) ||
+      failed(checkCotangent(c, "ddt_bias", getDdtBias(), "dt_bias",
+                            getDtBias())) ||
+      failed(checkCotangent(c, "d_initial_state", getDInitialState(),
+                            "initial_state", getInitialState())));
+}
+
+//===----------------------------------------------------------------------===//
+// ssm.causal_conv1d / ssm.causal_conv1d_grad
+//===----------------------------------------------------------------------===//
+
+LogicalResult CausalConv1dOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  ShapeChecker c(context, location, getOperationName());
+  if (failed(checkCausalConv1dOperands(c, adaptor)))
+    return failure();
+  inferredReturnTypes.push_back(adaptor.getX().getType());
+  return success();
+}
+
+LogicalResult CausalConv1dOp::verify() { return success(); }
+
+LogicalResult CausalConv1dGradOp::verify() {
+  ShapeChecker c(getContext(), getLoc(), getOperationName());
+  if (failed(checkCausalConv1dOperands(c, *this)) ||
+      failed(c.check("dy", getDy().getType(), {"B", "D", "L"})) ||
+      failed(c.sameElementType("dy", getDy().getType(), "x",
+                               getX().getType())))
+    return failure();
+  return failure(
+      failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
+      failed(checkCotangent(c, "dweight", getDweight(), "weight",
+                            getWeight())) ||
+      failed(checkCotangent(c, "dbias", getDbias(), "bias", getBias())));
+}
+
+//===----------------------------------------------------------------------===//
+// ssm.rms_norm / ssm.rms_norm_grad
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+RMSNormOp::inferReturnTypes(MLIRContext *context,
+                            std::optional<Location> location, Adaptor adaptor,
+                            SmallVectorImpl<Type> &inferredReturnTypes) {
+  ShapeChecker c(context, location, getOperationName());
+  if (failed(checkRMSNormOperands(c, adaptor)))
+    return failure();
+  inferredReturnTypes.push_back(adaptor.getX().getType());
+  if (adaptor.getResidual())
+    inferredReturnTypes.push_back(
+        cast<RankedTensorType>(adaptor.getX().getType())
+            .clone(Float32Type::get(context)));
+  return success();
+}
+
+LogicalResult RMSNormOp::verify() { return success(); }
+
+LogicalResult RMSNormGradOp::verify() {
+  ShapeChecker c(getContext(), getLoc(), getOperationName());
+  if (failed(checkRMSNormOperands(c, *this)))
+    return failure();
+  Type xType = getX().getType();
+  if (getDy().getType() != xType)
+    return c.error() << "operand `dy` has type " << getDy().getType()
+                     << ", expected " << xType << " as operand `x`";
+  if (getDResidualOut()) {
+    if (!getResidual())
+      return c.error() << "operand `d_residual_out` is only allowed in the "
+                          "residual form (with `residual`)";
+    if (getDResidualOut().getType() !=
+        cast<RankedTensorType>(xType).clone(Float32Type::get(getContext())))
+      return c.error() << "operand `d_residual_out` has type "
+                       << getDResidualOut().getType()
+                       << ", expected the shape of `x` in f32";
+  }
+  return failure(
+      failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
+      failed(checkCotangent(c, "dweight", getDweight(), "weight",
+                            getWeight())) ||
+      failed(checkCotangent(c, "dresidual", getDresidual(), "residual",
+                            getResidual())) ||
+      failed(checkCotangent(c, "dz", getDz(), "z", getZ())));
+}

@@ -1,0 +1,16 @@
+//===- InitAll.cpp - register everything the ssm tools use ------*- C++ -*-===//
+
+#include "ssm/InitAll.h"
+#include "ssm/IR/SSMDialect.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::ssm::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<SSMDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void mlir::ssm::registerAllPasses() { mlir::registerAllPasses(); }
