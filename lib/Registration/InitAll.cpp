@@ -1,7 +1,9 @@
 //===- InitAll.cpp - register everything the ssm tools use ------*- C++ -*-===//
 
 #include "ssm/InitAll.h"
+#include "ssm/Conversion/Passes.h"
 #include "ssm/IR/SSMDialect.h"
+#include "ssm/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -13,4 +15,8 @@ void mlir::ssm::registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-void mlir::ssm::registerAllPasses() { mlir::registerAllPasses(); }
+void mlir::ssm::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerSSMConversionPasses();
+  registerPipelines();
+}

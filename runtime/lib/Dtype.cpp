@@ -145,8 +145,7 @@ template <typename T> static T loadAs(const void *data, size_t index) {
 }
 
 template <typename T> static void storeAs(void *data, size_t index, T value) {
-  std::memcpy(static_cast<char *>(data) + index * sizeof(T), &value,
-              sizeof(T));
+  std::memcpy(static_cast<char *>(data) + index * sizeof(T), &value, sizeof(T));
 }
 
 double loadElement(Dtype dtype, const void *data, size_t index) {
@@ -170,8 +169,7 @@ void storeElement(Dtype dtype, void *data, size_t index, double value) {
   case Dtype::F64:
     return storeAs<double>(data, index, value);
   case Dtype::BF16:
-    return storeAs<uint16_t>(data, index,
-                             f32ToBf16(static_cast<float>(value)));
+    return storeAs<uint16_t>(data, index, f32ToBf16(static_cast<float>(value)));
   case Dtype::F16:
     return storeAs<uint16_t>(data, index, f32ToF16(static_cast<float>(value)));
   }

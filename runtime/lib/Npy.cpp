@@ -80,6 +80,15 @@ static size_t descrSize(const std::string &descr) {
 // Header dict parsing
 //===----------------------------------------------------------------------===//
 
+/// Header text for an error message: quoted, at most 120 characters, with
+/// control and non-ASCII bytes shown as '?'.
+static std::string quoted(const std::string &text) {
+  std::string shown;
+  for (char c : text.substr(0, 120))
+    shown += std::isprint(static_cast<uint8_t>(c)) ? c : '?';
+  return "\"" + shown + (text.size() > 120 ? "...\"" : "\"");
+}
+
 namespace {
 
 /// The fields of a .npy header dict.
@@ -101,7 +110,7 @@ public:
 private:
   [[noreturn]] void error(const std::string &what) const {
     fail(path, "bad header: " + what + " at offset " + std::to_string(pos) +
-                   " in \"" + text + "\"");
+                   " in " + quoted(text));
   }
   void skipSpace() {
     while (pos < text.size() && std::isspace(static_cast<uint8_t>(text[pos])))
@@ -215,8 +224,8 @@ NpyHeader HeaderParser::parse() {
     error("trailing characters after the dict");
   if (!header.descr || !header.fortranOrder || !header.shape)
     fail(path, "bad header: it needs the keys 'descr', 'fortran_order' and "
-               "'shape': \"" +
-                   text + "\"");
+               "'shape': " +
+                   quoted(text));
   return header;
 }
 
@@ -275,8 +284,8 @@ NpyArray parseNpy(const std::string &path, const std::vector<uint8_t> &file) {
   for (int64_t dim : array.shape) {
     size_t extent = static_cast<size_t>(dim);
     if (extent != 0 && needed > std::numeric_limits<size_t>::max() / extent)
-      fail(path, "bad header: shape " + formatShape(array.shape) +
-                     " is too large");
+      fail(path,
+           "bad header: shape " + formatShape(array.shape) + " is too large");
     needed *= extent;
   }
   size_t available = file.size() - dataOffset;

@@ -12,7 +12,10 @@
 #include <cerrno>
 #include <cstring>
 #include <dlfcn.h>
+#include <elf.h>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -185,13 +188,13 @@ static TensorSpec parseTensor(const Json &value, const std::string &where) {
   requireObject(value, where);
   TensorSpec tensor;
   tensor.name = stringMember(value, where, "name");
-  tensor.shape = parseShape(member(value, where, "shape"),
-                            memberPath(where, "shape"));
+  tensor.shape =
+      parseShape(member(value, where, "shape"), memberPath(where, "shape"));
   std::string dtype = stringMember(value, where, "dtype");
   std::optional<Dtype> parsedDtype = parseDtype(dtype);
   if (!parsedDtype)
-    fail(memberPath(where, "dtype"), "unknown dtype '" + dtype +
-                                         "' (expected f32, f64, bf16 or f16)");
+    fail(memberPath(where, "dtype"),
+         "unknown dtype '" + dtype + "' (expected f32, f64, bf16 or f16)");
   tensor.dtype = *parsedDtype;
   std::string role = stringMember(value, where, "role");
   std::optional<Role> parsedRole = parseRole(role);
@@ -233,8 +236,8 @@ static std::vector<TensorSpec> parseTensors(const Json &value,
     std::string at = elementPath(where, i);
     TensorSpec tensor = parseTensor(value[i], at);
     if (!seen.insert(tensor.name).second)
-      fail(memberPath(at, "name"), "duplicate tensor name '" + tensor.name +
-                                       "'");
+      fail(memberPath(at, "name"),
+           "duplicate tensor name '" + tensor.name + "'");
     if (!tensors.empty() && tensors.back().isResult() && !tensor.isResult())
       fail(at, "argument tensor '" + tensor.name + "' (role " +
                    roleName(tensor.role) +
@@ -265,8 +268,8 @@ static EntrySpec parseEntry(const Json &value, const std::string &where) {
 static void parseHeader(const Json &root, Manifest &manifest) {
   manifest.format = stringMember(root, "", "format");
   if (manifest.format != "ssm-workload")
-    fail("format", "expected \"ssm-workload\", found \"" + manifest.format +
-                       "\"");
+    fail("format",
+         "expected \"ssm-workload\", found \"" + manifest.format + "\"");
   const Json &version = member(root, "", "version");
   if (!version.is_number_integer())
     fail("version", "must be an integer, found " + version.dump());
@@ -276,8 +279,8 @@ static void parseHeader(const Json &root, Manifest &manifest) {
                         " (this runtime reads version 1)");
   manifest.target = stringMember(root, "", "target");
   if (manifest.target != "cpu" && manifest.target != "gpu")
-    fail("target", "expected \"cpu\" or \"gpu\", found \"" + manifest.target +
-                       "\"");
+    fail("target",
+         "expected \"cpu\" or \"gpu\", found \"" + manifest.target + "\"");
   if (manifest.isGpu())
     manifest.chip = stringMember(root, "", "chip");
   else if (root.contains("chip"))
@@ -289,8 +292,8 @@ static void parseLowering(const Json &root, Manifest &manifest) {
   const Json &lowering = member(root, "", "lowering");
   requireObject(lowering, "lowering");
   manifest.pipeline = stringMember(lowering, "lowering", "pipeline");
-  manifest.options = asStringMap(member(lowering, "lowering", "options"),
-                                 "lowering.options");
+  manifest.options =
+      asStringMap(member(lowering, "lowering", "options"), "lowering.options");
 }
 
 static void parseEntries(const Json &root, Manifest &manifest) {
@@ -302,8 +305,7 @@ static void parseEntries(const Json &root, Manifest &manifest) {
     std::string at = elementPath("entries", i);
     EntrySpec entry = parseEntry(entries[i], at);
     if (!names.insert(entry.name).second)
-      fail(memberPath(at, "name"), "duplicate entry name '" + entry.name +
-                                       "'");
+      fail(memberPath(at, "name"), "duplicate entry name '" + entry.name + "'");
     manifest.entries.push_back(std::move(entry));
   }
 }
@@ -322,6 +324,92 @@ Manifest parseManifest(const std::string &json) {
   parseLowering(root, manifest);
   parseEntries(root, manifest);
   return manifest;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading the manifest without loading
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A bounds-checked view of an ELF64 little-endian file.
+class ElfFile {
+public:
+  explicit ElfFile(std::vector<char> bytes) : bytes(std::move(bytes)) {}
+
+  /// A copy of the `T` at `offset`, or false past the end.
+  template <typename T> bool read(uint64_t offset, T &value) const {
+    if (offset > bytes.size() || bytes.size() - offset < sizeof(T))
+      return false;
+    std::memcpy(&value, bytes.data() + offset, sizeof(T));
+    return true;
+  }
+  bool isElf64LittleEndian() const {
+    return bytes.size() >= EI_NIDENT &&
+           std::memcmp(bytes.data(), ELFMAG, SELFMAG) == 0 &&
+           bytes[EI_CLASS] == ELFCLASS64 && bytes[EI_DATA] == ELFDATA2LSB;
+  }
+  /// The NUL-terminated string at [offset, end), or nullopt.
+  std::optional<std::string> cString(uint64_t offset, uint64_t end) const;
+  /// Section `index`, or false.
+  bool section(const Elf64_Ehdr &header, size_t index, Elf64_Shdr &out) const {
+    return index < header.e_shnum &&
+           read(header.e_shoff + index * uint64_t(header.e_shentsize), out);
+  }
+
+private:
+  std::vector<char> bytes;
+};
+} // namespace
+
+std::optional<std::string> ElfFile::cString(uint64_t offset,
+                                            uint64_t end) const {
+  end = std::min<uint64_t>(end, bytes.size());
+  for (uint64_t i = offset; i < end; ++i)
+    if (bytes[i] == '\0')
+      return std::string(bytes.data() + offset, bytes.data() + i);
+  return std::nullopt;
+}
+
+/// The bytes of the defined symbol `symbol` as a C string, looked up in the
+/// dynamic symbol table described by `dynsym`.
+static std::optional<std::string> readSymbolString(const ElfFile &elf,
+                                                   const Elf64_Ehdr &header,
+                                                   const Elf64_Shdr &dynsym,
+                                                   const char *symbol) {
+  Elf64_Shdr strtab, home;
+  if (!elf.section(header, dynsym.sh_link, strtab) || !dynsym.sh_entsize)
+    return std::nullopt;
+  for (uint64_t i = 0; i < dynsym.sh_size / dynsym.sh_entsize; ++i) {
+    Elf64_Sym sym;
+    if (!elf.read(dynsym.sh_offset + i * dynsym.sh_entsize, sym))
+      return std::nullopt;
+    uint64_t nameAt = strtab.sh_offset + sym.st_name;
+    if (elf.cString(nameAt, strtab.sh_offset + strtab.sh_size) != symbol)
+      continue;
+    if (!elf.section(header, sym.st_shndx, home) ||
+        home.sh_type == SHT_NOBITS || sym.st_value < home.sh_addr)
+      return std::nullopt;
+    uint64_t at = home.sh_offset + (sym.st_value - home.sh_addr);
+    return elf.cString(at, home.sh_offset + home.sh_size);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> peekManifest(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return std::nullopt;
+  ElfFile elf(std::vector<char>((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>()));
+  Elf64_Ehdr header;
+  if (!elf.isElf64LittleEndian() || !elf.read(0, header))
+    return std::nullopt;
+  for (size_t i = 0; i < header.e_shnum; ++i) {
+    Elf64_Shdr section;
+    if (elf.section(header, i, section) && section.sh_type == SHT_DYNSYM)
+      return readSymbolString(elf, header, section, "ssm_workload_manifest");
+  }
+  return std::nullopt;
 }
 
 //===----------------------------------------------------------------------===//
@@ -378,7 +466,8 @@ WorkloadLibrary::~WorkloadLibrary() {
     dlclose(handle);
 }
 
-EntryFunction WorkloadLibrary::entryFunction(const std::string &entryName) const {
+EntryFunction
+WorkloadLibrary::entryFunction(const std::string &entryName) const {
   auto it = functions.find(entryName);
   if (it == functions.end())
     throw std::runtime_error(filePath + ": no entry named '" + entryName + "'");

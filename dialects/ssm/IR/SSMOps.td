@@ -99,10 +99,10 @@ def SSM_SelectiveScanGradOp : SSM_Op<"selective_scan_grad", [Pure,
     ```mlir
     %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
         %u, %delta, %A, %B, %C, %dy
-        : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-           tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-        -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-            tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+        : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+        -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+           tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
     ```
   }];
   let arguments = (ins SSM_ActTensor:$u, SSM_ActTensor:$delta,
@@ -121,8 +121,10 @@ def SSM_SelectiveScanGradOp : SSM_Op<"selective_scan_grad", [Pure,
   let assemblyFormat = [{
     $u `,` $delta `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
     (`delta_bias` `(` $delta_bias^ `)`)? `,` $dy
-    (`d_last_state` `(` $d_last_state^ `)`)? attr-dict `:`
-    functional-type(operands, results)
+    (`d_last_state` `(` $d_last_state^ `)`)? attr-dict `:` type(operands)
+    `->` type($du) `,` type($ddelta) `,` type($dA) `,` type($dB) `,`
+    type($dC) (`dD` type($dD)^)? (`dz` type($dz)^)?
+    (`ddelta_bias` type($ddelta_bias)^)?
   }];
   let hasVerifier = 1;
 }
@@ -200,10 +202,10 @@ def SSM_SSDScanGradOp : SSM_Op<"ssd_scan_grad", [Pure,
 
     ```mlir
     %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-        : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-           tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-        -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-            tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+        : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+        -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+           tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
     ```
   }];
   let arguments = (ins SSM_ActTensor:$x, SSM_ActTensor:$dt,
@@ -225,8 +227,10 @@ def SSM_SSDScanGradOp : SSM_Op<"ssd_scan_grad", [Pure,
     $x `,` $dt `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
     (`dt_bias` `(` $dt_bias^ `)`)?
     (`initial_state` `(` $initial_state^ `)`)? `,` $dy
-    (`d_final_state` `(` $d_final_state^ `)`)? attr-dict `:`
-    functional-type(operands, results)
+    (`d_final_state` `(` $d_final_state^ `)`)? attr-dict `:` type(operands)
+    `->` type($dx) `,` type($ddt) `,` type($dA) `,` type($dB) `,` type($dC)
+    (`dD` type($dD)^)? (`dz` type($dz)^)? (`ddt_bias` type($ddt_bias)^)?
+    (`d_initial_state` type($d_initial_state)^)?
   }];
   let hasVerifier = 1;
 }
@@ -353,8 +357,8 @@ def SSM_RMSNormGradOp : SSM_Op<"rms_norm_grad", [Pure,
 
     ```mlir
     %dx, %dw = ssm.rms_norm_grad %x, %w, %dy {eps = 1.0e-05 : f32}
-        : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-        -> (tensor<4x64xf32>, tensor<64xf32>)
+        : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+        -> tensor<4x64xf32>, tensor<64xf32>
     ```
   }];
   let arguments = (ins SSM_ActTensor:$x, SSM_F32Tensor:$weight,
@@ -369,7 +373,8 @@ def SSM_RMSNormGradOp : SSM_Op<"rms_norm_grad", [Pure,
   let assemblyFormat = [{
     $x `,` $weight (`residual` `(` $residual^ `)`)? (`z` `(` $z^ `)`)? `,`
     $dy (`d_residual_out` `(` $d_residual_out^ `)`)? attr-dict `:`
-    functional-type(operands, results)
+    type(operands) `->` type($dx) `,` type($dweight)
+    (`dresidual` type($dresidual)^)? (`dz` type($dz)^)?
   }];
   let hasVerifier = 1;
 }

@@ -36,11 +36,14 @@ struct Tensor {
   std::vector<double> data;
 
   Tensor() = default;
-  /// A tensor of the given shape filled with `fill`.
-  explicit Tensor(std::vector<int64_t> shape, double fill = 0.0);
+  /// A zero tensor of the given shape.
+  explicit Tensor(std::vector<int64_t> shape);
   /// A tensor of the given shape holding `data`; throws std::invalid_argument
   /// when the element count does not match the shape.
   Tensor(std::vector<int64_t> shape, std::vector<double> data);
+
+  /// A tensor of the given shape with every element `value`.
+  static Tensor filled(std::vector<int64_t> shape, double value);
 
   /// The number of dimensions.
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
@@ -62,10 +65,10 @@ struct Tensor {
   }
   /// Element access by multi-index, e.g. `t.at(b, d, l)`.
   template <typename... Idx> double &at(Idx... idx) {
-    return data[offset(idx...)];
+    return data[static_cast<size_t>(offset(idx...))];
   }
   template <typename... Idx> double at(Idx... idx) const {
-    return data[offset(idx...)];
+    return data[static_cast<size_t>(offset(idx...))];
   }
 };
 
@@ -188,8 +191,8 @@ struct RMSNormInputs {
 };
 
 struct RMSNormOutputs {
-  Tensor y;                 ///< Shape of x.
-  OptTensor residualOut;    ///< x + residual; present iff residual is.
+  Tensor y;              ///< Shape of x.
+  OptTensor residualOut; ///< x + residual; present iff residual is.
 };
 
 /// Gradients of sum(dy*y) + sum(dResidualOut*residualOut).
@@ -230,8 +233,7 @@ const OpSignature &opSignature(const std::string &opName);
 /// std::invalid_argument on an unknown op name, a wrong operand count, a
 /// missing required operand, a malformed attribute, or a shape mismatch (the
 /// message names the operand and dimension).
-std::vector<OptTensor> evaluateOp(const std::string &opName,
-                                  const Attrs &attrs,
+std::vector<OptTensor> evaluateOp(const std::string &opName, const Attrs &attrs,
                                   const std::vector<OptTensor> &operands);
 
 } // namespace ssmrt::ref

@@ -93,6 +93,14 @@ struct Manifest {
 /// e.g. "manifest: entries[0].tensors[2].dtype: unknown dtype 'f8' ...".
 Manifest parseManifest(const std::string &json);
 
+/// Reads the text of `ssm_workload_manifest` straight from the ELF file at
+/// `path`, without loading it: no code of the binary runs (a GPU binary's
+/// constructors load its kernels, which needs a GPU). Returns nullopt when the
+/// file is no 64-bit little-endian ELF shared object exporting the symbol in
+/// its dynamic symbol table; loading it with WorkloadLibrary then gives the
+/// authoritative error.
+std::optional<std::string> peekManifest(const std::string &path);
+
 /// The signature of every entry symbol.
 using EntryFunction = void (*)(void **buffers);
 

@@ -46,10 +46,10 @@ static const std::map<std::string, OpSignature> &signatureTable() {
        makeSignature({"u", "delta", "A", "B", "C", "D?", "z?", "delta_bias?"},
                      {"y", "last_state"})},
       {"ssm.selective_scan_grad",
-       makeSignature({"u", "delta", "A", "B", "C", "D?", "z?", "delta_bias?",
-                      "dy", "d_last_state?"},
-                     {"du", "ddelta", "dA", "dB", "dC", "dD?", "dz?",
-                      "ddelta_bias?"})},
+       makeSignature(
+           {"u", "delta", "A", "B", "C", "D?", "z?", "delta_bias?", "dy",
+            "d_last_state?"},
+           {"du", "ddelta", "dA", "dB", "dC", "dD?", "dz?", "ddelta_bias?"})},
       {"ssm.ssd_scan", makeSignature({"x", "dt", "A", "B", "C", "D?", "z?",
                                       "dt_bias?", "initial_state?"},
                                      {"y", "final_state"})},
@@ -59,15 +59,14 @@ static const std::map<std::string, OpSignature> &signatureTable() {
                      {"dx", "ddt", "dA", "dB", "dC", "dD?", "dz?", "ddt_bias?",
                       "d_initial_state?"})},
       {"ssm.causal_conv1d", makeSignature({"x", "weight", "bias?"}, {"y"})},
-      {"ssm.causal_conv1d_grad",
-       makeSignature({"x", "weight", "bias?", "dy"},
-                     {"dx", "dweight", "dbias?"})},
+      {"ssm.causal_conv1d_grad", makeSignature({"x", "weight", "bias?", "dy"},
+                                               {"dx", "dweight", "dbias?"})},
       {"ssm.rms_norm", makeSignature({"x", "weight", "residual?", "z?"},
                                      {"y", "residual_out?"})},
       {"ssm.rms_norm_grad",
-       makeSignature({"x", "weight", "residual?", "z?", "dy",
-                      "d_residual_out?"},
-                     {"dx", "dweight", "dresidual?", "dz?"})},
+       makeSignature(
+           {"x", "weight", "residual?", "z?", "dy", "d_residual_out?"},
+           {"dx", "dweight", "dresidual?", "dz?"})},
   };
   return table;
 }
@@ -105,8 +104,8 @@ static bool boolAttr(const std::string &op, const Attrs &attrs,
     return true;
   if (it->second == "false" || it->second == "0")
     return false;
-  fail(op, "attribute '" + key + "' must be true or false, got '" +
-               it->second + "'");
+  fail(op, "attribute '" + key + "' must be true or false, got '" + it->second +
+               "'");
 }
 
 /// Reads floating-point attribute `key`; a trailing MLIR type annotation such
@@ -123,8 +122,8 @@ static double floatAttr(const std::string &op, const Attrs &attrs,
   char *end = nullptr;
   double value = std::strtod(begin, &end);
   if (text.empty() || end != begin + text.size())
-    fail(op, "attribute '" + key + "' must be a number, got '" + it->second +
-                 "'");
+    fail(op,
+         "attribute '" + key + "' must be a number, got '" + it->second + "'");
   return value;
 }
 
@@ -135,8 +134,8 @@ static Activation activationAttr(const std::string &op, const Attrs &attrs) {
     return Activation::None;
   if (it->second == "silu")
     return Activation::Silu;
-  fail(op, "attribute 'activation' must be none or silu, got '" + it->second +
-               "'");
+  fail(op,
+       "attribute 'activation' must be none or silu, got '" + it->second + "'");
 }
 
 //===----------------------------------------------------------------------===//
@@ -163,14 +162,18 @@ using Evaluator = std::function<Results(const std::string &, const Attrs &,
 static SelectiveScanInputs selectiveScanInputs(const std::string &op,
                                                const Attrs &attrs,
                                                const Operands &ops) {
-  return {*ops[0], *ops[1], *ops[2], *ops[3], *ops[4], ops[5], ops[6], ops[7],
-          boolAttr(op, attrs, "delta_softplus", false)};
+  return {*ops[0], *ops[1], *ops[2],
+          *ops[3], *ops[4], ops[5],
+          ops[6],  ops[7],  boolAttr(op, attrs, "delta_softplus", false)};
 }
 
 static SSDScanInputs ssdScanInputs(const std::string &op, const Attrs &attrs,
                                    const Operands &ops) {
-  return {*ops[0], *ops[1], *ops[2], *ops[3], *ops[4], ops[5],
-          ops[6],  ops[7],  ops[8],  boolAttr(op, attrs, "dt_softplus", false)};
+  return {*ops[0], *ops[1],
+          *ops[2], *ops[3],
+          *ops[4], ops[5],
+          ops[6],  ops[7],
+          ops[8],  boolAttr(op, attrs, "dt_softplus", false)};
 }
 
 static CausalConv1dInputs convInputs(const std::string &op, const Attrs &attrs,

@@ -74,8 +74,8 @@ RMSNormOutputs ssmrt::ref::rmsNormForward(const RMSNormInputs &in) {
 
 /// Back-propagates the row starting at flat offset `base` into `grads`.
 static void backwardRow(const RMSNormInputs &in, const Tensor &dy,
-                        const OptTensor &dResidualOut, size_t base,
-                        int64_t dim, RMSNormGrads &grads) {
+                        const OptTensor &dResidualOut, size_t base, int64_t dim,
+                        RMSNormGrads &grads) {
   double rstd = rowRstd(in, base, dim), dot = 0.0;
   for (int64_t j = 0; j < dim; ++j) {
     double v = normInput(in, base + j), g = dy.data[base + j];
@@ -110,8 +110,8 @@ RMSNormGrads ssmrt::ref::rmsNormBackward(const RMSNormInputs &in,
   checkOptShape(op, "d_residual_out", dResidualOut, in.x.shape);
   if (dResidualOut && !in.residual)
     fail(op, "operand 'd_residual_out' requires operand 'residual'");
-  RMSNormGrads grads{Tensor(in.x.shape), Tensor(in.weight.shape),
-                     std::nullopt, std::nullopt};
+  RMSNormGrads grads{Tensor(in.x.shape), Tensor(in.weight.shape), std::nullopt,
+                     std::nullopt};
   if (in.residual)
     grads.dresidual = Tensor(in.x.shape);
   if (in.z)

@@ -50,8 +50,7 @@ static SSDDims checkInputs(const std::string &op, const SSDScanInputs &in) {
 }
 
 /// The pre-softplus time step of (b, t, h): dt plus the optional bias.
-static double rawDt(const SSDScanInputs &in, int64_t b, int64_t t,
-                    int64_t h) {
+static double rawDt(const SSDScanInputs &in, int64_t b, int64_t t, int64_t h) {
   return in.dt.at(b, t, h) + (in.dtBias ? in.dtBias->at(h) : 0.0);
 }
 
@@ -88,8 +87,8 @@ static std::vector<double> scanHead(const SSDScanInputs &in, const SSDDims &s,
 
 /// The ungated output C_t . s_t[p,:] + D * x_t[p] of head (b, h).
 static double ungatedOutput(const SSDScanInputs &in, const SSDDims &s,
-                            const std::vector<double> &ss, int64_t b,
-                            int64_t t, int64_t h, int64_t p) {
+                            const std::vector<double> &ss, int64_t b, int64_t t,
+                            int64_t h, int64_t p) {
   int64_t g = s.groupOf(h);
   double y = in.D ? in.D->at(h) * in.x.at(b, t, h, p) : 0.0;
   for (int64_t n = 0; n < s.state; ++n)

@@ -82,8 +82,8 @@ static std::vector<double> scanChannel(const SelectiveScanInputs &in,
 
 /// The ungated output C_t . h_t + D * u_t of channel (b, d) at step t.
 static double ungatedOutput(const SelectiveScanInputs &in, const ScanDims &s,
-                            const std::vector<double> &hs, int64_t b,
-                            int64_t d, int64_t t) {
+                            const std::vector<double> &hs, int64_t b, int64_t d,
+                            int64_t t) {
   int64_t g = s.groupOf(d);
   double y = in.D ? in.D->at(d) * in.u.at(b, d, t) : 0.0;
   for (int64_t n = 0; n < s.state; ++n)
@@ -163,10 +163,12 @@ ssmrt::ref::selectiveScanBackward(const SelectiveScanInputs &in,
   ScanDims s = checkInputs(op, in);
   checkShape(op, "dy", dy, {s.batch, s.dim, s.len});
   checkOptShape(op, "d_last_state", dLastState, {s.batch, s.dim, s.state});
-  SelectiveScanGrads grads{Tensor(in.u.shape), Tensor(in.delta.shape),
-                           Tensor(in.A.shape),  Tensor(in.B.shape),
-                           Tensor(in.C.shape),  std::nullopt,
-                           std::nullopt,        std::nullopt};
+  SelectiveScanGrads grads;
+  grads.du = Tensor(in.u.shape);
+  grads.ddelta = Tensor(in.delta.shape);
+  grads.dA = Tensor(in.A.shape);
+  grads.dB = Tensor(in.B.shape);
+  grads.dC = Tensor(in.C.shape);
   if (in.D)
     grads.dD = Tensor(in.D->shape);
   if (in.z)

@@ -23,12 +23,12 @@ namespace ssmrt::ref::detail {
 [[noreturn]] void fail(const std::string &op, const std::string &message);
 
 /// Checks that `t` has rank `rank` and a data size matching its shape.
-void checkRank(const std::string &op, const std::string &name,
-               const Tensor &t, int64_t rank);
+void checkRank(const std::string &op, const std::string &name, const Tensor &t,
+               int64_t rank);
 
 /// Checks that `t` has exactly the shape `expected`.
-void checkShape(const std::string &op, const std::string &name,
-                const Tensor &t, const std::vector<int64_t> &expected);
+void checkShape(const std::string &op, const std::string &name, const Tensor &t,
+                const std::vector<int64_t> &expected);
 
 /// Checks `t` against `expected` when `t` is present.
 void checkOptShape(const std::string &op, const std::string &name,

@@ -6,6 +6,7 @@
 
 #include "ShapeChecks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -26,18 +27,23 @@ static int64_t productOf(const std::vector<int64_t> &shape) {
   return n;
 }
 
-Tensor::Tensor(std::vector<int64_t> shape, double fill)
-    : shape(std::move(shape)) {
-  data.assign(static_cast<size_t>(productOf(this->shape)), fill);
+Tensor::Tensor(std::vector<int64_t> dims) : shape(std::move(dims)) {
+  data.assign(static_cast<size_t>(productOf(shape)), 0.0);
 }
 
-Tensor::Tensor(std::vector<int64_t> shape, std::vector<double> data)
-    : shape(std::move(shape)), data(std::move(data)) {
-  if (static_cast<int64_t>(this->data.size()) != productOf(this->shape))
-    throw std::invalid_argument(
-        "tensor of shape " + formatShape(this->shape) + " needs " +
-        std::to_string(productOf(this->shape)) + " elements but got " +
-        std::to_string(this->data.size()));
+Tensor::Tensor(std::vector<int64_t> dims, std::vector<double> values)
+    : shape(std::move(dims)), data(std::move(values)) {
+  if (static_cast<int64_t>(data.size()) != productOf(shape))
+    throw std::invalid_argument("tensor of shape " + formatShape(shape) +
+                                " needs " + std::to_string(productOf(shape)) +
+                                " elements but got " +
+                                std::to_string(data.size()));
+}
+
+Tensor Tensor::filled(std::vector<int64_t> dims, double value) {
+  Tensor t(std::move(dims));
+  std::fill(t.data.begin(), t.data.end(), value);
+  return t;
 }
 
 int64_t Tensor::dim(int64_t i) const {

@@ -1,0 +1,114 @@
+//===- KernelBuilder.h - building blocks of the ssm kernels -----*- C++ -*-===//
+//
+// The loop bodies of the ssm kernels are the same on every target; what
+// differs is how the parallel iteration space is mapped (nested scf.for on
+// the CPU, threads of a gpu.launch on the GPU) and whether accumulations
+// into shared buffers must be atomic. `ParallelTarget` captures that
+// difference, `KernelBuilder` the scalar f32 arithmetic every body uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_CONVERSION_SSMKERNELS_KERNELBUILDER_H
+#define SSM_CONVERSION_SSMKERNELS_KERNELBUILDER_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <functional>
+
+namespace mlir {
+namespace ssm {
+
+/// How a kernel's parallel iteration space and its shared accumulations are
+/// realised on one target.
+class ParallelTarget {
+public:
+  using BodyFn = function_ref<void(ImplicitLocOpBuilder &, ValueRange)>;
+  virtual ~ParallelTarget() = default;
+
+  /// Builds the iteration space `bounds` (each point independent) and calls
+  /// `body` once per point with its induction values.
+  virtual void parallelFor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> bounds,
+                           BodyFn body) = 0;
+
+  /// True when different points may accumulate into one element at the same
+  /// time, so accumulation must be atomic.
+  virtual bool concurrentPoints() const = 0;
+};
+
+/// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
+/// widen bf16/f16 to f32 and stores narrow back, so that every kernel
+/// computes and accumulates in f32 whatever the storage type.
+class KernelBuilder {
+public:
+  /// Private buffers are created at the start of the block `b` is in when
+  /// the builder is made (the body of one parallel point), so that buffers
+  /// asked for inside loops are allocated once per point.
+  KernelBuilder(ImplicitLocOpBuilder &b, ParallelTarget &target)
+      : b(b), target(target), allocaBlock(b.getInsertionBlock()) {}
+
+  ImplicitLocOpBuilder &builder() { return b; }
+  ParallelTarget &parallel() { return target; }
+
+  Value index(int64_t value);
+  Value f32(double value);
+
+  Value load(Value memref, ValueRange indices);
+  void store(Value value, Value memref, ValueRange indices);
+  /// memref[indices] += value, atomically where points run concurrently.
+  void accumulate(Value value, Value memref, ValueRange indices);
+
+  Value add(Value x, Value y);
+  Value sub(Value x, Value y);
+  Value mul(Value x, Value y);
+  Value div(Value x, Value y);
+  Value exp(Value x);
+  Value sqrt(Value x);
+  Value sigmoid(Value x);
+  Value silu(Value x);
+  /// d silu(x) / dx = sigmoid(x) * (1 + x * (1 - sigmoid(x))).
+  Value siluGrad(Value x);
+  /// log(1 + exp(x)), exact for x <= 20 and x itself above, so that exp
+  /// never overflows.
+  Value softplus(Value x);
+
+  Value addIndex(Value x, int64_t c);
+  Value mulIndex(Value x, int64_t c);
+  Value subIndex(int64_t c, Value x);
+  Value divIndex(Value x, int64_t c);
+  Value minIndex(Value x, int64_t c);
+  Value cmpIndexLt(Value x, int64_t c);
+  Value select(Value cond, Value x, Value y);
+
+  /// for iv in [lb, ub): body(iv).
+  void forRange(int64_t lb, int64_t ub, function_ref<void(Value)> body);
+  /// for iv in [lb, ub) where ub is a value.
+  void forRange(Value lb, Value ub, function_ref<void(Value)> body);
+  /// for iv in [0, n) walking from n-1 down to 0.
+  void forRangeReverse(int64_t n, function_ref<void(Value)> body);
+  void forRangeReverse(Value n, function_ref<void(Value)> body);
+  /// if (cond) then().
+  void ifThen(Value cond, function_ref<void()> then);
+
+  /// A private f32 buffer of the given shape (registers or stack).
+  Value privateBuffer(ArrayRef<int64_t> shape);
+  /// Fills `memref` (any rank, f32) with zeros, in parallel.
+  void zeroFill(Value memref);
+  /// Copies the f32 `source` into `dest` (same shape) converting the element
+  /// type, in parallel.
+  void convertCopy(Value source, Value dest);
+
+private:
+  ImplicitLocOpBuilder &b;
+  ParallelTarget &target;
+  Block *allocaBlock;
+};
+
+/// Shape of a ranked memref or tensor value.
+ArrayRef<int64_t> shapeOf(Value value);
+
+} // namespace ssm
+} // namespace mlir
+
+#endif // SSM_CONVERSION_SSMKERNELS_KERNELBUILDER_H

@@ -1,0 +1,266 @@
+//===- ConvNormKernels.cpp - causal conv1d and RMS norm kernels -*- C++ -*-===//
+//
+// One pass over the data each: the convolution maps one point per output
+// element (the gradient of the weights one point per channel), the norm one
+// point per row of the normalised dimension.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ScanKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+//===----------------------------------------------------------------------===//
+// Causal conv1d
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ConvBuffers {
+  Value x, weight, bias;
+  int64_t batch, channels, length, width;
+  bool silu;
+
+  template <typename OpTy>
+  ConvBuffers(OpTy op, const IRMapping &m)
+      : x(m.lookup(op.getX())), weight(m.lookup(op.getWeight())),
+        bias(m.lookupOrNull(op.getBias())),
+        silu(op.getActivation() == Activation::silu) {
+    batch = shapeOf(x)[0];
+    channels = shapeOf(x)[1];
+    length = shapeOf(x)[2];
+    width = shapeOf(weight)[1];
+  }
+
+  /// The pre-activation at (b, d, l): bias + sum_k w[d,k] x[b,d,l-(W-1)+k],
+  /// with x zero before the start of the sequence. Reads are clamped to a
+  /// valid index and masked, so no branch is needed.
+  Value preActivation(KernelBuilder &kb, Value b, Value d, Value l) const {
+    Value acc = kb.privateBuffer({1});
+    Value zero = kb.index(0);
+    kb.store(bias ? kb.load(bias, {d}) : kb.f32(0.0), acc, {zero});
+    ImplicitLocOpBuilder &ib = kb.builder();
+    kb.forRange(0, width, [&](Value k) {
+      Value shifted = arith::AddIOp::create(ib, l, k);
+      Value valid = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
+                                          shifted, kb.index(width - 1));
+      Value src = arith::SubIOp::create(
+          ib, arith::MaxSIOp::create(ib, shifted, kb.index(width - 1)),
+          kb.index(width - 1));
+      Value term = kb.mul(kb.load(weight, {d, k}), kb.load(x, {b, d, src}));
+      kb.store(kb.add(kb.load(acc, {zero}), kb.select(valid, term, kb.f32(0.0))),
+               acc, {zero});
+    });
+    return kb.load(acc, {zero});
+  }
+
+  /// dLoss/dpre at (b, d, l), recomputing the pre-activation under silu.
+  Value preGrad(KernelBuilder &kb, Value dy, Value b, Value d, Value l) const {
+    Value grad = kb.load(dy, {b, d, l});
+    if (silu)
+      grad = kb.mul(grad, kb.siluGrad(preActivation(kb, b, d, l)));
+    return grad;
+  }
+};
+} // namespace
+
+void mlir::ssm::emitCausalConv1d(CausalConv1dOp op, const IRMapping &m,
+                                 ImplicitLocOpBuilder &b,
+                                 ParallelTarget &target) {
+  ConvBuffers in(op, m);
+  Value y = m.lookup(op.getY());
+  target.parallelFor(b, {in.batch, in.channels, in.length},
+                     [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+                       KernelBuilder kb(ib, target);
+                       Value pre = in.preActivation(kb, iv[0], iv[1], iv[2]);
+                       kb.store(in.silu ? kb.silu(pre) : pre, y, iv);
+                     });
+}
+
+void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
+                                     ImplicitLocOpBuilder &b,
+                                     ParallelTarget &target) {
+  ConvBuffers in(op, m);
+  Value dy = m.lookup(op.getDy());
+  Value dx = m.lookup(op.getDx());
+  Value dweight = m.lookup(op.getDweight());
+  Value dbias = m.lookupOrNull(op.getDbias());
+  const int64_t width = in.width, length = in.length;
+
+  // dx[b,d,l] = sum_k w[d,k] * dpre[b,d,l+(W-1)-k], for targets inside L.
+  target.parallelFor(
+      b, {in.batch, in.channels, length},
+      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        Value acc = kb.privateBuffer({1});
+        Value zero = kb.index(0);
+        kb.store(kb.f32(0.0), acc, {zero});
+        kb.forRange(0, width, [&](Value k) {
+          Value tgt = arith::SubIOp::create(ib, kb.addIndex(iv[2], width - 1), k);
+          kb.ifThen(kb.cmpIndexLt(tgt, length), [&] {
+            Value term = kb.mul(kb.load(in.weight, {iv[1], k}),
+                                in.preGrad(kb, dy, iv[0], iv[1], tgt));
+            kb.store(kb.add(kb.load(acc, {zero}), term), acc, {zero});
+          });
+        });
+        kb.store(kb.load(acc, {zero}), dx, iv);
+      });
+
+  // dweight[d,k] and dbias[d]: one point per channel, reduced over (b, l).
+  target.parallelFor(
+      b, {in.channels}, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        Value d = iv[0];
+        Value dw = kb.privateBuffer({width + 1}); // [W]: dbias
+        kb.forRange(0, width + 1,
+                    [&](Value k) { kb.store(kb.f32(0.0), dw, {k}); });
+        Value biasSlot = kb.index(width);
+        kb.forRange(0, in.batch, [&](Value bi) {
+          kb.forRange(0, length, [&](Value l) {
+            Value grad = in.preGrad(kb, dy, bi, d, l);
+            kb.store(kb.add(kb.load(dw, {biasSlot}), grad), dw, {biasSlot});
+            kb.forRange(0, width, [&](Value k) {
+              Value shifted = arith::AddIOp::create(ib, l, k);
+              kb.ifThen(arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
+                                              shifted, kb.index(width - 1)),
+                        [&] {
+                          Value src = arith::SubIOp::create(
+                              ib, shifted, kb.index(width - 1));
+                          Value term =
+                              kb.mul(grad, kb.load(in.x, {bi, d, src}));
+                          kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
+                        });
+            });
+          });
+        });
+        kb.forRange(0, width, [&](Value k) {
+          kb.store(kb.load(dw, {k}), dweight, {d, k});
+        });
+        if (dbias)
+          kb.store(kb.load(dw, {biasSlot}), dbias, {d});
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// RMS norm
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct NormBuffers {
+  Value x, weight, residual, z;
+  SmallVector<int64_t> rows; // the leading (batch) dimensions
+  int64_t width;
+  double eps;
+
+  template <typename OpTy>
+  NormBuffers(OpTy op, const IRMapping &m)
+      : x(m.lookup(op.getX())), weight(m.lookup(op.getWeight())),
+        residual(m.lookupOrNull(op.getResidual())),
+        z(m.lookupOrNull(op.getZ())), eps(op.getEps().convertToDouble()) {
+    ArrayRef<int64_t> shape = shapeOf(x);
+    rows.assign(shape.begin(), shape.end() - 1);
+    width = shape.back();
+  }
+
+  static SmallVector<Value> at(ValueRange row, Value j) {
+    SmallVector<Value> indices(row.begin(), row.end());
+    indices.push_back(j);
+    return indices;
+  }
+
+  /// The normalised input at column j: x, x + residual, or x * silu(z).
+  Value input(KernelBuilder &kb, ValueRange row, Value j) const {
+    Value v = kb.load(x, at(row, j));
+    if (residual)
+      return kb.add(v, kb.load(residual, at(row, j)));
+    if (z)
+      return kb.mul(v, kb.silu(kb.load(z, at(row, j))));
+    return v;
+  }
+
+  /// 1 / sqrt(mean(input^2) + eps) of one row.
+  Value inverseRms(KernelBuilder &kb, ValueRange row) const {
+    Value acc = kb.privateBuffer({1});
+    Value zero = kb.index(0);
+    kb.store(kb.f32(0.0), acc, {zero});
+    kb.forRange(0, width, [&](Value j) {
+      Value v = input(kb, row, j);
+      kb.store(kb.add(kb.load(acc, {zero}), kb.mul(v, v)), acc, {zero});
+    });
+    Value meanSq = kb.div(kb.load(acc, {zero}), kb.f32(double(width)));
+    return kb.div(kb.f32(1.0), kb.sqrt(kb.add(meanSq, kb.f32(eps))));
+  }
+};
+} // namespace
+
+void mlir::ssm::emitRMSNorm(RMSNormOp op, const IRMapping &m,
+                            ImplicitLocOpBuilder &b, ParallelTarget &target) {
+  NormBuffers in(op, m);
+  Value y = m.lookup(op.getY());
+  Value residualOut = m.lookupOrNull(op.getResidualOut());
+  target.parallelFor(b, in.rows, [&](ImplicitLocOpBuilder &ib, ValueRange row) {
+    KernelBuilder kb(ib, target);
+    Value rstd = in.inverseRms(kb, row);
+    kb.forRange(0, in.width, [&](Value j) {
+      Value v = in.input(kb, row, j);
+      kb.store(kb.mul(kb.mul(v, rstd), kb.load(in.weight, {j})), y,
+               NormBuffers::at(row, j));
+      if (residualOut)
+        kb.store(v, residualOut, NormBuffers::at(row, j));
+    });
+  });
+}
+
+void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
+                                ImplicitLocOpBuilder &b,
+                                ParallelTarget &target) {
+  NormBuffers in(op, m);
+  Value dy = m.lookup(op.getDy());
+  Value dResidualOut = m.lookupOrNull(op.getDResidualOut());
+  Value dx = m.lookup(op.getDx());
+  Value dweight = m.lookup(op.getDweight());
+  Value dresidual = m.lookupOrNull(op.getDresidual());
+  Value dz = m.lookupOrNull(op.getDz());
+  KernelBuilder outer(b, target);
+  outer.zeroFill(dweight);
+
+  target.parallelFor(b, in.rows, [&](ImplicitLocOpBuilder &ib, ValueRange row) {
+    KernelBuilder kb(ib, target);
+    Value rstd = in.inverseRms(kb, row);
+    // dot = sum_j dy_j * w_j * v_j
+    Value acc = kb.privateBuffer({1});
+    Value zero = kb.index(0);
+    kb.store(kb.f32(0.0), acc, {zero});
+    kb.forRange(0, in.width, [&](Value j) {
+      Value term = kb.mul(kb.mul(kb.load(dy, NormBuffers::at(row, j)),
+                                 kb.load(in.weight, {j})),
+                          in.input(kb, row, j));
+      kb.store(kb.add(kb.load(acc, {zero}), term), acc, {zero});
+    });
+    // dv = rstd * (dy w - v * dot * rstd^2 / D)
+    Value coef = kb.div(kb.mul(kb.load(acc, {zero}), kb.mul(rstd, rstd)),
+                        kb.f32(double(in.width)));
+    kb.forRange(0, in.width, [&](Value j) {
+      SmallVector<Value> idx = NormBuffers::at(row, j);
+      Value v = in.input(kb, row, j);
+      Value dyv = kb.load(dy, idx);
+      kb.accumulate(kb.mul(kb.mul(dyv, v), rstd), dweight, {j});
+      Value dv = kb.mul(rstd, kb.sub(kb.mul(dyv, kb.load(in.weight, {j})),
+                                     kb.mul(v, coef)));
+      if (dResidualOut)
+        dv = kb.add(dv, kb.load(dResidualOut, idx));
+      if (in.z) {
+        Value zv = kb.load(in.z, idx);
+        kb.store(kb.mul(dv, kb.silu(zv)), dx, idx);
+        kb.store(kb.mul(kb.mul(dv, kb.load(in.x, idx)), kb.siluGrad(zv)), dz,
+                 idx);
+        return;
+      }
+      kb.store(dv, dx, idx);
+      if (dresidual)
+        kb.store(dv, dresidual, idx);
+    });
+  });
+}

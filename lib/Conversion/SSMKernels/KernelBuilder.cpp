@@ -1,0 +1,159 @@
+//===- KernelBuilder.cpp - building blocks of the ssm kernels ---*- C++ -*-===//
+
+#include "ssm/Conversion/SSMKernels/KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+ArrayRef<int64_t> mlir::ssm::shapeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
+
+Value KernelBuilder::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, value);
+}
+
+Value KernelBuilder::f32(double value) {
+  return arith::ConstantOp::create(b, b.getF32FloatAttr(value));
+}
+
+Value KernelBuilder::load(Value memref, ValueRange indices) {
+  Value value = memref::LoadOp::create(b, memref, indices);
+  if (!value.getType().isF32())
+    value = arith::ExtFOp::create(b, b.getF32Type(), value);
+  return value;
+}
+
+void KernelBuilder::store(Value value, Value memref, ValueRange indices) {
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  if (element != value.getType())
+    value = arith::TruncFOp::create(b, element, value);
+  memref::StoreOp::create(b, value, memref, indices);
+}
+
+void KernelBuilder::accumulate(Value value, Value memref, ValueRange indices) {
+  if (target.concurrentPoints()) {
+    memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, value, memref,
+                                indices);
+    return;
+  }
+  store(add(load(memref, indices), value), memref, indices);
+}
+
+Value KernelBuilder::add(Value x, Value y) {
+  return arith::AddFOp::create(b, x, y);
+}
+Value KernelBuilder::sub(Value x, Value y) {
+  return arith::SubFOp::create(b, x, y);
+}
+Value KernelBuilder::mul(Value x, Value y) {
+  return arith::MulFOp::create(b, x, y);
+}
+Value KernelBuilder::div(Value x, Value y) {
+  return arith::DivFOp::create(b, x, y);
+}
+Value KernelBuilder::exp(Value x) { return math::ExpOp::create(b, x); }
+Value KernelBuilder::sqrt(Value x) { return math::SqrtOp::create(b, x); }
+
+Value KernelBuilder::sigmoid(Value x) {
+  // 1 / (1 + exp(-x)): exp overflows to +inf for very negative x, which
+  // gives the correct limit 0.
+  Value negX = arith::NegFOp::create(b, x);
+  return div(f32(1.0), add(f32(1.0), exp(negX)));
+}
+
+Value KernelBuilder::silu(Value x) { return mul(x, sigmoid(x)); }
+
+Value KernelBuilder::siluGrad(Value x) {
+  Value s = sigmoid(x);
+  return mul(s, add(f32(1.0), mul(x, sub(f32(1.0), s))));
+}
+
+Value KernelBuilder::softplus(Value x) {
+  Value threshold = f32(20.0);
+  Value clamped = arith::MinimumFOp::create(b, x, threshold);
+  Value smooth = math::Log1pOp::create(b, exp(clamped));
+  Value large =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, threshold);
+  return select(large, x, smooth);
+}
+
+Value KernelBuilder::addIndex(Value x, int64_t c) {
+  return arith::AddIOp::create(b, x, index(c));
+}
+Value KernelBuilder::mulIndex(Value x, int64_t c) {
+  return arith::MulIOp::create(b, x, index(c));
+}
+Value KernelBuilder::subIndex(int64_t c, Value x) {
+  return arith::SubIOp::create(b, index(c), x);
+}
+Value KernelBuilder::divIndex(Value x, int64_t c) {
+  return arith::DivUIOp::create(b, x, index(c));
+}
+Value KernelBuilder::minIndex(Value x, int64_t c) {
+  return arith::MinUIOp::create(b, x, index(c));
+}
+Value KernelBuilder::cmpIndexLt(Value x, int64_t c) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, x, index(c));
+}
+Value KernelBuilder::select(Value cond, Value x, Value y) {
+  return arith::SelectOp::create(b, cond, x, y);
+}
+
+void KernelBuilder::forRange(Value lb, Value ub,
+                             function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(b, lb, ub, index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  body(loop.getInductionVar());
+}
+
+void KernelBuilder::forRange(int64_t lb, int64_t ub,
+                             function_ref<void(Value)> body) {
+  forRange(index(lb), index(ub), body);
+}
+
+void KernelBuilder::forRangeReverse(Value n, function_ref<void(Value)> body) {
+  forRange(index(0), n, [&](Value iv) {
+    Value last = arith::SubIOp::create(b, n, index(1));
+    body(arith::SubIOp::create(b, last, iv));
+  });
+}
+
+void KernelBuilder::forRangeReverse(int64_t n, function_ref<void(Value)> body) {
+  forRangeReverse(index(n), body);
+}
+
+void KernelBuilder::ifThen(Value cond, function_ref<void()> then) {
+  auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  then();
+}
+
+Value KernelBuilder::privateBuffer(ArrayRef<int64_t> shape) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(allocaBlock);
+  return memref::AllocaOp::create(b, MemRefType::get(shape, b.getF32Type()));
+}
+
+void KernelBuilder::zeroFill(Value memref) {
+  target.parallelFor(b, shapeOf(memref),
+                     [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
+                       KernelBuilder kb(inner, target);
+                       kb.store(kb.f32(0.0), memref, ivs);
+                     });
+}
+
+void KernelBuilder::convertCopy(Value source, Value dest) {
+  target.parallelFor(b, shapeOf(dest),
+                     [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
+                       KernelBuilder kb(inner, target);
+                       kb.store(kb.load(source, ivs), dest, ivs);
+                     });
+}

@@ -1,0 +1,348 @@
+//===- ScanKernels.cpp - selective scan and SSD scan kernels ----*- C++ -*-===//
+//
+// Maps the operands of ssm.selective_scan(_grad) and ssm.ssd_scan(_grad) onto
+// the per-point scan of ScanCore: one point per (batch, channel) for the
+// Mamba-1 scan, one per (batch, head, head-dim) for the SSD scan.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ScanCore.h"
+#include "ScanKernels.h"
+
+#include "ssm/IR/SSMOps.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+/// Gradient buffers that several points accumulate into: an f32 scratch
+/// (zero-filled first) when the result is not f32, else the result itself.
+/// Scratch buffers are freed by upstream buffer deallocation, which owns
+/// every allocation after bufferization.
+struct Accumulator {
+  Value result;
+  Value scratch;
+
+  Value target() const { return scratch ? scratch : result; }
+};
+} // namespace
+
+static Accumulator makeAccumulator(KernelBuilder &kb, Value result) {
+  Accumulator acc{result, Value()};
+  if (!result)
+    return acc;
+  auto type = cast<MemRefType>(result.getType());
+  if (!type.getElementType().isF32())
+    acc.scratch = memref::AllocOp::create(
+        kb.builder(), MemRefType::get(type.getShape(), kb.builder().getF32Type()));
+  kb.zeroFill(acc.target());
+  return acc;
+}
+
+static void finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {
+  if (!acc.scratch)
+    return;
+  kb.convertCopy(acc.scratch, acc.result);
+}
+
+/// Scratch for the states saved at chunk starts: [points, chunks, N].
+static Value allocSavedStates(KernelBuilder &kb, int64_t points,
+                              int64_t length, int64_t numStates,
+                              int64_t chunkLen) {
+  int64_t chunk = std::min(chunkLen, length);
+  int64_t numChunks = (length + chunk - 1) / chunk;
+  return memref::AllocOp::create(
+      kb.builder(), MemRefType::get({points, numChunks, numStates},
+                                    kb.builder().getF32Type()));
+}
+
+//===----------------------------------------------------------------------===//
+// Mamba-1 selective scan
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The operand buffers of a selective scan, forward or gradient.
+struct SelectiveScanBuffers {
+  Value u, delta, A, B, C, D, z, deltaBias;
+  int64_t batch, channels, length, numStates, groups;
+  bool softplus;
+
+  template <typename OpTy>
+  SelectiveScanBuffers(OpTy op, const IRMapping &m)
+      : u(m.lookup(op.getU())), delta(m.lookup(op.getDelta())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())),
+        C(m.lookup(op.getC())), D(m.lookupOrNull(op.getD())),
+        z(m.lookupOrNull(op.getZ())),
+        deltaBias(m.lookupOrNull(op.getDeltaBias())),
+        softplus(op.getDeltaSoftplus()) {
+    batch = shapeOf(u)[0];
+    channels = shapeOf(u)[1];
+    length = shapeOf(u)[2];
+    numStates = shapeOf(A)[1];
+    groups = shapeOf(B)[1];
+  }
+
+  /// Fills the reads of point (b, d).
+  void bind(KernelBuilder &kb, ScanPoint &p, Value b, Value d) const {
+    Value g = kb.divIndex(d, channels / groups);
+    p.length = length;
+    p.numStates = numStates;
+    p.softplus = softplus;
+    p.u = [&kb, this, b, d](Value t) { return kb.load(u, {b, d, t}); };
+    p.delta = [&kb, this, b, d](Value t) {
+      return kb.load(delta, {b, d, t});
+    };
+    if (z)
+      p.z = [&kb, this, b, d](Value t) { return kb.load(z, {b, d, t}); };
+    p.A = [&kb, this, d](Value n) { return kb.load(A, {d, n}); };
+    p.B = [&kb, this, b, g](Value n, Value t) {
+      return kb.load(B, {b, g, n, t});
+    };
+    p.C = [&kb, this, b, g](Value n, Value t) {
+      return kb.load(C, {b, g, n, t});
+    };
+    if (deltaBias)
+      p.deltaBias = kb.load(deltaBias, {d});
+    if (D)
+      p.D = kb.load(D, {d});
+  }
+};
+} // namespace
+
+void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
+                                  ImplicitLocOpBuilder &b,
+                                  ParallelTarget &target) {
+  SelectiveScanBuffers in(op, m);
+  Value y = m.lookup(op.getY());
+  Value last = m.lookup(op.getLastState());
+  target.parallelFor(
+      b, {in.batch, in.channels},
+      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        Value bi = iv[0], d = iv[1];
+        ScanPoint p;
+        in.bind(kb, p, bi, d);
+        p.y = [&](Value t, Value v) { kb.store(v, y, {bi, d, t}); };
+        p.finalState = [&](Value n, Value v) { kb.store(v, last, {bi, d, n}); };
+        emitScanForward(kb, p);
+      });
+}
+
+void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
+                                      const IRMapping &m,
+                                      ImplicitLocOpBuilder &b,
+                                      ParallelTarget &target,
+                                      const KernelOptions &options) {
+  SelectiveScanBuffers in(op, m);
+  Value dy = m.lookup(op.getDy());
+  Value dLast = m.lookupOrNull(op.getDLastState());
+  Value du = m.lookup(op.getDu()), ddelta = m.lookup(op.getDdelta());
+  Value dz = m.lookupOrNull(op.getDz());
+  KernelBuilder outer(b, target);
+  Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()));
+  Accumulator dB = makeAccumulator(outer, m.lookup(op.getDB()));
+  Accumulator dC = makeAccumulator(outer, m.lookup(op.getDC()));
+  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
+  Accumulator dBias =
+      makeAccumulator(outer, m.lookupOrNull(op.getDdeltaBias()));
+  Value saved = allocSavedStates(outer, in.batch * in.channels, in.length,
+                                 in.numStates, options.chunkLen);
+
+  target.parallelFor(
+      b, {in.batch, in.channels},
+      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        Value bi = iv[0], d = iv[1];
+        Value g = kb.divIndex(d, in.channels / in.groups);
+        Value point =
+            arith::AddIOp::create(ib, kb.mulIndex(bi, in.channels), d);
+        ScanPoint p;
+        in.bind(kb, p, bi, d);
+        p.dy = [&](Value t) { return kb.load(dy, {bi, d, t}); };
+        if (dLast)
+          p.dFinalState = [&](Value n) { return kb.load(dLast, {bi, d, n}); };
+        p.du = [&](Value t, Value v) { kb.store(v, du, {bi, d, t}); };
+        p.ddelta = [&](Value t, Value v) { kb.store(v, ddelta, {bi, d, t}); };
+        if (dz)
+          p.dz = [&](Value t, Value v) { kb.store(v, dz, {bi, d, t}); };
+        p.dA = [&](Value n, Value v) { kb.accumulate(v, dA.target(), {d, n}); };
+        p.dB = [&](Value n, Value t, Value v) {
+          kb.accumulate(v, dB.target(), {bi, g, n, t});
+        };
+        p.dC = [&](Value n, Value t, Value v) {
+          kb.accumulate(v, dC.target(), {bi, g, n, t});
+        };
+        if (dD.result)
+          p.dD = [&](Value v) { kb.accumulate(v, dD.target(), {d}); };
+        if (dBias.result)
+          p.dDeltaBias = [&](Value v) {
+            kb.accumulate(v, dBias.target(), {d});
+          };
+        p.loadSaved = [&](Value c, Value n) {
+          return kb.load(saved, {point, c, n});
+        };
+        p.storeSaved = [&](Value c, Value n, Value v) {
+          kb.store(v, saved, {point, c, n});
+        };
+        emitScanBackward(kb, p, options.chunkLen);
+      });
+
+  for (const Accumulator &acc : {dA, dB, dC, dD, dBias})
+    finishAccumulator(outer, acc);
+}
+
+//===----------------------------------------------------------------------===//
+// Mamba-2 SSD scan
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The operand buffers of an SSD scan, forward or gradient.
+struct SSDScanBuffers {
+  Value x, dt, A, B, C, D, z, dtBias, init;
+  int64_t batch, length, heads, headDim, numStates, groups;
+  bool softplus;
+
+  template <typename OpTy>
+  SSDScanBuffers(OpTy op, const IRMapping &m)
+      : x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())),
+        C(m.lookup(op.getC())), D(m.lookupOrNull(op.getD())),
+        z(m.lookupOrNull(op.getZ())), dtBias(m.lookupOrNull(op.getDtBias())),
+        init(m.lookupOrNull(op.getInitialState())),
+        softplus(op.getDtSoftplus()) {
+    batch = shapeOf(x)[0];
+    length = shapeOf(x)[1];
+    heads = shapeOf(x)[2];
+    headDim = shapeOf(x)[3];
+    numStates = shapeOf(B)[3];
+    groups = shapeOf(B)[2];
+  }
+
+  /// Fills the reads of point (b, h, p).
+  void bind(KernelBuilder &kb, ScanPoint &pt, Value b, Value h,
+            Value p) const {
+    Value g = kb.divIndex(h, heads / groups);
+    pt.length = length;
+    pt.numStates = numStates;
+    pt.softplus = softplus;
+    pt.u = [&kb, this, b, h, p](Value t) { return kb.load(x, {b, t, h, p}); };
+    pt.delta = [&kb, this, b, h](Value t) { return kb.load(dt, {b, t, h}); };
+    if (z)
+      pt.z = [&kb, this, b, h, p](Value t) {
+        return kb.load(z, {b, t, h, p});
+      };
+    Value decayRate = kb.load(A, {h});
+    pt.A = [decayRate](Value) { return decayRate; };
+    pt.B = [&kb, this, b, g](Value n, Value t) {
+      return kb.load(B, {b, t, g, n});
+    };
+    pt.C = [&kb, this, b, g](Value n, Value t) {
+      return kb.load(C, {b, t, g, n});
+    };
+    if (init)
+      pt.initialState = [&kb, this, b, h, p](Value n) {
+        return kb.load(init, {b, h, p, n});
+      };
+    if (dtBias)
+      pt.deltaBias = kb.load(dtBias, {h});
+    if (D)
+      pt.D = kb.load(D, {h});
+  }
+};
+} // namespace
+
+void mlir::ssm::emitSSDScan(SSDScanOp op, const IRMapping &m,
+                            ImplicitLocOpBuilder &b, ParallelTarget &target) {
+  SSDScanBuffers in(op, m);
+  Value y = m.lookup(op.getY());
+  Value final = m.lookup(op.getFinalState());
+  target.parallelFor(
+      b, {in.batch, in.heads, in.headDim},
+      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        Value bi = iv[0], h = iv[1], p = iv[2];
+        ScanPoint pt;
+        in.bind(kb, pt, bi, h, p);
+        pt.y = [&](Value t, Value v) { kb.store(v, y, {bi, t, h, p}); };
+        pt.finalState = [&](Value n, Value v) {
+          kb.store(v, final, {bi, h, p, n});
+        };
+        emitScanForward(kb, pt);
+      });
+}
+
+void mlir::ssm::emitSSDScanGrad(SSDScanGradOp op, const IRMapping &m,
+                                ImplicitLocOpBuilder &b, ParallelTarget &target,
+                                const KernelOptions &options) {
+  SSDScanBuffers in(op, m);
+  Value dy = m.lookup(op.getDy());
+  Value dFinal = m.lookupOrNull(op.getDFinalState());
+  Value dx = m.lookup(op.getDx());
+  Value dz = m.lookupOrNull(op.getDz());
+  Value dInit = m.lookupOrNull(op.getDInitialState());
+  KernelBuilder outer(b, target);
+  Accumulator ddt = makeAccumulator(outer, m.lookup(op.getDdt()));
+  Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()));
+  Accumulator dB = makeAccumulator(outer, m.lookup(op.getDB()));
+  Accumulator dC = makeAccumulator(outer, m.lookup(op.getDC()));
+  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
+  Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()));
+  Value saved =
+      allocSavedStates(outer, in.batch * in.heads * in.headDim, in.length,
+                       in.numStates, options.chunkLen);
+
+  target.parallelFor(
+      b, {in.batch, in.heads, in.headDim},
+      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        Value bi = iv[0], h = iv[1], p = iv[2];
+        Value g = kb.divIndex(h, in.heads / in.groups);
+        Value point = arith::AddIOp::create(
+            ib,
+            kb.mulIndex(arith::AddIOp::create(ib, kb.mulIndex(bi, in.heads), h),
+                        in.headDim),
+            p);
+        ScanPoint pt;
+        in.bind(kb, pt, bi, h, p);
+        pt.dy = [&](Value t) { return kb.load(dy, {bi, t, h, p}); };
+        if (dFinal)
+          pt.dFinalState = [&](Value n) {
+            return kb.load(dFinal, {bi, h, p, n});
+          };
+        pt.du = [&](Value t, Value v) { kb.store(v, dx, {bi, t, h, p}); };
+        pt.ddelta = [&](Value t, Value v) {
+          kb.accumulate(v, ddt.target(), {bi, t, h});
+        };
+        if (dz)
+          pt.dz = [&](Value t, Value v) { kb.store(v, dz, {bi, t, h, p}); };
+        pt.dA = [&](Value, Value v) { kb.accumulate(v, dA.target(), {h}); };
+        pt.dB = [&](Value n, Value t, Value v) {
+          kb.accumulate(v, dB.target(), {bi, t, g, n});
+        };
+        pt.dC = [&](Value n, Value t, Value v) {
+          kb.accumulate(v, dC.target(), {bi, t, g, n});
+        };
+        if (dD.result)
+          pt.dD = [&](Value v) { kb.accumulate(v, dD.target(), {h}); };
+        if (dBias.result)
+          pt.dDeltaBias = [&](Value v) {
+            kb.accumulate(v, dBias.target(), {h});
+          };
+        if (dInit)
+          pt.dInitialState = [&](Value n, Value v) {
+            kb.store(v, dInit, {bi, h, p, n});
+          };
+        pt.loadSaved = [&](Value c, Value n) {
+          return kb.load(saved, {point, c, n});
+        };
+        pt.storeSaved = [&](Value c, Value n, Value v) {
+          kb.store(v, saved, {point, c, n});
+        };
+        emitScanBackward(kb, pt, options.chunkLen);
+      });
+
+  for (const Accumulator &acc : {ddt, dA, dB, dC, dD, dBias})
+    finishAccumulator(outer, acc);
+}

@@ -1,0 +1,34 @@
+//===- ScanKernels.h - per-op kernel emitters -------------------*- C++ -*-===//
+
+#ifndef SSM_LIB_CONVERSION_SSMKERNELS_SCANKERNELS_H
+#define SSM_LIB_CONVERSION_SSMKERNELS_SCANKERNELS_H
+
+#include "ssm/Conversion/SSMKernels/Kernels.h"
+#include "ssm/IR/SSMOps.h"
+
+namespace mlir {
+namespace ssm {
+
+void emitSelectiveScan(SelectiveScanOp op, const IRMapping &buffers,
+                       ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitSelectiveScanGrad(SelectiveScanGradOp op, const IRMapping &buffers,
+                           ImplicitLocOpBuilder &b, ParallelTarget &target,
+                           const KernelOptions &options);
+void emitSSDScan(SSDScanOp op, const IRMapping &buffers,
+                 ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitSSDScanGrad(SSDScanGradOp op, const IRMapping &buffers,
+                     ImplicitLocOpBuilder &b, ParallelTarget &target,
+                     const KernelOptions &options);
+void emitCausalConv1d(CausalConv1dOp op, const IRMapping &buffers,
+                      ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &buffers,
+                          ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitRMSNorm(RMSNormOp op, const IRMapping &buffers,
+                 ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitRMSNormGrad(RMSNormGradOp op, const IRMapping &buffers,
+                     ImplicitLocOpBuilder &b, ParallelTarget &target);
+
+} // namespace ssm
+} // namespace mlir
+
+#endif

@@ -1,0 +1,59 @@
+//===- ssm-compile.cpp - compile an ssm workload to a binary ----*- C++ -*-===//
+//
+// ssm-compile FILE.mlir --target=cpu|gpu -o NAME.so [--chunk-len=N]
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/InitAll.h"
+#include "ssm/Target/WorkloadBinary.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+
+static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
+                                            llvm::cl::desc("<input .mlir>"),
+                                            llvm::cl::Required);
+static llvm::cl::opt<std::string> outputFile("o",
+                                             llvm::cl::desc("Output .so"),
+                                             llvm::cl::Required);
+static llvm::cl::opt<std::string>
+    target("target", llvm::cl::desc("Target: cpu or gpu"),
+           llvm::cl::init("cpu"));
+static llvm::cl::opt<int64_t> chunkLen(
+    "chunk-len",
+    llvm::cl::desc("Positions between two saved scan states (backward)"),
+    llvm::cl::init(64));
+static llvm::cl::opt<bool> keepObject("keep-object",
+                                      llvm::cl::desc("Keep NAME.so.o"),
+                                      llvm::cl::init(false));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  ssm::registerAllPasses();
+  llvm::cl::ParseCommandLineOptions(argc, argv, "ssm workload compiler\n");
+
+  DialectRegistry registry;
+  ssm::registerAllDialects(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  ssm::CompileOptions options;
+  options.target = target;
+  options.outputPath = outputFile;
+  options.chunkLen = chunkLen;
+  options.lowering["chunk-len"] = std::to_string(chunkLen);
+  options.keepObject = keepObject;
+  return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;
+}
