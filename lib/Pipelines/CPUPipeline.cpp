@@ -16,7 +16,7 @@ using namespace mlir;
 /// One-shot bufferization of whole functions with identity layouts, results
 /// turned into caller-provided out-parameters (the workload ABI), and
 /// upstream ownership-based deallocation of every remaining allocation.
-static void addBufferization(OpPassManager &pm) {
+void mlir::ssm::addBufferizationPasses(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -37,7 +37,7 @@ void mlir::ssm::buildCPUPipeline(OpPassManager &pm,
   ConvertSSMToLoopsOptions loops;
   loops.chunkLen = options.chunkLen;
   pm.addPass(createConvertSSMToLoops(loops));
-  addBufferization(pm);
+  addBufferizationPasses(pm);
 
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -61,4 +61,9 @@ void mlir::ssm::registerPipelines() {
       "ssm-cpu-pipeline",
       "Lower ssm ops on tensors to the LLVM dialect for the host CPU",
       buildCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "ssm-gpu-pipeline",
+      "Lower ssm ops on tensors to GPU kernels and an sm_90 cubin with host "
+      "code calling the mgpu* runtime",
+      buildGPUPipeline);
 }

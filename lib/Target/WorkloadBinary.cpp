@@ -35,7 +35,8 @@ using namespace mlir::ssm;
 namespace {
 struct EntryInfo {
   std::string name;
-  unsigned numBuffers;
+  /// Shapes of the entry's tensors: arguments, then results.
+  SmallVector<SmallVector<int64_t>> shapes;
   Location loc;
 };
 } // namespace
@@ -43,16 +44,45 @@ struct EntryInfo {
 static SmallVector<EntryInfo> collectEntries(ModuleOp module) {
   SmallVector<EntryInfo> entries;
   for (auto func : module.getOps<func::FuncOp>())
-    if (!func.isPrivate() && !func.isExternal())
-      entries.push_back({func.getSymName().str(),
-                         func.getNumArguments() + func.getNumResults(),
-                         func.getLoc()});
+    if (!func.isPrivate() && !func.isExternal()) {
+      EntryInfo entry{func.getSymName().str(), {}, func.getLoc()};
+      for (Type type : llvm::concat<const Type>(func.getArgumentTypes(),
+                                                func.getResultTypes()))
+        entry.shapes.emplace_back(cast<ShapedType>(type).getShape());
+      entries.push_back(std::move(entry));
+    }
   return entries;
 }
 
+/// The arguments of a lowered entry for one buffer `ptr` of static `shape`:
+/// the bare pointer, or the expanded memref descriptor (allocated and
+/// aligned pointer, offset 0, sizes, row-major strides) that upstream's
+/// default calling convention uses (the GPU pipeline's host code).
+static void pushBufferArguments(OpBuilder &builder, Location loc, Value ptr,
+                                ArrayRef<int64_t> shape, bool barePointers,
+                                SmallVectorImpl<Value> &args) {
+  args.push_back(ptr);
+  if (barePointers)
+    return;
+  auto i64 = builder.getI64Type();
+  auto constant = [&](int64_t v) -> Value {
+    return LLVM::ConstantOp::create(builder, loc, i64,
+                                    builder.getI64IntegerAttr(v));
+  };
+  args.push_back(ptr);
+  args.push_back(constant(0));
+  for (int64_t size : shape)
+    args.push_back(constant(size));
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  for (int64_t stride : strides)
+    args.push_back(constant(stride));
+}
+
 /// Adds `void ssm_entry_<fn>(void **buffers)` calling the lowered `fn` with
-/// one bare pointer per tensor (arguments first, then the out-parameters
-/// that replaced its results).
+/// each tensor's buffer (arguments first, then the out-parameters that
+/// replaced its results).
 static LogicalResult addEntryWrappers(ModuleOp module,
                                       ArrayRef<EntryInfo> entries) {
   MLIRContext *context = module.getContext();
@@ -64,12 +94,16 @@ static LogicalResult addEntryWrappers(ModuleOp module,
       return emitError(entry.loc) << "entry '" << entry.name
                                   << "' did not lower to an llvm.func";
     LLVM::LLVMFunctionType calleeType = callee.getFunctionType();
-    if (calleeType.getNumParams() != entry.numBuffers ||
+    unsigned descriptorParams = 0;
+    for (const auto &shape : entry.shapes)
+      descriptorParams += 3 + 2 * shape.size();
+    bool barePointers = calleeType.getNumParams() == entry.shapes.size();
+    if ((!barePointers && calleeType.getNumParams() != descriptorParams) ||
         !isa<LLVM::LLVMVoidType>(calleeType.getReturnType()))
       return emitError(entry.loc)
              << "entry '" << entry.name << "' lowered to " << calleeType
-             << ", expected " << entry.numBuffers
-             << " pointer arguments and no result";
+             << ", expected one pointer or memref descriptor for each of "
+             << entry.shapes.size() << " tensors and no result";
     Location loc = entry.loc;
     auto wrapperType = LLVM::LLVMFunctionType::get(
         LLVM::LLVMVoidType::get(context), {ptrType});
@@ -80,11 +114,12 @@ static LogicalResult addEntryWrappers(ModuleOp module,
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(body);
     SmallVector<Value> args;
-    for (unsigned i = 0; i < entry.numBuffers; ++i) {
+    for (auto [i, shape] : llvm::enumerate(entry.shapes)) {
       Value slot = LLVM::GEPOp::create(
           builder, loc, ptrType, ptrType, body->getArgument(0),
           ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
-      args.push_back(LLVM::LoadOp::create(builder, loc, ptrType, slot));
+      Value ptr = LLVM::LoadOp::create(builder, loc, ptrType, slot);
+      pushBufferArguments(builder, loc, ptr, shape, barePointers, args);
     }
     LLVM::CallOp::create(builder, loc, callee, args);
     LLVM::ReturnOp::create(builder, loc, ValueRange());
@@ -171,9 +206,27 @@ static LogicalResult linkSharedObject(ModuleOp module, StringRef objectPath,
   return success();
 }
 
+/// The NVVM serialisation finds libdevice through CUDA_HOME and runs
+/// `ptxas` from PATH; point both at the toolkit when the user has not.
+static LogicalResult prepareCudaToolkit(ModuleOp module) {
+  const char *home = std::getenv("CUDA_HOME");
+  std::string root = home ? home : "/usr/local/cuda";
+  if (!llvm::sys::fs::exists(root + "/nvvm/libdevice"))
+    return module.emitError("the GPU target needs the CUDA toolkit: no "
+                            "libdevice under ")
+           << root << "/nvvm (set CUDA_HOME)";
+  setenv("CUDA_HOME", root.c_str(), /*overwrite=*/0);
+  if (!llvm::sys::findProgramByName("ptxas")) {
+    const char *path = std::getenv("PATH");
+    std::string newPath = root + "/bin" + (path ? ":" + std::string(path) : "");
+    setenv("PATH", newPath.c_str(), /*overwrite=*/1);
+  }
+  return success();
+}
+
 LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
                                          const CompileOptions &options) {
-  if (options.target != "cpu")
+  if (options.target != "cpu" && options.target != "gpu")
     return module.emitError("unknown target '")
            << options.target << "': expected 'cpu' or 'gpu'";
   FailureOr<std::string> manifest = buildManifest(module, options);
@@ -182,9 +235,19 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   SmallVector<EntryInfo> entries = collectEntries(module);
 
   PassManager pm(module.getContext());
-  CPUPipelineOptions pipeline;
-  pipeline.chunkLen = options.chunkLen;
-  buildCPUPipeline(pm, pipeline);
+  if (options.target == "cpu") {
+    CPUPipelineOptions pipeline;
+    pipeline.chunkLen = options.chunkLen;
+    buildCPUPipeline(pm, pipeline);
+  } else {
+    if (failed(prepareCudaToolkit(module)))
+      return failure();
+    GPUPipelineOptions pipeline;
+    pipeline.chunkLen = options.chunkLen;
+    pipeline.threadsPerBlock = options.threadsPerBlock;
+    pipeline.maxRegisters = options.maxRegisters;
+    buildGPUPipeline(pm, pipeline);
+  }
   if (failed(pm.run(module)))
     return failure();
   if (failed(addEntryWrappers(module, entries)))

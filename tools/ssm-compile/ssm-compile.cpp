@@ -30,6 +30,15 @@ static llvm::cl::opt<int64_t> chunkLen(
     "chunk-len",
     llvm::cl::desc("Positions between two saved scan states (backward)"),
     llvm::cl::init(64));
+static llvm::cl::opt<int64_t>
+    threadsPerBlock("threads-per-block",
+                    llvm::cl::desc("GPU threads per block (gpu target)"),
+                    llvm::cl::init(128));
+static llvm::cl::opt<int64_t>
+    maxRegisters("max-registers",
+                 llvm::cl::desc("Register budget per GPU thread, 0: ptxas "
+                                "decides (gpu target)"),
+                 llvm::cl::init(0));
 static llvm::cl::opt<bool> keepObject("keep-object",
                                       llvm::cl::desc("Keep NAME.so.o"),
                                       llvm::cl::init(false));
@@ -53,7 +62,13 @@ int main(int argc, char **argv) {
   options.target = target;
   options.outputPath = outputFile;
   options.chunkLen = chunkLen;
+  options.threadsPerBlock = threadsPerBlock;
+  options.maxRegisters = maxRegisters;
   options.lowering["chunk-len"] = std::to_string(chunkLen);
+  if (target == "gpu") {
+    options.lowering["threads-per-block"] = std::to_string(threadsPerBlock);
+    options.lowering["max-registers"] = std::to_string(maxRegisters);
+  }
   options.keepObject = keepObject;
   return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;
 }

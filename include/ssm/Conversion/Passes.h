@@ -3,6 +3,7 @@
 #ifndef SSM_CONVERSION_PASSES_H
 #define SSM_CONVERSION_PASSES_H
 
+#include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
 
 #include "mlir/Pass/Pass.h"

@@ -27,6 +27,35 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// function arguments and results returned through out-parameters.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// Options of the GPU pipeline (the lowering choices it records).
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<int64_t> chunkLen{
+      *this, "chunk-len",
+      llvm::cl::desc("Positions between two states saved by a scan's forward "
+                     "for its backward"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> threadsPerBlock{
+      *this, "threads-per-block",
+      llvm::cl::desc("GPU threads per block (multiple of 32, <= 1024)"),
+      llvm::cl::init(128)};
+  PassOptions::Option<int64_t> maxRegisters{
+      *this, "max-registers",
+      llvm::cl::desc("Register budget per thread passed to ptxas "
+                     "(-maxrregcount); 0 leaves it to ptxas"),
+      llvm::cl::init(0)};
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("GPU architecture of the cubin"),
+      llvm::cl::init("sm_90")};
+};
+
+/// ssm (tensors) -> gpu.launch kernels -> device buffers -> upstream NVVM
+/// pipeline: an sm_90 cubin embedded in host LLVM code calling mgpu*.
+void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+
+/// One-shot bufferization with identity layouts, results as out-parameters
+/// and upstream buffer deallocation (shared by both pipelines).
+void addBufferizationPasses(OpPassManager &pm);
+
 /// Registers the named pipelines with the pass registry.
 void registerPipelines();
 

@@ -23,6 +23,9 @@ struct CompileOptions {
   /// Positions between two states saved by a scan's forward for its
   /// backward (`chunk-len` of the conversions).
   int64_t chunkLen = 64;
+  /// GPU threads per block and register budget (0: ptxas decides).
+  int64_t threadsPerBlock = 128;
+  int64_t maxRegisters = 0;
   /// Lowering choices, by pass-option name (e.g. "chunk-len" -> "64").
   std::map<std::string, std::string> lowering;
   /// Keep the intermediate object file next to the output (debugging).

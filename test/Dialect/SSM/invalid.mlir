@@ -528,11 +528,10 @@ func.func @ssg_operand_rule(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x15xf32>,
   // expected-error @+1 {{operand `delta` dim 2 (L) is 15, expected 16 as in operand `u` dim 2}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x15xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x15xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x15xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x15xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -545,11 +544,10 @@ func.func @ssg_groups(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{groups G = 3 must divide D = 8}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x3x4x16xf32>, tensor<2x3x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x3x4x16xf32>, tensor<2x3x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x3x4x16xf32>, tensor<2x3x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x3x4x16xf32>, tensor<2x3x4x16xf32>
   return
 }
 
@@ -562,11 +560,10 @@ func.func @ssg_elt_C(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `C` has element type 'f32', expected 'bf16' as operand `B`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xbf16>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xbf16>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xbf16>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xbf16>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -579,11 +576,10 @@ func.func @ssg_rank_dy(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `dy` has rank 2, expected 3 [B,D,L]}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -596,11 +592,10 @@ func.func @ssg_dim_dy(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `dy` dim 2 (L) is 8, expected 16 as in operand `u` dim 2}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x8xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x8xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -613,11 +608,10 @@ func.func @ssg_dynamic_dy(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `dy` dim 0 (B) must be static}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<?x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<?x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -630,11 +624,10 @@ func.func @ssg_elt_dy(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `dy` has element type 'bf16', expected 'f32' as operand `u`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xbf16>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xbf16>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -647,12 +640,11 @@ func.func @ssg_rank_d_last_state(%u: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `d_last_state` has rank 2, expected 3 [B,D,N]}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy d_last_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
-         tensor<8x4xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
+        tensor<8x4xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -665,12 +657,11 @@ func.func @ssg_dim_d_last_state(%u: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand `d_last_state` dim 2 (N) is 5, expected 4 as in operand `A` dim 1}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy d_last_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
-         tensor<2x8x5xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
+        tensor<2x8x5xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -684,12 +675,11 @@ func.func @ssg_ods_d_last_state(%u: tensor<2x8x16xf32>,
   // expected-error @+1 {{operand #6 must be ranked tensor of 32-bit float values, but got 'tensor<2x8x4xbf16>'}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy d_last_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
-         tensor<2x8x4xbf16>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
+        tensor<2x8x4xbf16>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -702,11 +692,10 @@ func.func @ssg_type_du(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `du` has type 'tensor<2x8x16xbf16>', expected 'tensor<2x8x16xf32>' as operand `u`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xbf16>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xbf16>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -719,11 +708,10 @@ func.func @ssg_type_ddelta(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `ddelta` has type 'tensor<2x8x8xf32>', expected 'tensor<2x8x16xf32>' as operand `delta`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x8xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x8xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -736,11 +724,10 @@ func.func @ssg_type_dA(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dA` has type 'tensor<8x5xf32>', expected 'tensor<8x4xf32>' as operand `A`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x5xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x5xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -753,11 +740,10 @@ func.func @ssg_type_dB(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dB` has type 'tensor<2x1x4x16xbf16>', expected 'tensor<2x1x4x16xf32>' as operand `B`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xbf16>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xbf16>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -770,11 +756,10 @@ func.func @ssg_type_dC(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dC` has type 'tensor<2x1x4x8xf32>', expected 'tensor<2x1x4x16xf32>' as operand `C`}}
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x8xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x8xf32>
   return
 }
 
@@ -787,12 +772,11 @@ func.func @ssg_type_dD(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dD` has type 'tensor<4xf32>', expected 'tensor<8xf32>' as operand `D`}}
   %du, %ddelta, %dA, %dB, %dC, %dD = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C D(%D), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
-         tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<4xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+        tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dD tensor<4xf32>
   return
 }
 
@@ -805,12 +789,11 @@ func.func @ssg_type_dz(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dz` has type 'tensor<2x8x16xbf16>', expected 'tensor<2x8x16xf32>' as operand `z`}}
   %du, %ddelta, %dA, %dB, %dC, %dz = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
-         tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xbf16>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
+        tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dz tensor<2x8x16xbf16>
   return
 }
 
@@ -823,12 +806,11 @@ func.func @ssg_type_ddelta_bias(%u: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `ddelta_bias` has type 'tensor<1x8xf32>', expected 'tensor<8xf32>' as operand `delta_bias`}}
   %du, %ddelta, %dA, %dB, %dC, %ddb = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C delta_bias(%db), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 1>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
-         tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<1x8xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+        tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> ddelta_bias tensor<1x8xf32>
   return
 }
 
@@ -841,11 +823,10 @@ func.func @ssg_dD_without_D(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dD` must be present exactly when operand `D` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dD tensor<8xf32>
   return
 }
 
@@ -858,12 +839,11 @@ func.func @ssg_D_without_dD(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dD` must be present exactly when operand `D` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C D(%D), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
-         tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+        tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -876,11 +856,10 @@ func.func @ssg_dz_without_z(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dz` must be present exactly when operand `z` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dz tensor<2x8x16xf32>
   return
 }
 
@@ -893,12 +872,11 @@ func.func @ssg_z_without_dz(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `dz` must be present exactly when operand `z` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
-         tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>,
+        tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -911,11 +889,10 @@ func.func @ssg_ddelta_bias_without_delta_bias(%u: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `ddelta_bias` must be present exactly when operand `delta_bias` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 1>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> ddelta_bias tensor<8xf32>
   return
 }
 
@@ -928,12 +905,11 @@ func.func @ssg_delta_bias_without_ddelta_bias(%u: tensor<2x8x16xf32>,
   // expected-error @+1 {{result `ddelta_bias` must be present exactly when operand `delta_bias` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C delta_bias(%db), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
-         tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+        tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return
 }
 
@@ -1436,11 +1412,10 @@ func.func @sdg_operand_rule(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x8xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{operand `dt` dim 2 (H) is 8, expected 4 as in operand `x` dim 2}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x8xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x8xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x8xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x8xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1452,11 +1427,10 @@ func.func @sdg_groups(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{groups G = 3 must divide H = 4}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x3x8xf32>, tensor<1x64x3x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x3x8xf32>, tensor<1x64x3x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x3x8xf32>, tensor<1x64x3x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x3x8xf32>, tensor<1x64x3x8xf32>
   return
 }
 
@@ -1468,11 +1442,10 @@ func.func @sdg_elt_dt(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xbf16>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{operand `dt` has element type 'bf16', expected 'f32' as operand `x`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xbf16>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xbf16>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xbf16>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xbf16>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1484,11 +1457,10 @@ func.func @sdg_rank_dy(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4xf32>) {
   // expected-error @+1 {{operand `dy` has rank 3, expected 4 [B,L,H,P]}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1500,11 +1472,10 @@ func.func @sdg_dim_dy(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x8xf32>) {
   // expected-error @+1 {{operand `dy` dim 3 (P) is 8, expected 16 as in operand `x` dim 3}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x8xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x8xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1516,11 +1487,10 @@ func.func @sdg_elt_dy(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf16>) {
   // expected-error @+1 {{operand `dy` has element type 'f16', expected 'f32' as operand `x`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf16>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf16>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1534,12 +1504,11 @@ func.func @sdg_rank_d_final_state(%x: tensor<1x64x4x16xf32>,
   // expected-error @+1 {{operand `d_final_state` has rank 3, expected 4 [B,H,P,N]}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C, %dy d_final_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
-         tensor<4x16x8xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
+        tensor<4x16x8xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1553,12 +1522,11 @@ func.func @sdg_dim_d_final_state(%x: tensor<1x64x4x16xf32>,
   // expected-error @+1 {{operand `d_final_state` dim 3 (N) is 4, expected 8 as in operand `B` dim 3}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C, %dy d_final_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
-         tensor<1x4x16x4xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
+        tensor<1x4x16x4xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1572,12 +1540,11 @@ func.func @sdg_ods_d_final_state(%x: tensor<1x64x4x16xf32>,
   // expected-error @+1 {{operand #6 must be ranked tensor of 32-bit float values, but got 'tensor<1x4x16x8xf16>'}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C, %dy d_final_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
-         tensor<1x4x16x8xf16>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
+        tensor<1x4x16x8xf16>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1589,11 +1556,10 @@ func.func @sdg_type_dx(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dx` has type 'tensor<1x64x4x16xbf16>', expected 'tensor<1x64x4x16xf32>' as operand `x`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xbf16>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xbf16>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1605,11 +1571,10 @@ func.func @sdg_type_ddt(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `ddt` has type 'tensor<1x64x4x1xf32>', expected 'tensor<1x64x4xf32>' as operand `dt`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4x1xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4x1xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1621,11 +1586,10 @@ func.func @sdg_type_dA(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dA` has type 'tensor<8xf32>', expected 'tensor<4xf32>' as operand `A`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<8xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<8xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1637,11 +1601,10 @@ func.func @sdg_type_dB(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dB` has type 'tensor<1x64x1x8xf16>', expected 'tensor<1x64x1x8xf32>' as operand `B`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf16>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf16>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1653,11 +1616,10 @@ func.func @sdg_type_dC(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dC` has type 'tensor<1x64x2x8xf32>', expected 'tensor<1x64x1x8xf32>' as operand `C`}}
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x2x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x2x8xf32>
   return
 }
 
@@ -1670,12 +1632,11 @@ func.func @sdg_type_dD(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
   // expected-error @+1 {{result `dD` has type 'tensor<2xf32>', expected 'tensor<4xf32>' as operand `D`}}
   %dx, %ddt, %dA, %dB, %dC, %dD = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C D(%D), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<2xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> dD tensor<2xf32>
   return
 }
 
@@ -1688,12 +1649,11 @@ func.func @sdg_type_dz(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
   // expected-error @+1 {{result `dz` has type 'tensor<1x64x4x16xf16>', expected 'tensor<1x64x4x16xf32>' as operand `z`}}
   %dx, %ddt, %dA, %dB, %dC, %dz = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf16>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> dz tensor<1x64x4x16xf16>
   return
 }
 
@@ -1706,12 +1666,11 @@ func.func @sdg_type_ddt_bias(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
   // expected-error @+1 {{result `ddt_bias` has type 'tensor<1xf32>', expected 'tensor<4xf32>' as operand `dt_bias`}}
   %dx, %ddt, %dA, %dB, %dC, %ddtb = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C dt_bias(%dtb), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 1, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> ddt_bias tensor<1xf32>
   return
 }
 
@@ -1725,12 +1684,12 @@ func.func @sdg_type_d_initial_state(%x: tensor<1x64x4x16xf32>,
   // expected-error @+1 {{result `d_initial_state` has type 'tensor<1x4x8x16xf32>', expected 'tensor<1x4x16x8xf32>' as operand `initial_state`}}
   %dx, %ddt, %dA, %dB, %dC, %ds0 = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C initial_state(%s0), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 1>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x4x16x8xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x4x8x16xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x4x16x8xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
+         d_initial_state tensor<1x4x8x16xf32>
   return
 }
 
@@ -1742,11 +1701,10 @@ func.func @sdg_dD_without_D(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dD` must be present exactly when operand `D` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> dD tensor<4xf32>
   return
 }
 
@@ -1758,12 +1716,11 @@ func.func @sdg_D_without_dD(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %D: tensor<4xf32>, %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dD` must be present exactly when operand `D` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.ssd_scan_grad %x, %dt, %A, %B, %C D(%D), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1775,11 +1732,10 @@ func.func @sdg_dz_without_z(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dz` must be present exactly when operand `z` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> dz tensor<1x64x4x16xf32>
   return
 }
 
@@ -1791,12 +1747,11 @@ func.func @sdg_z_without_dz(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %z: tensor<1x64x4x16xf32>, %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `dz` must be present exactly when operand `z` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.ssd_scan_grad %x, %dt, %A, %B, %C z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1808,11 +1763,10 @@ func.func @sdg_ddt_bias_without_dt_bias(%x: tensor<1x64x4x16xf32>,
     %C: tensor<1x64x1x8xf32>, %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `ddt_bias` must be present exactly when operand `dt_bias` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 1, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> ddt_bias tensor<4xf32>
   return
 }
 
@@ -1825,12 +1779,11 @@ func.func @sdg_dt_bias_without_ddt_bias(%x: tensor<1x64x4x16xf32>,
   // expected-error @+1 {{result `ddt_bias` must be present exactly when operand `dt_bias` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C dt_bias(%dtb), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -1842,11 +1795,11 @@ func.func @sdg_d_initial_state_without_initial_state(%x: tensor<1x64x4x16xf32>,
     %C: tensor<1x64x1x8xf32>, %dy: tensor<1x64x4x16xf32>) {
   // expected-error @+1 {{result `d_initial_state` must be present exactly when operand `initial_state` is}}
   %r0, %r1, %r2, %r3, %r4, %r5 = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 1>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x4x16x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
+         d_initial_state tensor<1x4x16x8xf32>
   return
 }
 
@@ -1860,12 +1813,11 @@ func.func @sdg_initial_state_without_d_initial_state(%x: tensor<1x64x4x16xf32>,
   // expected-error @+1 {{result `d_initial_state` must be present exactly when operand `initial_state` is}}
   %r0, %r1, %r2, %r3, %r4 = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C initial_state(%s0), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x4x16x8xf32>,
-         tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x4x16x8xf32>,
+        tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return
 }
 
@@ -2467,9 +2419,8 @@ func.func @rng_operand_rule(%x: tensor<4x64xf32>, %w: tensor<32xf32>,
     %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{operand `weight` dim 0 (D) is 32, expected 64 as in operand `x` dim 1}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<32xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<32xf32>)
+      : tensor<4x64xf32>, tensor<32xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<32xf32>
   return
 }
 
@@ -2480,10 +2431,10 @@ func.func @rng_residual_and_z(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %res: tensor<4x64xf32>, %z: tensor<4x64xf32>, %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{operands `residual` and `z` cannot both be given (residual and gated forms are exclusive)}}
   %r0, %r1, %r2, %r3 = ssm.rms_norm_grad %x, %w residual(%res) z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>,
-         tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>,
+        tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32> dresidual tensor<4x64xf32>
+         dz tensor<4x64xf32>
   return
 }
 
@@ -2494,9 +2445,8 @@ func.func @rng_elt_residual(%x: tensor<4x64xbf16>, %w: tensor<64xf32>,
     %res: tensor<4x64xf16>, %dy: tensor<4x64xbf16>) {
   // expected-error @+1 {{operand `residual` has element type 'f16', expected f32 or 'bf16' as operand `x`}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w residual(%res), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xbf16>)
-      -> (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf16>)
+      : tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xbf16>
+      -> tensor<4x64xbf16>, tensor<64xf32> dresidual tensor<4x64xf16>
   return
 }
 
@@ -2507,9 +2457,8 @@ func.func @rng_elt_z(%x: tensor<4x64xbf16>, %w: tensor<64xf32>,
     %z: tensor<4x64xf32>, %dy: tensor<4x64xbf16>) {
   // expected-error @+1 {{operand `z` has element type 'f32', expected 'bf16' as operand `x`}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 1>}
-      : (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xbf16>)
-      -> (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xbf16>
+      -> tensor<4x64xbf16>, tensor<64xf32> dz tensor<4x64xf32>
   return
 }
 
@@ -2520,9 +2469,9 @@ func.func @rng_eps_negative(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{attribute `eps` must be positive and finite, got -5.000000e-01}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy
-      {eps = -0.5 : f32, resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      {eps = -0.5 : f32}
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
 
@@ -2533,9 +2482,8 @@ func.func @rng_type_dy_shape(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<2x64xf32>) {
   // expected-error @+1 {{operand `dy` has type 'tensor<2x64xf32>', expected 'tensor<4x64xf32>' as operand `x`}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<2x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<2x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
 
@@ -2546,9 +2494,8 @@ func.func @rng_type_dy_elt(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xbf16>) {
   // expected-error @+1 {{operand `dy` has type 'tensor<4x64xbf16>', expected 'tensor<4x64xf32>' as operand `x`}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xbf16>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xbf16>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
 
@@ -2559,9 +2506,8 @@ func.func @rng_d_residual_out_plain(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xf32>, %dr: tensor<4x64xf32>) {
   // expected-error @+1 {{operand `d_residual_out` is only allowed in the residual form (with `residual`)}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy d_residual_out(%dr)
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
 
@@ -2572,10 +2518,9 @@ func.func @rng_d_residual_out_gated(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %z: tensor<4x64xf32>, %dy: tensor<4x64xf32>, %dr: tensor<4x64xf32>) {
   // expected-error @+1 {{operand `d_residual_out` is only allowed in the residual form (with `residual`)}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w z(%z), %dy d_residual_out(%dr)
-      {resultSegmentSizes = array<i32: 1, 1, 0, 1>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>,
-         tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>,
+        tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32> dz tensor<4x64xf32>
   return
 }
 
@@ -2587,10 +2532,9 @@ func.func @rng_d_residual_out_shape(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
   // expected-error @+1 {{operand `d_residual_out` has type 'tensor<4x32xf32>', expected the shape of `x` in f32}}
   %r0, %r1, %r2 = ssm.rms_norm_grad
       %x, %w residual(%res), %dy d_residual_out(%dr)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>,
-         tensor<4x32xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>,
+        tensor<4x32xf32>
+      -> tensor<4x64xf32>, tensor<64xf32> dresidual tensor<4x64xf32>
   return
 }
 
@@ -2602,10 +2546,9 @@ func.func @rng_d_residual_out_bf16(%x: tensor<4x64xbf16>, %w: tensor<64xf32>,
   // expected-error @+1 {{operand #4 must be ranked tensor of 32-bit float values, but got 'tensor<4x64xbf16>'}}
   %r0, %r1, %r2 = ssm.rms_norm_grad
       %x, %w residual(%res), %dy d_residual_out(%dr)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xbf16>,
-         tensor<4x64xbf16>, tensor<4x64xbf16>)
-      -> (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xbf16>)
+      : tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xbf16>, tensor<4x64xbf16>,
+        tensor<4x64xbf16>
+      -> tensor<4x64xbf16>, tensor<64xf32> dresidual tensor<4x64xbf16>
   return
 }
 
@@ -2616,9 +2559,8 @@ func.func @rng_type_dx(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{result `dx` has type 'tensor<4x64xbf16>', expected 'tensor<4x64xf32>' as operand `x`}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xbf16>, tensor<64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xbf16>, tensor<64xf32>
   return
 }
 
@@ -2629,9 +2571,8 @@ func.func @rng_type_dweight(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{result `dweight` has type 'tensor<1x64xf32>', expected 'tensor<64xf32>' as operand `weight`}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<1x64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<1x64xf32>
   return
 }
 
@@ -2642,9 +2583,8 @@ func.func @rng_type_dresidual(%x: tensor<4x64xbf16>, %w: tensor<64xf32>,
     %res: tensor<4x64xf32>, %dy: tensor<4x64xbf16>) {
   // expected-error @+1 {{result `dresidual` has type 'tensor<4x64xbf16>', expected 'tensor<4x64xf32>' as operand `residual`}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w residual(%res), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xbf16>)
-      -> (tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xbf16>)
+      : tensor<4x64xbf16>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xbf16>
+      -> tensor<4x64xbf16>, tensor<64xf32> dresidual tensor<4x64xbf16>
   return
 }
 
@@ -2655,9 +2595,8 @@ func.func @rng_type_dz(%x: tensor<4x64xf16>, %w: tensor<64xf32>,
     %z: tensor<4x64xf16>, %dy: tensor<4x64xf16>) {
   // expected-error @+1 {{result `dz` has type 'tensor<4x64xf32>', expected 'tensor<4x64xf16>' as operand `z`}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 1>}
-      : (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xf16>)
-      -> (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xf16>
+      -> tensor<4x64xf16>, tensor<64xf32> dz tensor<4x64xf32>
   return
 }
 
@@ -2668,9 +2607,8 @@ func.func @rng_dresidual_without_residual(%x: tensor<4x64xf32>,
     %w: tensor<64xf32>, %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{result `dresidual` must be present exactly when operand `residual` is}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32> dresidual tensor<4x64xf32>
   return
 }
 
@@ -2681,9 +2619,8 @@ func.func @rng_residual_without_dresidual(%x: tensor<4x64xf32>,
     %w: tensor<64xf32>, %res: tensor<4x64xf32>, %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{result `dresidual` must be present exactly when operand `residual` is}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w residual(%res), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
 
@@ -2694,9 +2631,8 @@ func.func @rng_dz_without_z(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{result `dz` must be present exactly when operand `z` is}}
   %r0, %r1, %r2 = ssm.rms_norm_grad %x, %w, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 1>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32> dz tensor<4x64xf32>
   return
 }
 
@@ -2707,8 +2643,7 @@ func.func @rng_z_without_dz(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %z: tensor<4x64xf32>, %dy: tensor<4x64xf32>) {
   // expected-error @+1 {{result `dz` must be present exactly when operand `z` is}}
   %r0, %r1 = ssm.rms_norm_grad %x, %w z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return
 }

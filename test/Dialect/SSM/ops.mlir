@@ -129,17 +129,18 @@ func.func @selective_scan_f16_group_per_channel(%u: tensor<2x8x16xf16>,
 // ssm.selective_scan_grad
 //===----------------------------------------------------------------------===//
 
-// The grad ops have optional results, so the custom form needs
-// `resultSegmentSizes` (du, ddelta, dA, dB, dC, dD, dz, ddelta_bias).
+// The grad ops have optional results: the five mandatory result types are a
+// plain list after `->`, then each optional result present is spelled
+// `keyword type` (dD, dz, ddelta_bias); the parser derives
+// resultSegmentSizes from them, so it never appears in the custom form.
 
 // CHECK-LABEL: func.func @selective_scan_grad_minimal(
 // CHECK-SAME:    %[[U:[^:]+]]: tensor<2x8x16xf32>, %[[DELTA:[^:]+]]: tensor<2x8x16xf32>,
 // CHECK-SAME:    %[[A:[^:]+]]: tensor<8x4xf32>, %[[B:[^:]+]]: tensor<2x1x4x16xf32>, %[[C:[^:]+]]: tensor<2x1x4x16xf32>,
 // CHECK-SAME:    %[[DY:[^:]+]]: tensor<2x8x16xf32>)
-// CHECK:         %[[DU:.*]], %[[DDELTA:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]] = ssm.selective_scan_grad %[[U]], %[[DELTA]], %[[A]], %[[B]], %[[C]], %[[DY]]
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>} :
-// CHECK-SAME:      (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-// CHECK-SAME:      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+// CHECK:         %[[DU:.*]], %[[DDELTA:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]] = ssm.selective_scan_grad %[[U]], %[[DELTA]], %[[A]], %[[B]], %[[C]], %[[DY]] :
+// CHECK-SAME:      tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+// CHECK-SAME:      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>{{$}}
 // CHECK:         return %[[DU]], %[[DDELTA]], %[[DA]], %[[DB]], %[[DC]]
 func.func @selective_scan_grad_minimal(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
     %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>, %C: tensor<2x1x4x16xf32>,
@@ -148,11 +149,10 @@ func.func @selective_scan_grad_minimal(%u: tensor<2x8x16xf32>, %delta: tensor<2x
         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>) {
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
   return %du, %ddelta, %dA, %dB, %dC : tensor<2x8x16xf32>, tensor<2x8x16xf32>,
       tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
 }
@@ -164,9 +164,9 @@ func.func @selective_scan_grad_minimal(%u: tensor<2x8x16xf32>, %delta: tensor<2x
 // CHECK-SAME:    %[[DY:[^:]+]]: tensor<2x8x16xf32>, %[[DS:[^:]+]]: tensor<2x8x4xf32>)
 // CHECK:         %[[DU:.*]], %[[DDELTA:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]], %[[DD:.*]], %[[DZ:.*]], %[[DDBIAS:.*]] = ssm.selective_scan_grad
 // CHECK-SAME:      %[[U]], %[[DELTA]], %[[A]], %[[B]], %[[C]] D(%[[D]]) z(%[[Z]]) delta_bias(%[[DBIAS]]), %[[DY]] d_last_state(%[[DS]])
-// CHECK-SAME:      {delta_softplus, resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1>} :
-// CHECK-SAME:      (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>, tensor<2x8x4xf32>)
-// CHECK-SAME:      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>, tensor<8xf32>)
+// CHECK-SAME:      {delta_softplus} :
+// CHECK-SAME:      tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>, tensor<2x8x4xf32>
+// CHECK-SAME:      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dD tensor<8xf32> dz tensor<2x8x16xf32> ddelta_bias tensor<8xf32>{{$}}
 // CHECK:         return %[[DU]], %[[DDELTA]], %[[DA]], %[[DB]], %[[DC]], %[[DD]], %[[DZ]], %[[DDBIAS]]
 func.func @selective_scan_grad_all(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16xf32>,
     %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>, %C: tensor<2x1x4x16xf32>,
@@ -178,14 +178,13 @@ func.func @selective_scan_grad_all(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16
   %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db), %dy
       d_last_state(%ds)
-      {delta_softplus, resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1>}
-      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
-         tensor<2x8x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>,
-         tensor<2x8x4xf32>)
-      -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
-          tensor<2x8x16xf32>, tensor<8xf32>)
+      {delta_softplus}
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+        tensor<2x8x16xf32>, tensor<8xf32>, tensor<2x8x16xf32>, tensor<2x8x4xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dD tensor<8xf32>
+         dz tensor<2x8x16xf32> ddelta_bias tensor<8xf32>
   return %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb
       : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
@@ -196,20 +195,18 @@ func.func @selective_scan_grad_all(%u: tensor<2x8x16xf32>, %delta: tensor<2x8x16
 // CHECK-LABEL: func.func @selective_scan_grad_bf16_d_last_state(
 // CHECK-SAME:    %[[U:[^:]+]]: tensor<2x8x16xbf16>, %[[A:[^:]+]]: tensor<8x4xf32>,
 // CHECK-SAME:    %[[B:[^:]+]]: tensor<2x2x4x16xbf16>, %[[DS:[^:]+]]: tensor<2x8x4xf32>)
-// CHECK:         ssm.selective_scan_grad %[[U]], %[[U]], %[[A]], %[[B]], %[[B]], %[[U]] d_last_state(%[[DS]])
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>} :
-// CHECK-SAME:      (tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>, tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>, tensor<2x8x16xbf16>, tensor<2x8x4xf32>)
-// CHECK-SAME:      -> (tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>, tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>)
+// CHECK:         ssm.selective_scan_grad %[[U]], %[[U]], %[[A]], %[[B]], %[[B]], %[[U]] d_last_state(%[[DS]]) :
+// CHECK-SAME:      tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>, tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>, tensor<2x8x16xbf16>, tensor<2x8x4xf32>
+// CHECK-SAME:      -> tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>, tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>{{$}}
 func.func @selective_scan_grad_bf16_d_last_state(%u: tensor<2x8x16xbf16>,
     %A: tensor<8x4xf32>, %B: tensor<2x2x4x16xbf16>, %ds: tensor<2x8x4xf32>) {
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %u, %A, %B, %B, %u d_last_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0>}
-      : (tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>,
-         tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>, tensor<2x8x16xbf16>,
-         tensor<2x8x4xf32>)
-      -> (tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>,
-          tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>)
+      : tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>,
+        tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>, tensor<2x8x16xbf16>,
+        tensor<2x8x4xf32>
+      -> tensor<2x8x16xbf16>, tensor<2x8x16xbf16>, tensor<8x4xf32>,
+         tensor<2x2x4x16xbf16>, tensor<2x2x4x16xbf16>
   return
 }
 
@@ -218,22 +215,45 @@ func.func @selective_scan_grad_bf16_d_last_state(%u: tensor<2x8x16xbf16>,
 // CHECK-SAME:    %[[U:[^:]+]]: tensor<2x8x16xf16>, %[[A:[^:]+]]: tensor<8x4xf32>,
 // CHECK-SAME:    %[[B:[^:]+]]: tensor<2x1x4x16xf32>, %[[Z:[^:]+]]: tensor<2x8x16xf16>)
 // CHECK:         %[[DU:.*]], %[[DDELTA:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]], %[[DZ:.*]] = ssm.selective_scan_grad
-// CHECK-SAME:      %[[U]], %[[U]], %[[A]], %[[B]], %[[B]] z(%[[Z]]), %[[U]]
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 0>} :
-// CHECK-SAME:      (tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf16>, tensor<2x8x16xf16>)
-// CHECK-SAME:      -> (tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf16>)
+// CHECK-SAME:      %[[U]], %[[U]], %[[A]], %[[B]], %[[B]] z(%[[Z]]), %[[U]] :
+// CHECK-SAME:      tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf16>, tensor<2x8x16xf16>
+// CHECK-SAME:      -> tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dz tensor<2x8x16xf16>{{$}}
 // CHECK:         return %[[DZ]]
 func.func @selective_scan_grad_f16_z(%u: tensor<2x8x16xf16>, %A: tensor<8x4xf32>,
     %B: tensor<2x1x4x16xf32>, %z: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
   %du, %ddelta, %dA, %dB, %dC, %dz = ssm.selective_scan_grad
       %u, %u, %A, %B, %B z(%z), %u
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 1, 0>}
-      : (tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>,
-         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf16>,
-         tensor<2x8x16xf16>)
-      -> (tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>,
-          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf16>)
+      : tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf16>,
+        tensor<2x8x16xf16>
+      -> tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dz tensor<2x8x16xf16>
   return %dz : tensor<2x8x16xf16>
+}
+
+// D and delta_bias without z: the keywords, not the positions, say which
+// optional results are present (resultSegmentSizes 1,1,1,1,1,1,0,1 survives
+// the generic round trip).
+// CHECK-LABEL: func.func @selective_scan_grad_D_delta_bias(
+// CHECK-SAME:    %[[U:[^:]+]]: tensor<2x8x16xf32>, %[[A:[^:]+]]: tensor<8x4xf32>,
+// CHECK-SAME:    %[[B:[^:]+]]: tensor<2x1x4x16xf32>, %[[V:[^:]+]]: tensor<8xf32>)
+// CHECK:         %[[DU:.*]], %[[DDELTA:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]], %[[DD:.*]], %[[DDB:.*]] = ssm.selective_scan_grad
+// CHECK-SAME:      %[[U]], %[[U]], %[[A]], %[[B]], %[[B]] D(%[[V]]) delta_bias(%[[V]]), %[[U]] {delta_softplus} :
+// CHECK-SAME:      tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<2x8x16xf32>
+// CHECK-SAME:      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dD tensor<8xf32> ddelta_bias tensor<8xf32>{{$}}
+// CHECK:         return %[[DD]], %[[DDB]]
+func.func @selective_scan_grad_D_delta_bias(%u: tensor<2x8x16xf32>,
+    %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>, %v: tensor<8xf32>)
+    -> (tensor<8xf32>, tensor<8xf32>) {
+  %du, %ddelta, %dA, %dB, %dC, %dD, %ddb = ssm.selective_scan_grad
+      %u, %u, %A, %B, %B D(%v) delta_bias(%v), %u {delta_softplus}
+      : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+        tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<8xf32>,
+        tensor<8xf32>, tensor<2x8x16xf32>
+      -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32> dD tensor<8xf32>
+         ddelta_bias tensor<8xf32>
+  return %dD, %ddb : tensor<8xf32>, tensor<8xf32>
 }
 
 //===----------------------------------------------------------------------===//
@@ -337,15 +357,15 @@ func.func @ssd_scan_z(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
 // ssm.ssd_scan_grad
 //===----------------------------------------------------------------------===//
 
-// resultSegmentSizes: dx, ddt, dA, dB, dC, dD, dz, ddt_bias, d_initial_state.
+// Mandatory results dx, ddt, dA, dB, dC; optional ones by keyword: dD, dz,
+// ddt_bias, d_initial_state.
 
 // CHECK-LABEL: func.func @ssd_scan_grad_minimal(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<1x64x4x16xf32>, %[[DT:[^:]+]]: tensor<1x64x4xf32>, %[[A:[^:]+]]: tensor<4xf32>,
 // CHECK-SAME:    %[[B:[^:]+]]: tensor<1x64x1x8xf32>, %[[C:[^:]+]]: tensor<1x64x1x8xf32>, %[[DY:[^:]+]]: tensor<1x64x4x16xf32>)
-// CHECK:         %[[DX:.*]], %[[DDT:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]] = ssm.ssd_scan_grad %[[X]], %[[DT]], %[[A]], %[[B]], %[[C]], %[[DY]]
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>} :
-// CHECK-SAME:      (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-// CHECK-SAME:      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+// CHECK:         %[[DX:.*]], %[[DDT:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]] = ssm.ssd_scan_grad %[[X]], %[[DT]], %[[A]], %[[B]], %[[C]], %[[DY]] :
+// CHECK-SAME:      tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+// CHECK-SAME:      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>{{$}}
 // CHECK:         return %[[DX]], %[[DDT]], %[[DA]], %[[DB]], %[[DC]]
 func.func @ssd_scan_grad_minimal(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %A: tensor<4xf32>, %B: tensor<1x64x1x8xf32>, %C: tensor<1x64x1x8xf32>,
@@ -353,11 +373,10 @@ func.func @ssd_scan_grad_minimal(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf
     -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>) {
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>)
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<1x64x4x16xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
   return %dx, %ddt, %dA, %dB, %dC : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>,
       tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>
 }
@@ -369,9 +388,9 @@ func.func @ssd_scan_grad_minimal(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf
 // CHECK-SAME:    %[[DY:[^:]+]]: tensor<1x64x4x16xf32>, %[[DS:[^:]+]]: tensor<1x4x16x8xf32>)
 // CHECK:         %[[DX:.*]], %[[DDT:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]], %[[DD:.*]], %[[DZ:.*]], %[[DDTB:.*]], %[[DS0:.*]] = ssm.ssd_scan_grad
 // CHECK-SAME:      %[[X]], %[[DT]], %[[A]], %[[B]], %[[C]] D(%[[D]]) z(%[[Z]]) dt_bias(%[[DTB]]) initial_state(%[[S0]]), %[[DY]] d_final_state(%[[DS]])
-// CHECK-SAME:      {dt_softplus, resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1>} :
-// CHECK-SAME:      (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>, tensor<1x64x4x16xf32>, tensor<4xf32>, tensor<1x4x16x8xf32>, tensor<1x64x4x16xf32>, tensor<1x4x16x8xf32>)
-// CHECK-SAME:      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>, tensor<1x64x4x16xf32>, tensor<4xf32>, tensor<1x4x16x8xf32>)
+// CHECK-SAME:      {dt_softplus} :
+// CHECK-SAME:      tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>, tensor<1x64x4x16xf32>, tensor<4xf32>, tensor<1x4x16x8xf32>, tensor<1x64x4x16xf32>, tensor<1x4x16x8xf32>
+// CHECK-SAME:      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>, tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> dD tensor<4xf32> dz tensor<1x64x4x16xf32> ddt_bias tensor<4xf32> d_initial_state tensor<1x4x16x8xf32>{{$}}
 // CHECK:         return %[[DX]], %[[DDT]], %[[DA]], %[[DB]], %[[DC]], %[[DD]], %[[DZ]], %[[DDTB]], %[[DS0]]
 func.func @ssd_scan_grad_all(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
     %A: tensor<4xf32>, %B: tensor<1x64x1x8xf32>, %C: tensor<1x64x1x8xf32>,
@@ -384,14 +403,15 @@ func.func @ssd_scan_grad_all(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
   %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %ds0 = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %C D(%D) z(%z) dt_bias(%dtb) initial_state(%s0), %dy
       d_final_state(%ds)
-      {dt_softplus, resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 1, 1>}
-      : (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
-         tensor<1x64x4x16xf32>, tensor<4xf32>, tensor<1x4x16x8xf32>,
-         tensor<1x64x4x16xf32>, tensor<1x4x16x8xf32>)
-      -> (tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
-          tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
-          tensor<1x64x4x16xf32>, tensor<4xf32>, tensor<1x4x16x8xf32>)
+      {dt_softplus}
+      : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+        tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
+        tensor<1x64x4x16xf32>, tensor<4xf32>, tensor<1x4x16x8xf32>,
+        tensor<1x64x4x16xf32>, tensor<1x4x16x8xf32>
+      -> tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
+         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32> dD tensor<4xf32>
+         dz tensor<1x64x4x16xf32> ddt_bias tensor<4xf32>
+         d_initial_state tensor<1x4x16x8xf32>
   return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %ds0
       : tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<4xf32>,
         tensor<1x64x1x8xf32>, tensor<1x64x1x8xf32>, tensor<4xf32>,
@@ -402,21 +422,19 @@ func.func @ssd_scan_grad_all(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
 // CHECK-LABEL: func.func @ssd_scan_grad_bf16_d_final_state(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<1x64x4x16xbf16>, %[[DT:[^:]+]]: tensor<1x64x4xbf16>, %[[A:[^:]+]]: tensor<4xf32>,
 // CHECK-SAME:    %[[B:[^:]+]]: tensor<1x64x2x8xbf16>, %[[DS:[^:]+]]: tensor<1x4x16x8xf32>)
-// CHECK:         ssm.ssd_scan_grad %[[X]], %[[DT]], %[[A]], %[[B]], %[[B]], %[[X]] d_final_state(%[[DS]])
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>} :
-// CHECK-SAME:      (tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>, tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>, tensor<1x64x4x16xbf16>, tensor<1x4x16x8xf32>)
-// CHECK-SAME:      -> (tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>, tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>)
+// CHECK:         ssm.ssd_scan_grad %[[X]], %[[DT]], %[[A]], %[[B]], %[[B]], %[[X]] d_final_state(%[[DS]]) :
+// CHECK-SAME:      tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>, tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>, tensor<1x64x4x16xbf16>, tensor<1x4x16x8xf32>
+// CHECK-SAME:      -> tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>, tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>{{$}}
 func.func @ssd_scan_grad_bf16_d_final_state(%x: tensor<1x64x4x16xbf16>,
     %dt: tensor<1x64x4xbf16>, %A: tensor<4xf32>, %B: tensor<1x64x2x8xbf16>,
     %ds: tensor<1x4x16x8xf32>) {
   %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %B, %x
       d_final_state(%ds)
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0>}
-      : (tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>,
-         tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>, tensor<1x64x4x16xbf16>,
-         tensor<1x4x16x8xf32>)
-      -> (tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>,
-          tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>)
+      : tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>,
+        tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>, tensor<1x64x4x16xbf16>,
+        tensor<1x4x16x8xf32>
+      -> tensor<1x64x4x16xbf16>, tensor<1x64x4xbf16>, tensor<4xf32>,
+         tensor<1x64x2x8xbf16>, tensor<1x64x2x8xbf16>
   return
 }
 
@@ -425,22 +443,21 @@ func.func @ssd_scan_grad_bf16_d_final_state(%x: tensor<1x64x4x16xbf16>,
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<1x64x4x16xf16>, %[[DT:[^:]+]]: tensor<1x64x4xf16>, %[[A:[^:]+]]: tensor<4xf32>,
 // CHECK-SAME:    %[[B:[^:]+]]: tensor<1x64x1x8xf16>, %[[S0:[^:]+]]: tensor<1x4x16x8xf32>)
 // CHECK:         %[[DX:.*]], %[[DDT:.*]], %[[DA:.*]], %[[DB:.*]], %[[DC:.*]], %[[DS0:.*]] = ssm.ssd_scan_grad
-// CHECK-SAME:      %[[X]], %[[DT]], %[[A]], %[[B]], %[[B]] initial_state(%[[S0]]), %[[X]]
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 1>} :
-// CHECK-SAME:      (tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>, tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>, tensor<1x4x16x8xf32>, tensor<1x64x4x16xf16>)
-// CHECK-SAME:      -> (tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>, tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>, tensor<1x4x16x8xf32>)
+// CHECK-SAME:      %[[X]], %[[DT]], %[[A]], %[[B]], %[[B]] initial_state(%[[S0]]), %[[X]] :
+// CHECK-SAME:      tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>, tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>, tensor<1x4x16x8xf32>, tensor<1x64x4x16xf16>
+// CHECK-SAME:      -> tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>, tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16> d_initial_state tensor<1x4x16x8xf32>{{$}}
 // CHECK:         return %[[DS0]]
 func.func @ssd_scan_grad_f16_initial_state(%x: tensor<1x64x4x16xf16>,
     %dt: tensor<1x64x4xf16>, %A: tensor<4xf32>, %B: tensor<1x64x1x8xf16>,
     %s0: tensor<1x4x16x8xf32>) -> tensor<1x4x16x8xf32> {
   %dx, %ddt, %dA, %dB, %dC, %ds0 = ssm.ssd_scan_grad
       %x, %dt, %A, %B, %B initial_state(%s0), %x
-      {resultSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 1>}
-      : (tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>,
-         tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>, tensor<1x4x16x8xf32>,
-         tensor<1x64x4x16xf16>)
-      -> (tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>,
-          tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>, tensor<1x4x16x8xf32>)
+      : tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>,
+        tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>, tensor<1x4x16x8xf32>,
+        tensor<1x64x4x16xf16>
+      -> tensor<1x64x4x16xf16>, tensor<1x64x4xf16>, tensor<4xf32>,
+         tensor<1x64x1x8xf16>, tensor<1x64x1x8xf16>
+         d_initial_state tensor<1x4x16x8xf32>
   return %ds0 : tensor<1x4x16x8xf32>
 }
 
@@ -634,32 +651,32 @@ func.func @rms_norm_rank1(%x: tensor<64xf32>, %w: tensor<64xf32>) -> tensor<64xf
 // ssm.rms_norm_grad
 //===----------------------------------------------------------------------===//
 
-// resultSegmentSizes: dx, dweight, dresidual, dz.
+// Mandatory results dx, dweight; optional ones by keyword: dresidual, dz.
 
 // CHECK-LABEL: func.func @rms_norm_grad_plain(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<4x64xf32>, %[[W:[^:]+]]: tensor<64xf32>, %[[DY:[^:]+]]: tensor<4x64xf32>)
-// CHECK:         %[[DX:.*]], %[[DW:.*]] = ssm.rms_norm_grad %[[X]], %[[W]], %[[DY]] {resultSegmentSizes = array<i32: 1, 1, 0, 0>} :
-// CHECK-SAME:      (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>) -> (tensor<4x64xf32>, tensor<64xf32>)
+// CHECK:         %[[DX:.*]], %[[DW:.*]] = ssm.rms_norm_grad %[[X]], %[[W]], %[[DY]] :
+// CHECK-SAME:      tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32> -> tensor<4x64xf32>, tensor<64xf32>{{$}}
 // CHECK:         return %[[DX]], %[[DW]]
 func.func @rms_norm_grad_plain(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
     %dy: tensor<4x64xf32>) -> (tensor<4x64xf32>, tensor<64xf32>) {
   %dx, %dw = ssm.rms_norm_grad %x, %w, %dy
-      {eps = 1.0e-05 : f32, resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
-      -> (tensor<4x64xf32>, tensor<64xf32>)
+      {eps = 1.0e-05 : f32}
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
+      -> tensor<4x64xf32>, tensor<64xf32>
   return %dx, %dw : tensor<4x64xf32>, tensor<64xf32>
 }
 
 // Rank 3 bf16 with a non-default eps.
 // CHECK-LABEL: func.func @rms_norm_grad_plain_rank3(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<2x16x64xbf16>, %[[W:[^:]+]]: tensor<64xf32>)
-// CHECK:         ssm.rms_norm_grad %[[X]], %[[W]], %[[X]] {eps = 9.765625E-4 : f32, resultSegmentSizes = array<i32: 1, 1, 0, 0>} :
-// CHECK-SAME:      (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>) -> (tensor<2x16x64xbf16>, tensor<64xf32>)
+// CHECK:         ssm.rms_norm_grad %[[X]], %[[W]], %[[X]] {eps = 9.765625E-4 : f32} :
+// CHECK-SAME:      tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16> -> tensor<2x16x64xbf16>, tensor<64xf32>{{$}}
 func.func @rms_norm_grad_plain_rank3(%x: tensor<2x16x64xbf16>, %w: tensor<64xf32>) {
   %dx, %dw = ssm.rms_norm_grad %x, %w, %x
-      {eps = 9.765625E-4 : f32, resultSegmentSizes = array<i32: 1, 1, 0, 0>}
-      : (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>)
-      -> (tensor<2x16x64xbf16>, tensor<64xf32>)
+      {eps = 9.765625E-4 : f32}
+      : tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>
+      -> tensor<2x16x64xbf16>, tensor<64xf32>
   return
 }
 
@@ -667,29 +684,26 @@ func.func @rms_norm_grad_plain_rank3(%x: tensor<2x16x64xbf16>, %w: tensor<64xf32
 // CHECK-LABEL: func.func @rms_norm_grad_residual(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<2x16x64xbf16>, %[[W:[^:]+]]: tensor<64xf32>, %[[RES:[^:]+]]: tensor<2x16x64xf32>,
 // CHECK-SAME:    %[[DY:[^:]+]]: tensor<2x16x64xbf16>, %[[DR:[^:]+]]: tensor<2x16x64xf32>)
-// CHECK:         %[[DX:.*]], %[[DW:.*]], %[[DRES:.*]] = ssm.rms_norm_grad %[[X]], %[[W]] residual(%[[RES]]), %[[DY]] d_residual_out(%[[DR]])
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 0>} :
-// CHECK-SAME:      (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xbf16>, tensor<2x16x64xf32>)
-// CHECK-SAME:      -> (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>)
-// CHECK:         ssm.rms_norm_grad %[[X]], %[[W]] residual(%[[X]]), %[[DY]]
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 1, 0>} :
-// CHECK-SAME:      (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>, tensor<2x16x64xbf16>)
-// CHECK-SAME:      -> (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>)
+// CHECK:         %[[DX:.*]], %[[DW:.*]], %[[DRES:.*]] = ssm.rms_norm_grad %[[X]], %[[W]] residual(%[[RES]]), %[[DY]] d_residual_out(%[[DR]]) :
+// CHECK-SAME:      tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xbf16>, tensor<2x16x64xf32>
+// CHECK-SAME:      -> tensor<2x16x64xbf16>, tensor<64xf32> dresidual tensor<2x16x64xf32>{{$}}
+// CHECK:         ssm.rms_norm_grad %[[X]], %[[W]] residual(%[[X]]), %[[DY]] :
+// CHECK-SAME:      tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>, tensor<2x16x64xbf16>
+// CHECK-SAME:      -> tensor<2x16x64xbf16>, tensor<64xf32> dresidual tensor<2x16x64xbf16>{{$}}
 // CHECK:         return %[[DX]], %[[DW]], %[[DRES]]
 func.func @rms_norm_grad_residual(%x: tensor<2x16x64xbf16>, %w: tensor<64xf32>,
     %res: tensor<2x16x64xf32>, %dy: tensor<2x16x64xbf16>,
     %dr: tensor<2x16x64xf32>)
     -> (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>) {
   %dx, %dw, %dres = ssm.rms_norm_grad %x, %w residual(%res), %dy
-      d_residual_out(%dr) {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>,
-         tensor<2x16x64xbf16>, tensor<2x16x64xf32>)
-      -> (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>)
+      d_residual_out(%dr)
+      : tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>,
+        tensor<2x16x64xbf16>, tensor<2x16x64xf32>
+      -> tensor<2x16x64xbf16>, tensor<64xf32> dresidual tensor<2x16x64xf32>
   %dx2, %dw2, %dres2 = ssm.rms_norm_grad %x, %w residual(%x), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 1, 0>}
-      : (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>,
-         tensor<2x16x64xbf16>)
-      -> (tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>)
+      : tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xbf16>,
+        tensor<2x16x64xbf16>
+      -> tensor<2x16x64xbf16>, tensor<64xf32> dresidual tensor<2x16x64xbf16>
   return %dx, %dw, %dres : tensor<2x16x64xbf16>, tensor<64xf32>, tensor<2x16x64xf32>
 }
 
@@ -697,17 +711,15 @@ func.func @rms_norm_grad_residual(%x: tensor<2x16x64xbf16>, %w: tensor<64xf32>,
 // CHECK-LABEL: func.func @rms_norm_grad_gated(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<4x64xf16>, %[[W:[^:]+]]: tensor<64xf32>, %[[Z:[^:]+]]: tensor<4x64xf16>,
 // CHECK-SAME:    %[[DY:[^:]+]]: tensor<4x64xf16>)
-// CHECK:         %[[DX:.*]], %[[DW:.*]], %[[DZ:.*]] = ssm.rms_norm_grad %[[X]], %[[W]] z(%[[Z]]), %[[DY]]
-// CHECK-SAME:      {resultSegmentSizes = array<i32: 1, 1, 0, 1>} :
-// CHECK-SAME:      (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xf16>)
-// CHECK-SAME:      -> (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>)
+// CHECK:         %[[DX:.*]], %[[DW:.*]], %[[DZ:.*]] = ssm.rms_norm_grad %[[X]], %[[W]] z(%[[Z]]), %[[DY]] :
+// CHECK-SAME:      tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xf16>
+// CHECK-SAME:      -> tensor<4x64xf16>, tensor<64xf32> dz tensor<4x64xf16>{{$}}
 // CHECK:         return %[[DX]], %[[DW]], %[[DZ]]
 func.func @rms_norm_grad_gated(%x: tensor<4x64xf16>, %w: tensor<64xf32>,
     %z: tensor<4x64xf16>, %dy: tensor<4x64xf16>)
     -> (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>) {
   %dx, %dw, %dz = ssm.rms_norm_grad %x, %w z(%z), %dy
-      {resultSegmentSizes = array<i32: 1, 1, 0, 1>}
-      : (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xf16>)
-      -> (tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>)
+      : tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>, tensor<4x64xf16>
+      -> tensor<4x64xf16>, tensor<64xf32> dz tensor<4x64xf16>
   return %dx, %dw, %dz : tensor<4x64xf16>, tensor<64xf32>, tensor<4x64xf16>
 }

@@ -1,0 +1,26 @@
+//===- SSMToGPU.h - ssm to GPU kernels --------------------------*- C++ -*-===//
+
+#ifndef SSM_CONVERSION_SSMTOGPU_SSMTOGPU_H
+#define SSM_CONVERSION_SSMTOGPU_SSMTOGPU_H
+
+#include "ssm/Conversion/SSMKernels/Kernels.h"
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir {
+namespace ssm {
+
+#define GEN_PASS_DECL_CONVERTSSMTOGPU
+#define GEN_PASS_DECL_SSMGPUDEVICEBUFFERS
+#include "ssm/Conversion/Passes.h.inc"
+
+/// Checks the GPU tile sizes against the target's limits; the diagnostic
+/// names the offending parameter.
+LogicalResult validateGPUTiles(Operation *anchor, int64_t threadsPerBlock,
+                               int64_t chunkLen);
+
+} // namespace ssm
+} // namespace mlir
+
+#endif

@@ -1,0 +1,123 @@
+//===- SSMToGPU.cpp - ssm to GPU kernels ------------------------*- C++ -*-===//
+//
+// The GPU target of the shared kernel emitters: one thread per parallel
+// point, `threads-per-block` threads per block, a bounds check for the last
+// block, and atomic accumulation of shared gradients.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
+#include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
+#include "ssm/IR/SSMDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace mlir {
+namespace ssm {
+#define GEN_PASS_DEF_CONVERTSSMTOGPU
+#include "ssm/Conversion/Passes.h.inc"
+} // namespace ssm
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+/// One thread per point of the flattened iteration space.
+class ThreadPerPoint : public ParallelTarget {
+public:
+  explicit ThreadPerPoint(int64_t threadsPerBlock)
+      : threadsPerBlock(threadsPerBlock) {}
+
+  void parallelFor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> bounds,
+                   BodyFn body) override {
+    int64_t total = 1;
+    for (int64_t bound : bounds)
+      total *= bound;
+    int64_t threads = std::min(threadsPerBlock, total);
+    int64_t blocks = (total + threads - 1) / threads;
+    auto constant = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, v);
+    };
+    Value one = constant(1);
+    auto launch = gpu::LaunchOp::create(b, constant(blocks), one, one,
+                                        constant(threads), one, one);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    auto terminator = gpu::TerminatorOp::create(b);
+    b.setInsertionPoint(terminator);
+
+    Value id = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, launch.getBlockIds().x, constant(threads)),
+        launch.getThreadIds().x);
+    Value inside = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, id,
+                                         constant(total));
+    auto guardIf = scf::IfOp::create(b, inside, /*withElseRegion=*/false);
+    b.setInsertionPoint(guardIf.thenBlock()->getTerminator());
+    // Delinearise the point index, innermost dimension fastest.
+    SmallVector<Value> ivs(bounds.size());
+    Value rest = id;
+    for (int64_t i = static_cast<int64_t>(bounds.size()) - 1; i >= 0; --i) {
+      ivs[i] = arith::RemUIOp::create(b, rest, constant(bounds[i]));
+      rest = arith::DivUIOp::create(b, rest, constant(bounds[i]));
+    }
+    body(b, ivs);
+  }
+
+  bool concurrentPoints() const override { return true; }
+
+private:
+  int64_t threadsPerBlock;
+};
+
+class ConvertSSMToGPUPass
+    : public mlir::ssm::impl::ConvertSSMToGPUBase<ConvertSSMToGPUPass> {
+public:
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (failed(validateGPUTiles(getOperation(), threadsPerBlock, chunkLen)))
+      return signalPassFailure();
+    KernelOptions options;
+    options.chunkLen = chunkLen;
+    ThreadPerPoint threads(threadsPerBlock);
+    RewritePatternSet patterns(&getContext());
+    populateSSMKernelPatterns(patterns, threads, options);
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<SSMDialect>();
+    target.addLegalDialect<arith::ArithDialect,
+                           bufferization::BufferizationDialect,
+                           func::FuncDialect, gpu::GPUDialect,
+                           math::MathDialect, memref::MemRefDialect,
+                           scf::SCFDialect, tensor::TensorDialect>();
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+LogicalResult mlir::ssm::validateGPUTiles(Operation *anchor,
+                                          int64_t threadsPerBlock,
+                                          int64_t chunkLen) {
+  // sm_90: at most 1024 threads per block; whole warps of 32.
+  if (threadsPerBlock < 32 || threadsPerBlock > 1024 ||
+      threadsPerBlock % 32 != 0)
+    return anchor->emitError()
+           << "convert-ssm-to-gpu: threads-per-block = " << threadsPerBlock
+           << " is impossible on sm_90: it must be a multiple of 32 between "
+              "32 and 1024";
+  if (chunkLen < 1)
+    return anchor->emitError()
+           << "convert-ssm-to-gpu: chunk-len = " << chunkLen
+           << " must be at least 1";
+  return success();
+}

@@ -1,0 +1,35 @@
+//===- GPUPipeline.cpp - the GPU compilation pipeline -----------*- C++ -*-===//
+//
+// ssm -> gpu.launch kernels on tensors-turned-buffers -> device buffers ->
+// upstream's NVVM pipeline (outlining, NVVM, PTX, sm_90 cubin embedded in
+// the host module, host code calling the mgpu* runtime).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssm/Conversion/Passes.h"
+#include "ssm/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+
+using namespace mlir;
+
+void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
+                                 const GPUPipelineOptions &options) {
+  ConvertSSMToGPUOptions kernels;
+  kernels.chunkLen = options.chunkLen;
+  kernels.threadsPerBlock = options.threadsPerBlock;
+  pm.addPass(createConvertSSMToGPU(kernels));
+  addBufferizationPasses(pm);
+  pm.addPass(createSSMGPUDeviceBuffers());
+
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  // sm_90 needs PTX 8.0 or later; upstream's default is older.
+  nvvm.cubinFeatures = "+ptx80";
+  nvvm.cubinFormat = "bin";
+  nvvm.optLevel = 3;
+  if (options.maxRegisters > 0)
+    nvvm.cmdOptions =
+        "-maxrregcount=" + std::to_string(options.maxRegisters.getValue());
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
