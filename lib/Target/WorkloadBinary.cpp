@@ -206,6 +206,19 @@ static LogicalResult linkSharedObject(ModuleOp module, StringRef objectPath,
   return success();
 }
 
+/// Drops the `ssm.name`/`ssm.role` argument and result attributes: they are
+/// in the manifest now, and LLVM IR translation has no meaning for them.
+static void stripManifestAttributes(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      for (StringRef name : {"ssm.name", "ssm.role"})
+        func.removeArgAttr(i, name);
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      for (StringRef name : {"ssm.name", "ssm.role"})
+        func.removeResultAttr(i, StringAttr::get(module.getContext(), name));
+  }
+}
+
 /// The NVVM serialisation finds libdevice through CUDA_HOME and runs
 /// `ptxas` from PATH; point both at the toolkit when the user has not.
 static LogicalResult prepareCudaToolkit(ModuleOp module) {
@@ -233,6 +246,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   if (failed(manifest))
     return failure();
   SmallVector<EntryInfo> entries = collectEntries(module);
+  stripManifestAttributes(module);
 
   PassManager pm(module.getContext());
   if (options.target == "cpu") {

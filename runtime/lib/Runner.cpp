@@ -261,6 +261,12 @@ public:
   virtual void run() = 0;
   /// Runs the entry once; returns its time in milliseconds.
   virtual double timedRun() = 0;
+  /// Runs the entry once; returns the summed time of its kernels alone and
+  /// their count, or a negative time where kernels are not separately timed.
+  virtual double kernelRun(size_t &launches) {
+    launches = 0;
+    return -1.0;
+  }
   /// Copies the result tensors back into `buffers`.
   virtual void fetchResults(HostBuffers &buffers) = 0;
 };
@@ -310,6 +316,10 @@ public:
   }
   double timedRun() override {
     return device::timeMs([this] { function(pointers.data()); });
+  }
+  double kernelRun(size_t &launches) override {
+    return device::kernelTimeMs([this] { function(pointers.data()); },
+                                &launches);
   }
   void fetchResults(HostBuffers &buffers) override;
 
@@ -564,19 +574,37 @@ static size_t reportCheck(const std::vector<CheckResult> &results,
 // Timing
 //===----------------------------------------------------------------------===//
 
-static void timeEntry(Executor &executor, int warmup, int repeat,
-                      std::ostream &out) {
-  for (int i = 0; i < warmup; ++i)
-    executor.run();
-  std::vector<double> times;
-  for (int i = 0; i < repeat; ++i)
-    times.push_back(executor.timedRun());
+static void printTimes(const char *label, std::vector<double> times,
+                       std::ostream &out) {
   std::sort(times.begin(), times.end());
   size_t mid = times.size() / 2;
   double median =
       times.size() % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
-  out << format("time: median %.4f ms, min %.4f, max %.4f over %d runs\n",
-                median, times.front(), times.back(), repeat);
+  out << format("%s: median %.4f ms, min %.4f, max %.4f over %zu runs\n",
+                label, median, times.front(), times.back(), times.size());
+}
+
+/// Per-call time (as a training step sees it: host work, launches and
+/// synchronisation included) and, on the GPU, the summed time of the kernels
+/// alone, each the median of `repeat` runs after `warmup` runs.
+static void timeEntry(Executor &executor, int warmup, int repeat,
+                      std::ostream &out) {
+  for (int i = 0; i < warmup; ++i)
+    executor.run();
+  std::vector<double> times, kernelTimes;
+  for (int i = 0; i < repeat; ++i)
+    times.push_back(executor.timedRun());
+  size_t launches = 0;
+  for (int i = 0; i < repeat; ++i) {
+    double ms = executor.kernelRun(launches);
+    if (ms >= 0)
+      kernelTimes.push_back(ms);
+  }
+  printTimes("time", times, out);
+  if (!kernelTimes.empty()) {
+    out << "kernels: " << launches << " launches per call\n";
+    printTimes("kernel time", kernelTimes, out);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -664,7 +692,13 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
   loadArguments(options, entry, buffers, out);
   std::unique_ptr<Executor> executor = makeExecutor(*library, entry, buffers);
   out.flush(); // Keep the report if the entry crashes.
+  auto firstStart = std::chrono::steady_clock::now();
   executor->run();
+  std::chrono::duration<double, std::milli> first =
+      std::chrono::steady_clock::now() - firstStart;
+  if (options.repeat > 0)
+    out << format("first call: %.4f ms (wall clock, after loading)\n",
+                  first.count());
   executor->fetchResults(buffers);
   if (!options.dumpDir.empty())
     dumpTensors(options.dumpDir, entry, buffers, options.dumpInputs, out);

@@ -57,11 +57,11 @@ func.func @grad_plain3(%x: tensor<2x3x16xf32>, %weight: tensor<16xf32>,
 // GRAD-RESIDUAL-DRES: check dresidual f32 {{.*}} PASS
 // GRAD-RESIDUAL-DRES: check: 3 passed, 0 failed
 func.func @grad_residual_dres(%x: tensor<2x3x16xbf16>, %weight: tensor<16xf32>,
-    %residual: tensor<2x3x16xf32>, %dy: tensor<2x3x16xbf16>,
-    %d_residual_out: tensor<2x3x16xf32>)
+    %res: tensor<2x3x16xf32>, %dy: tensor<2x3x16xbf16>,
+    %dro: tensor<2x3x16xf32>)
     -> (tensor<2x3x16xbf16>, tensor<16xf32>, tensor<2x3x16xf32>) {
   %dx, %dweight, %dresidual = ssm.rms_norm_grad
-      %x, %weight residual(%residual), %dy d_residual_out(%d_residual_out)
+      %x, %weight residual(%res), %dy d_residual_out(%dro)
       : tensor<2x3x16xbf16>, tensor<16xf32>, tensor<2x3x16xf32>,
         tensor<2x3x16xbf16>, tensor<2x3x16xf32>
       -> tensor<2x3x16xbf16>, tensor<16xf32> dresidual tensor<2x3x16xf32>
@@ -75,10 +75,9 @@ func.func @grad_residual_dres(%x: tensor<2x3x16xbf16>, %weight: tensor<16xf32>,
 // GRAD-RESIDUAL: check dresidual f32 {{.*}} PASS
 // GRAD-RESIDUAL: check: 3 passed, 0 failed
 func.func @grad_residual(%x: tensor<4x16xf32>, %weight: tensor<16xf32>,
-    %residual: tensor<4x16xf32>, %dy: tensor<4x16xf32>)
+    %res: tensor<4x16xf32>, %dy: tensor<4x16xf32>)
     -> (tensor<4x16xf32>, tensor<16xf32>, tensor<4x16xf32>) {
-  %dx, %dweight, %dresidual = ssm.rms_norm_grad
-      %x, %weight residual(%residual), %dy
+  %dx, %dweight, %dresidual = ssm.rms_norm_grad %x, %weight residual(%res), %dy
       : tensor<4x16xf32>, tensor<16xf32>, tensor<4x16xf32>, tensor<4x16xf32>
       -> tensor<4x16xf32>, tensor<16xf32> dresidual tensor<4x16xf32>
   return %dx, %dweight, %dresidual : tensor<4x16xf32>, tensor<16xf32>,
@@ -91,11 +90,11 @@ func.func @grad_residual(%x: tensor<4x16xf32>, %weight: tensor<16xf32>,
 // GRAD-RESIDUAL-SAME-DRES: check dresidual f32 {{.*}} PASS
 // GRAD-RESIDUAL-SAME-DRES: check: 3 passed, 0 failed
 func.func @grad_residual_same_dres(%x: tensor<2x3x16xf32>,
-    %weight: tensor<16xf32>, %residual: tensor<2x3x16xf32>,
-    %dy: tensor<2x3x16xf32>, %d_residual_out: tensor<2x3x16xf32>)
+    %weight: tensor<16xf32>, %res: tensor<2x3x16xf32>, %dy: tensor<2x3x16xf32>,
+    %dro: tensor<2x3x16xf32>)
     -> (tensor<2x3x16xf32>, tensor<16xf32>, tensor<2x3x16xf32>) {
   %dx, %dweight, %dresidual = ssm.rms_norm_grad
-      %x, %weight residual(%residual), %dy d_residual_out(%d_residual_out)
+      %x, %weight residual(%res), %dy d_residual_out(%dro)
       : tensor<2x3x16xf32>, tensor<16xf32>, tensor<2x3x16xf32>,
         tensor<2x3x16xf32>, tensor<2x3x16xf32>
       -> tensor<2x3x16xf32>, tensor<16xf32> dresidual tensor<2x3x16xf32>
@@ -109,11 +108,10 @@ func.func @grad_residual_same_dres(%x: tensor<2x3x16xf32>,
 // GRAD-RESIDUAL-F16: check dresidual f16 {{.*}} PASS
 // GRAD-RESIDUAL-F16: check: 3 passed, 0 failed
 func.func @grad_residual_f16(%x: tensor<4x16xf16>, %weight: tensor<16xf32>,
-    %residual: tensor<4x16xf16>, %dy: tensor<4x16xf16>,
-    %d_residual_out: tensor<4x16xf32>)
+    %res: tensor<4x16xf16>, %dy: tensor<4x16xf16>, %dro: tensor<4x16xf32>)
     -> (tensor<4x16xf16>, tensor<16xf32>, tensor<4x16xf16>) {
   %dx, %dweight, %dresidual = ssm.rms_norm_grad
-      %x, %weight residual(%residual), %dy d_residual_out(%d_residual_out)
+      %x, %weight residual(%res), %dy d_residual_out(%dro)
       : tensor<4x16xf16>, tensor<16xf32>, tensor<4x16xf16>, tensor<4x16xf16>,
         tensor<4x16xf32>
       -> tensor<4x16xf16>, tensor<16xf32> dresidual tensor<4x16xf16>

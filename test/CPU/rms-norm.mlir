@@ -52,12 +52,11 @@ func.func @fwd_plain3(%x: tensor<2x3x16xf32>, %weight: tensor<16xf32>)
 // FWD-RESIDUAL-F32: check residual_out f32 {{.*}} PASS
 // FWD-RESIDUAL-F32: check: 2 passed, 0 failed
 func.func @fwd_residual_f32(%x: tensor<2x3x16xbf16>, %weight: tensor<16xf32>,
-    %residual: tensor<2x3x16xf32>)
-    -> (tensor<2x3x16xbf16>, tensor<2x3x16xf32>) {
-  %y, %residual_out = ssm.rms_norm %x, %weight residual(%residual)
+    %res: tensor<2x3x16xf32>) -> (tensor<2x3x16xbf16>, tensor<2x3x16xf32>) {
+  %y, %ro = ssm.rms_norm %x, %weight residual(%res)
       : (tensor<2x3x16xbf16>, tensor<16xf32>, tensor<2x3x16xf32>)
       -> (tensor<2x3x16xbf16>, tensor<2x3x16xf32>)
-  return %y, %residual_out : tensor<2x3x16xbf16>, tensor<2x3x16xf32>
+  return %y, %ro : tensor<2x3x16xbf16>, tensor<2x3x16xf32>
 }
 
 // Residual form, residual in the activation type, rank 2.
@@ -65,11 +64,11 @@ func.func @fwd_residual_f32(%x: tensor<2x3x16xbf16>, %weight: tensor<16xf32>,
 // FWD-RESIDUAL-SAME: check residual_out f32 {{.*}} PASS
 // FWD-RESIDUAL-SAME: check: 2 passed, 0 failed
 func.func @fwd_residual_same(%x: tensor<4x16xf32>, %weight: tensor<16xf32>,
-    %residual: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
-  %y, %residual_out = ssm.rms_norm %x, %weight residual(%residual)
+    %res: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %y, %ro = ssm.rms_norm %x, %weight residual(%res)
       : (tensor<4x16xf32>, tensor<16xf32>, tensor<4x16xf32>)
       -> (tensor<4x16xf32>, tensor<4x16xf32>)
-  return %y, %residual_out : tensor<4x16xf32>, tensor<4x16xf32>
+  return %y, %ro : tensor<4x16xf32>, tensor<4x16xf32>
 }
 
 // Residual form, f16 activations and residual.
@@ -77,11 +76,11 @@ func.func @fwd_residual_same(%x: tensor<4x16xf32>, %weight: tensor<16xf32>,
 // FWD-RESIDUAL-F16: check residual_out f32 {{.*}} PASS
 // FWD-RESIDUAL-F16: check: 2 passed, 0 failed
 func.func @fwd_residual_f16(%x: tensor<4x16xf16>, %weight: tensor<16xf32>,
-    %residual: tensor<4x16xf16>) -> (tensor<4x16xf16>, tensor<4x16xf32>) {
-  %y, %residual_out = ssm.rms_norm %x, %weight residual(%residual)
+    %res: tensor<4x16xf16>) -> (tensor<4x16xf16>, tensor<4x16xf32>) {
+  %y, %ro = ssm.rms_norm %x, %weight residual(%res)
       : (tensor<4x16xf16>, tensor<16xf32>, tensor<4x16xf16>)
       -> (tensor<4x16xf16>, tensor<4x16xf32>)
-  return %y, %residual_out : tensor<4x16xf16>, tensor<4x16xf32>
+  return %y, %ro : tensor<4x16xf16>, tensor<4x16xf32>
 }
 
 // Gated form, rank 2.

@@ -45,24 +45,23 @@
 // GRAD-LONG: check: 8 passed, 0 failed
 func.func @grad_long(%u: tensor<1x4x37xf32>, %delta: tensor<1x4x37xf32>,
     %A: tensor<4x3xf32>, %B: tensor<1x2x3x37xf32>, %C: tensor<1x2x3x37xf32>,
-    %D: tensor<4xf32>, %z: tensor<1x4x37xf32>, %delta_bias: tensor<4xf32>,
-    %dy: tensor<1x4x37xf32>, %d_last_state: tensor<1x4x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<1x4x37xf32>, %db: tensor<4xf32>,
+    %dy: tensor<1x4x37xf32>, %dh: tensor<1x4x3xf32>)
     -> (tensor<1x4x37xf32>, tensor<1x4x37xf32>, tensor<4x3xf32>,
         tensor<1x2x3x37xf32>, tensor<1x2x3x37xf32>, tensor<4xf32>,
         tensor<1x4x37xf32>, tensor<4xf32>) {
-  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddelta_bias = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%delta_bias),
-      %dy d_last_state(%d_last_state) {delta_softplus}
+  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db),
+      %dy d_last_state(%dh) {delta_softplus}
       : tensor<1x4x37xf32>, tensor<1x4x37xf32>, tensor<4x3xf32>,
         tensor<1x2x3x37xf32>, tensor<1x2x3x37xf32>, tensor<4xf32>,
         tensor<1x4x37xf32>, tensor<4xf32>, tensor<1x4x37xf32>, tensor<1x4x3xf32>
       -> tensor<1x4x37xf32>, tensor<1x4x37xf32>, tensor<4x3xf32>,
          tensor<1x2x3x37xf32>, tensor<1x2x3x37xf32> dD tensor<4xf32>
          dz tensor<1x4x37xf32> ddelta_bias tensor<4xf32>
-  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz,
-      %ddelta_bias : tensor<1x4x37xf32>, tensor<1x4x37xf32>, tensor<4x3xf32>,
-      tensor<1x2x3x37xf32>, tensor<1x2x3x37xf32>, tensor<4xf32>,
-      tensor<1x4x37xf32>, tensor<4xf32>
+  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb : tensor<1x4x37xf32>,
+      tensor<1x4x37xf32>, tensor<4x3xf32>, tensor<1x2x3x37xf32>,
+      tensor<1x2x3x37xf32>, tensor<4xf32>, tensor<1x4x37xf32>, tensor<4xf32>
 }
 
 // L=37, minimal form.

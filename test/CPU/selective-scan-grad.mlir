@@ -64,24 +64,23 @@ func.func @grad_small(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // GRAD-ALL: check: 8 passed, 0 failed
 func.func @grad_all(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
     %A: tensor<4x3xf32>, %B: tensor<2x2x3x8xf32>, %C: tensor<2x2x3x8xf32>,
-    %D: tensor<4xf32>, %z: tensor<2x4x8xf32>, %delta_bias: tensor<4xf32>,
-    %dy: tensor<2x4x8xf32>, %d_last_state: tensor<2x4x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<2x4x8xf32>, %db: tensor<4xf32>,
+    %dy: tensor<2x4x8xf32>, %dh: tensor<2x4x3xf32>)
     -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
         tensor<2x2x3x8xf32>, tensor<2x2x3x8xf32>, tensor<4xf32>,
         tensor<2x4x8xf32>, tensor<4xf32>) {
-  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddelta_bias = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%delta_bias),
-      %dy d_last_state(%d_last_state) {delta_softplus}
+  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db),
+      %dy d_last_state(%dh) {delta_softplus}
       : tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
         tensor<2x2x3x8xf32>, tensor<2x2x3x8xf32>, tensor<4xf32>,
         tensor<2x4x8xf32>, tensor<4xf32>, tensor<2x4x8xf32>, tensor<2x4x3xf32>
       -> tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
          tensor<2x2x3x8xf32>, tensor<2x2x3x8xf32> dD tensor<4xf32>
          dz tensor<2x4x8xf32> ddelta_bias tensor<4xf32>
-  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz,
-      %ddelta_bias : tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
-      tensor<2x2x3x8xf32>, tensor<2x2x3x8xf32>, tensor<4xf32>,
-      tensor<2x4x8xf32>, tensor<4xf32>
+  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb : tensor<2x4x8xf32>,
+      tensor<2x4x8xf32>, tensor<4x3xf32>, tensor<2x2x3x8xf32>,
+      tensor<2x2x3x8xf32>, tensor<4xf32>, tensor<2x4x8xf32>, tensor<4xf32>
 }
 
 // D alone: dD is the one optional result.
@@ -119,12 +118,11 @@ func.func @grad_d_only(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
 // GRAD-Z-LAST-STATE: check: 6 passed, 0 failed
 func.func @grad_z_last_state(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
     %A: tensor<4x3xf32>, %B: tensor<1x1x3x8xf32>, %C: tensor<1x1x3x8xf32>,
-    %z: tensor<1x4x8xf32>, %dy: tensor<1x4x8xf32>,
-    %d_last_state: tensor<1x4x3xf32>)
+    %z: tensor<1x4x8xf32>, %dy: tensor<1x4x8xf32>, %dh: tensor<1x4x3xf32>)
     -> (tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x3xf32>,
         tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>, tensor<1x4x8xf32>) {
   %du, %ddelta, %dA, %dB, %dC, %dz = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C z(%z), %dy d_last_state(%d_last_state)
+      %u, %delta, %A, %B, %C z(%z), %dy d_last_state(%dh)
       : tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x3xf32>,
         tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>, tensor<1x4x8xf32>,
         tensor<1x4x8xf32>, tensor<1x4x3xf32>
@@ -145,17 +143,17 @@ func.func @grad_z_last_state(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
 // GRAD-BIAS-SOFTPLUS: check: 6 passed, 0 failed
 func.func @grad_bias_softplus(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
     %A: tensor<4x3xf32>, %B: tensor<1x1x3x8xf32>, %C: tensor<1x1x3x8xf32>,
-    %delta_bias: tensor<4xf32>, %dy: tensor<1x4x8xf32>)
+    %db: tensor<4xf32>, %dy: tensor<1x4x8xf32>)
     -> (tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x3xf32>,
         tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>, tensor<4xf32>) {
-  %du, %ddelta, %dA, %dB, %dC, %ddelta_bias = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C delta_bias(%delta_bias), %dy {delta_softplus}
+  %du, %ddelta, %dA, %dB, %dC, %ddb = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C delta_bias(%db), %dy {delta_softplus}
       : tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x3xf32>,
         tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>, tensor<4xf32>,
         tensor<1x4x8xf32>
       -> tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x3xf32>,
          tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32> ddelta_bias tensor<4xf32>
-  return %du, %ddelta, %dA, %dB, %dC, %ddelta_bias : tensor<1x4x8xf32>,
+  return %du, %ddelta, %dA, %dB, %dC, %ddb : tensor<1x4x8xf32>,
       tensor<1x4x8xf32>, tensor<4x3xf32>, tensor<1x1x3x8xf32>,
       tensor<1x1x3x8xf32>, tensor<4xf32>
 }
@@ -172,24 +170,23 @@ func.func @grad_bias_softplus(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
 // GRAD-L1: check: 8 passed, 0 failed
 func.func @grad_l1(%u: tensor<2x4x1xf32>, %delta: tensor<2x4x1xf32>,
     %A: tensor<4x3xf32>, %B: tensor<2x1x3x1xf32>, %C: tensor<2x1x3x1xf32>,
-    %D: tensor<4xf32>, %z: tensor<2x4x1xf32>, %delta_bias: tensor<4xf32>,
-    %dy: tensor<2x4x1xf32>, %d_last_state: tensor<2x4x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<2x4x1xf32>, %db: tensor<4xf32>,
+    %dy: tensor<2x4x1xf32>, %dh: tensor<2x4x3xf32>)
     -> (tensor<2x4x1xf32>, tensor<2x4x1xf32>, tensor<4x3xf32>,
         tensor<2x1x3x1xf32>, tensor<2x1x3x1xf32>, tensor<4xf32>,
         tensor<2x4x1xf32>, tensor<4xf32>) {
-  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddelta_bias = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%delta_bias),
-      %dy d_last_state(%d_last_state) {delta_softplus}
+  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db),
+      %dy d_last_state(%dh) {delta_softplus}
       : tensor<2x4x1xf32>, tensor<2x4x1xf32>, tensor<4x3xf32>,
         tensor<2x1x3x1xf32>, tensor<2x1x3x1xf32>, tensor<4xf32>,
         tensor<2x4x1xf32>, tensor<4xf32>, tensor<2x4x1xf32>, tensor<2x4x3xf32>
       -> tensor<2x4x1xf32>, tensor<2x4x1xf32>, tensor<4x3xf32>,
          tensor<2x1x3x1xf32>, tensor<2x1x3x1xf32> dD tensor<4xf32>
          dz tensor<2x4x1xf32> ddelta_bias tensor<4xf32>
-  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz,
-      %ddelta_bias : tensor<2x4x1xf32>, tensor<2x4x1xf32>, tensor<4x3xf32>,
-      tensor<2x1x3x1xf32>, tensor<2x1x3x1xf32>, tensor<4xf32>,
-      tensor<2x4x1xf32>, tensor<4xf32>
+  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb : tensor<2x4x1xf32>,
+      tensor<2x4x1xf32>, tensor<4x3xf32>, tensor<2x1x3x1xf32>,
+      tensor<2x1x3x1xf32>, tensor<4xf32>, tensor<2x4x1xf32>, tensor<4xf32>
 }
 
 // A single state per channel (N=1).
@@ -202,11 +199,11 @@ func.func @grad_l1(%u: tensor<2x4x1xf32>, %delta: tensor<2x4x1xf32>,
 // GRAD-N1: check: 6 passed, 0 failed
 func.func @grad_n1(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
     %A: tensor<4x1xf32>, %B: tensor<2x1x1x8xf32>, %C: tensor<2x1x1x8xf32>,
-    %D: tensor<4xf32>, %dy: tensor<2x4x8xf32>, %d_last_state: tensor<2x4x1xf32>)
+    %D: tensor<4xf32>, %dy: tensor<2x4x8xf32>, %dh: tensor<2x4x1xf32>)
     -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x1xf32>,
         tensor<2x1x1x8xf32>, tensor<2x1x1x8xf32>, tensor<4xf32>) {
   %du, %ddelta, %dA, %dB, %dC, %dD = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C D(%D), %dy d_last_state(%d_last_state)
+      %u, %delta, %A, %B, %C D(%D), %dy d_last_state(%dh)
       : tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x1xf32>,
         tensor<2x1x1x8xf32>, tensor<2x1x1x8xf32>, tensor<4xf32>,
         tensor<2x4x8xf32>, tensor<2x4x1xf32>
@@ -254,24 +251,23 @@ func.func @grad_g_per_channel(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
 // GRAD-BF16: check: 8 passed, 0 failed
 func.func @grad_bf16(%u: tensor<2x4x8xbf16>, %delta: tensor<2x4x8xbf16>,
     %A: tensor<4x3xf32>, %B: tensor<2x2x3x8xbf16>, %C: tensor<2x2x3x8xbf16>,
-    %D: tensor<4xf32>, %z: tensor<2x4x8xbf16>, %delta_bias: tensor<4xf32>,
-    %dy: tensor<2x4x8xbf16>, %d_last_state: tensor<2x4x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<2x4x8xbf16>, %db: tensor<4xf32>,
+    %dy: tensor<2x4x8xbf16>, %dh: tensor<2x4x3xf32>)
     -> (tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
         tensor<2x2x3x8xbf16>, tensor<2x2x3x8xbf16>, tensor<4xf32>,
         tensor<2x4x8xbf16>, tensor<4xf32>) {
-  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddelta_bias = ssm.selective_scan_grad
-      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%delta_bias),
-      %dy d_last_state(%d_last_state) {delta_softplus}
+  %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db),
+      %dy d_last_state(%dh) {delta_softplus}
       : tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
         tensor<2x2x3x8xbf16>, tensor<2x2x3x8xbf16>, tensor<4xf32>,
         tensor<2x4x8xbf16>, tensor<4xf32>, tensor<2x4x8xbf16>, tensor<2x4x3xf32>
       -> tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
          tensor<2x2x3x8xbf16>, tensor<2x2x3x8xbf16> dD tensor<4xf32>
          dz tensor<2x4x8xbf16> ddelta_bias tensor<4xf32>
-  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz,
-      %ddelta_bias : tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
-      tensor<2x2x3x8xbf16>, tensor<2x2x3x8xbf16>, tensor<4xf32>,
-      tensor<2x4x8xbf16>, tensor<4xf32>
+  return %du, %ddelta, %dA, %dB, %dC, %dD, %dz, %ddb : tensor<2x4x8xbf16>,
+      tensor<2x4x8xbf16>, tensor<4x3xf32>, tensor<2x2x3x8xbf16>,
+      tensor<2x2x3x8xbf16>, tensor<4xf32>, tensor<2x4x8xbf16>, tensor<4xf32>
 }
 
 // bf16 activations with f32 B/C.

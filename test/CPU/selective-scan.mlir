@@ -51,11 +51,10 @@ func.func @fwd_small(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // FWD-ALL: check: 2 passed, 0 failed
 func.func @fwd_all(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
     %A: tensor<4x3xf32>, %B: tensor<2x2x3x8xf32>, %C: tensor<2x2x3x8xf32>,
-    %D: tensor<4xf32>, %z: tensor<2x4x8xf32>, %delta_bias: tensor<4xf32>)
+    %D: tensor<4xf32>, %z: tensor<2x4x8xf32>, %db: tensor<4xf32>)
     -> (tensor<2x4x8xf32>, tensor<2x4x3xf32>) {
   %y, %s = ssm.selective_scan
-      %u, %delta, %A, %B,
-      %C D(%D) z(%z) delta_bias(%delta_bias) {delta_softplus}
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db) {delta_softplus}
       : (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
          tensor<2x2x3x8xf32>, tensor<2x2x3x8xf32>, tensor<4xf32>,
          tensor<2x4x8xf32>, tensor<4xf32>)
@@ -97,9 +96,9 @@ func.func @fwd_z_only(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
 // FWD-BIAS-SOFTPLUS: check: 2 passed, 0 failed
 func.func @fwd_bias_softplus(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
     %A: tensor<4x3xf32>, %B: tensor<1x1x3x8xf32>, %C: tensor<1x1x3x8xf32>,
-    %delta_bias: tensor<4xf32>) -> (tensor<1x4x8xf32>, tensor<1x4x3xf32>) {
+    %db: tensor<4xf32>) -> (tensor<1x4x8xf32>, tensor<1x4x3xf32>) {
   %y, %s = ssm.selective_scan
-      %u, %delta, %A, %B, %C delta_bias(%delta_bias) {delta_softplus}
+      %u, %delta, %A, %B, %C delta_bias(%db) {delta_softplus}
       : (tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x3xf32>,
          tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>, tensor<4xf32>)
       -> (tensor<1x4x8xf32>, tensor<1x4x3xf32>)
@@ -143,10 +142,10 @@ func.func @fwd_n1(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // FWD-G-PER-CHANNEL: check: 2 passed, 0 failed
 func.func @fwd_g_per_channel(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
     %A: tensor<4x2xf32>, %B: tensor<1x4x2x8xf32>, %C: tensor<1x4x2x8xf32>,
-    %D: tensor<4xf32>, %delta_bias: tensor<4xf32>)
+    %D: tensor<4xf32>, %db: tensor<4xf32>)
     -> (tensor<1x4x8xf32>, tensor<1x4x2xf32>) {
   %y, %s = ssm.selective_scan
-      %u, %delta, %A, %B, %C D(%D) delta_bias(%delta_bias) {delta_softplus}
+      %u, %delta, %A, %B, %C D(%D) delta_bias(%db) {delta_softplus}
       : (tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<4x2xf32>,
          tensor<1x4x2x8xf32>, tensor<1x4x2x8xf32>, tensor<4xf32>, tensor<4xf32>)
       -> (tensor<1x4x8xf32>, tensor<1x4x2xf32>)
@@ -159,11 +158,10 @@ func.func @fwd_g_per_channel(%u: tensor<1x4x8xf32>, %delta: tensor<1x4x8xf32>,
 // FWD-LONG: check: 2 passed, 0 failed
 func.func @fwd_long(%u: tensor<1x2x37xf32>, %delta: tensor<1x2x37xf32>,
     %A: tensor<2x3xf32>, %B: tensor<1x1x3x37xf32>, %C: tensor<1x1x3x37xf32>,
-    %D: tensor<2xf32>, %z: tensor<1x2x37xf32>, %delta_bias: tensor<2xf32>)
+    %D: tensor<2xf32>, %z: tensor<1x2x37xf32>, %db: tensor<2xf32>)
     -> (tensor<1x2x37xf32>, tensor<1x2x3xf32>) {
   %y, %s = ssm.selective_scan
-      %u, %delta, %A, %B,
-      %C D(%D) z(%z) delta_bias(%delta_bias) {delta_softplus}
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db) {delta_softplus}
       : (tensor<1x2x37xf32>, tensor<1x2x37xf32>, tensor<2x3xf32>,
          tensor<1x1x3x37xf32>, tensor<1x1x3x37xf32>, tensor<2xf32>,
          tensor<1x2x37xf32>, tensor<2xf32>)
@@ -177,11 +175,10 @@ func.func @fwd_long(%u: tensor<1x2x37xf32>, %delta: tensor<1x2x37xf32>,
 // FWD-BF16: check: 2 passed, 0 failed
 func.func @fwd_bf16(%u: tensor<2x4x8xbf16>, %delta: tensor<2x4x8xbf16>,
     %A: tensor<4x3xf32>, %B: tensor<2x2x3x8xbf16>, %C: tensor<2x2x3x8xbf16>,
-    %D: tensor<4xf32>, %z: tensor<2x4x8xbf16>, %delta_bias: tensor<4xf32>)
+    %D: tensor<4xf32>, %z: tensor<2x4x8xbf16>, %db: tensor<4xf32>)
     -> (tensor<2x4x8xbf16>, tensor<2x4x3xf32>) {
   %y, %s = ssm.selective_scan
-      %u, %delta, %A, %B,
-      %C D(%D) z(%z) delta_bias(%delta_bias) {delta_softplus}
+      %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%db) {delta_softplus}
       : (tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
          tensor<2x2x3x8xbf16>, tensor<2x2x3x8xbf16>, tensor<4xf32>,
          tensor<2x4x8xbf16>, tensor<4xf32>)

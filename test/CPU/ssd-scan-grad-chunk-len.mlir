@@ -45,16 +45,15 @@
 // GRAD-LONG: check: 9 passed, 0 failed
 func.func @grad_long(%x: tensor<1x37x4x2xf32>, %dt: tensor<1x37x4xf32>,
     %A: tensor<4xf32>, %B: tensor<1x37x2x3xf32>, %C: tensor<1x37x2x3xf32>,
-    %D: tensor<4xf32>, %z: tensor<1x37x4x2xf32>, %dt_bias: tensor<4xf32>,
-    %initial_state: tensor<1x4x2x3xf32>, %dy: tensor<1x37x4x2xf32>,
-    %d_final_state: tensor<1x4x2x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<1x37x4x2xf32>, %dtb: tensor<4xf32>,
+    %h0: tensor<1x4x2x3xf32>, %dy: tensor<1x37x4x2xf32>,
+    %dhT: tensor<1x4x2x3xf32>)
     -> (tensor<1x37x4x2xf32>, tensor<1x37x4xf32>, tensor<4xf32>,
         tensor<1x37x2x3xf32>, tensor<1x37x2x3xf32>, tensor<4xf32>,
         tensor<1x37x4x2xf32>, tensor<4xf32>, tensor<1x4x2x3xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias, %d_initial_state = ssm.ssd_scan_grad
-      %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state),
-      %dy d_final_state(%d_final_state) {dt_softplus}
+  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0),
+      %dy d_final_state(%dhT) {dt_softplus}
       : tensor<1x37x4x2xf32>, tensor<1x37x4xf32>, tensor<4xf32>,
         tensor<1x37x2x3xf32>, tensor<1x37x2x3xf32>, tensor<4xf32>,
         tensor<1x37x4x2xf32>, tensor<4xf32>, tensor<1x4x2x3xf32>,
@@ -63,10 +62,10 @@ func.func @grad_long(%x: tensor<1x37x4x2xf32>, %dt: tensor<1x37x4xf32>,
          tensor<1x37x2x3xf32>, tensor<1x37x2x3xf32> dD tensor<4xf32>
          dz tensor<1x37x4x2xf32> ddt_bias tensor<4xf32>
          d_initial_state tensor<1x4x2x3xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias,
-      %d_initial_state : tensor<1x37x4x2xf32>, tensor<1x37x4xf32>,
-      tensor<4xf32>, tensor<1x37x2x3xf32>, tensor<1x37x2x3xf32>, tensor<4xf32>,
-      tensor<1x37x4x2xf32>, tensor<4xf32>, tensor<1x4x2x3xf32>
+  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 : tensor<1x37x4x2xf32>,
+      tensor<1x37x4xf32>, tensor<4xf32>, tensor<1x37x2x3xf32>,
+      tensor<1x37x2x3xf32>, tensor<4xf32>, tensor<1x37x4x2xf32>, tensor<4xf32>,
+      tensor<1x4x2x3xf32>
 }
 
 // L=37, minimal form.

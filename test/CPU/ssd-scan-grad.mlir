@@ -64,16 +64,15 @@ func.func @grad_small(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // GRAD-ALL: check: 9 passed, 0 failed
 func.func @grad_all(%x: tensor<2x8x4x4xf32>, %dt: tensor<2x8x4xf32>,
     %A: tensor<4xf32>, %B: tensor<2x8x2x3xf32>, %C: tensor<2x8x2x3xf32>,
-    %D: tensor<4xf32>, %z: tensor<2x8x4x4xf32>, %dt_bias: tensor<4xf32>,
-    %initial_state: tensor<2x4x4x3xf32>, %dy: tensor<2x8x4x4xf32>,
-    %d_final_state: tensor<2x4x4x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<2x8x4x4xf32>, %dtb: tensor<4xf32>,
+    %h0: tensor<2x4x4x3xf32>, %dy: tensor<2x8x4x4xf32>,
+    %dhT: tensor<2x4x4x3xf32>)
     -> (tensor<2x8x4x4xf32>, tensor<2x8x4xf32>, tensor<4xf32>,
         tensor<2x8x2x3xf32>, tensor<2x8x2x3xf32>, tensor<4xf32>,
         tensor<2x8x4x4xf32>, tensor<4xf32>, tensor<2x4x4x3xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias, %d_initial_state = ssm.ssd_scan_grad
-      %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state),
-      %dy d_final_state(%d_final_state) {dt_softplus}
+  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0),
+      %dy d_final_state(%dhT) {dt_softplus}
       : tensor<2x8x4x4xf32>, tensor<2x8x4xf32>, tensor<4xf32>,
         tensor<2x8x2x3xf32>, tensor<2x8x2x3xf32>, tensor<4xf32>,
         tensor<2x8x4x4xf32>, tensor<4xf32>, tensor<2x4x4x3xf32>,
@@ -82,10 +81,10 @@ func.func @grad_all(%x: tensor<2x8x4x4xf32>, %dt: tensor<2x8x4xf32>,
          tensor<2x8x2x3xf32>, tensor<2x8x2x3xf32> dD tensor<4xf32>
          dz tensor<2x8x4x4xf32> ddt_bias tensor<4xf32>
          d_initial_state tensor<2x4x4x3xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias,
-      %d_initial_state : tensor<2x8x4x4xf32>, tensor<2x8x4xf32>, tensor<4xf32>,
-      tensor<2x8x2x3xf32>, tensor<2x8x2x3xf32>, tensor<4xf32>,
-      tensor<2x8x4x4xf32>, tensor<4xf32>, tensor<2x4x4x3xf32>
+  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 : tensor<2x8x4x4xf32>,
+      tensor<2x8x4xf32>, tensor<4xf32>, tensor<2x8x2x3xf32>,
+      tensor<2x8x2x3xf32>, tensor<4xf32>, tensor<2x8x4x4xf32>, tensor<4xf32>,
+      tensor<2x4x4x3xf32>
 }
 
 // initial_state alone: d_initial_state is the one optional result.
@@ -98,18 +97,18 @@ func.func @grad_all(%x: tensor<2x8x4x4xf32>, %dt: tensor<2x8x4xf32>,
 // GRAD-INITIAL-STATE: check: 6 passed, 0 failed
 func.func @grad_initial_state(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %initial_state: tensor<1x2x4x3xf32>, %dy: tensor<1x8x2x4xf32>)
+    %h0: tensor<1x2x4x3xf32>, %dy: tensor<1x8x2x4xf32>)
     -> (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %d_initial_state = ssm.ssd_scan_grad
-      %x, %dt, %A, %B, %C initial_state(%initial_state), %dy
+  %dx, %ddt, %dA, %dB, %dC, %dh0 = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C initial_state(%h0), %dy
       : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>,
         tensor<1x8x2x4xf32>
       -> tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>
          d_initial_state tensor<1x2x4x3xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %d_initial_state : tensor<1x8x2x4xf32>,
+  return %dx, %ddt, %dA, %dB, %dC, %dh0 : tensor<1x8x2x4xf32>,
       tensor<1x8x2xf32>, tensor<2xf32>, tensor<1x8x1x3xf32>,
       tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>
 }
@@ -124,20 +123,19 @@ func.func @grad_initial_state(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // GRAD-INITIAL-FINAL: check: 6 passed, 0 failed
 func.func @grad_initial_final(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %initial_state: tensor<1x2x4x3xf32>, %dy: tensor<1x8x2x4xf32>,
-    %d_final_state: tensor<1x2x4x3xf32>)
+    %h0: tensor<1x2x4x3xf32>, %dy: tensor<1x8x2x4xf32>,
+    %dhT: tensor<1x2x4x3xf32>)
     -> (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %d_initial_state = ssm.ssd_scan_grad
-      %x, %dt, %A, %B, %C initial_state(%initial_state),
-      %dy d_final_state(%d_final_state)
+  %dx, %ddt, %dA, %dB, %dC, %dh0 = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C initial_state(%h0), %dy d_final_state(%dhT)
       : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>,
         tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>
       -> tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>
          d_initial_state tensor<1x2x4x3xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %d_initial_state : tensor<1x8x2x4xf32>,
+  return %dx, %ddt, %dA, %dB, %dC, %dh0 : tensor<1x8x2x4xf32>,
       tensor<1x8x2xf32>, tensor<2xf32>, tensor<1x8x1x3xf32>,
       tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>
 }
@@ -152,12 +150,11 @@ func.func @grad_initial_final(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // GRAD-FINAL-ONLY: check: 6 passed, 0 failed
 func.func @grad_final_only(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %D: tensor<2xf32>, %dy: tensor<1x8x2x4xf32>,
-    %d_final_state: tensor<1x2x4x3xf32>)
+    %D: tensor<2xf32>, %dy: tensor<1x8x2x4xf32>, %dhT: tensor<1x2x4x3xf32>)
     -> (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<2xf32>) {
   %dx, %ddt, %dA, %dB, %dC, %dD = ssm.ssd_scan_grad
-      %x, %dt, %A, %B, %C D(%D), %dy d_final_state(%d_final_state)
+      %x, %dt, %A, %B, %C D(%D), %dy d_final_state(%dhT)
       : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<2xf32>,
         tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>
@@ -178,19 +175,19 @@ func.func @grad_final_only(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // GRAD-Z-BIAS: check: 7 passed, 0 failed
 func.func @grad_z_bias(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %z: tensor<1x8x2x4xf32>, %dt_bias: tensor<2xf32>, %dy: tensor<1x8x2x4xf32>)
+    %z: tensor<1x8x2x4xf32>, %dtb: tensor<2xf32>, %dy: tensor<1x8x2x4xf32>)
     -> (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x8x2x4xf32>,
         tensor<2xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %dz, %ddt_bias = ssm.ssd_scan_grad
-      %x, %dt, %A, %B, %C z(%z) dt_bias(%dt_bias), %dy {dt_softplus}
+  %dx, %ddt, %dA, %dB, %dC, %dz, %ddtb = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C z(%z) dt_bias(%dtb), %dy {dt_softplus}
       : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x8x2x4xf32>,
         tensor<2xf32>, tensor<1x8x2x4xf32>
       -> tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32> dz tensor<1x8x2x4xf32>
          ddt_bias tensor<2xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %dz, %ddt_bias : tensor<1x8x2x4xf32>,
+  return %dx, %ddt, %dA, %dB, %dC, %dz, %ddtb : tensor<1x8x2x4xf32>,
       tensor<1x8x2xf32>, tensor<2xf32>, tensor<1x8x1x3xf32>,
       tensor<1x8x1x3xf32>, tensor<1x8x2x4xf32>, tensor<2xf32>
 }
@@ -208,16 +205,15 @@ func.func @grad_z_bias(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // GRAD-L1: check: 9 passed, 0 failed
 func.func @grad_l1(%x: tensor<2x1x2x4xf32>, %dt: tensor<2x1x2xf32>,
     %A: tensor<2xf32>, %B: tensor<2x1x1x3xf32>, %C: tensor<2x1x1x3xf32>,
-    %D: tensor<2xf32>, %z: tensor<2x1x2x4xf32>, %dt_bias: tensor<2xf32>,
-    %initial_state: tensor<2x2x4x3xf32>, %dy: tensor<2x1x2x4xf32>,
-    %d_final_state: tensor<2x2x4x3xf32>)
+    %D: tensor<2xf32>, %z: tensor<2x1x2x4xf32>, %dtb: tensor<2xf32>,
+    %h0: tensor<2x2x4x3xf32>, %dy: tensor<2x1x2x4xf32>,
+    %dhT: tensor<2x2x4x3xf32>)
     -> (tensor<2x1x2x4xf32>, tensor<2x1x2xf32>, tensor<2xf32>,
         tensor<2x1x1x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>,
         tensor<2x1x2x4xf32>, tensor<2xf32>, tensor<2x2x4x3xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias, %d_initial_state = ssm.ssd_scan_grad
-      %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state),
-      %dy d_final_state(%d_final_state) {dt_softplus}
+  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0),
+      %dy d_final_state(%dhT) {dt_softplus}
       : tensor<2x1x2x4xf32>, tensor<2x1x2xf32>, tensor<2xf32>,
         tensor<2x1x1x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>,
         tensor<2x1x2x4xf32>, tensor<2xf32>, tensor<2x2x4x3xf32>,
@@ -226,10 +222,10 @@ func.func @grad_l1(%x: tensor<2x1x2x4xf32>, %dt: tensor<2x1x2xf32>,
          tensor<2x1x1x3xf32>, tensor<2x1x1x3xf32> dD tensor<2xf32>
          dz tensor<2x1x2x4xf32> ddt_bias tensor<2xf32>
          d_initial_state tensor<2x2x4x3xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias,
-      %d_initial_state : tensor<2x1x2x4xf32>, tensor<2x1x2xf32>, tensor<2xf32>,
-      tensor<2x1x1x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>,
-      tensor<2x1x2x4xf32>, tensor<2xf32>, tensor<2x2x4x3xf32>
+  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 : tensor<2x1x2x4xf32>,
+      tensor<2x1x2xf32>, tensor<2xf32>, tensor<2x1x1x3xf32>,
+      tensor<2x1x1x3xf32>, tensor<2xf32>, tensor<2x1x2x4xf32>, tensor<2xf32>,
+      tensor<2x2x4x3xf32>
 }
 
 // A single state (N=1).
@@ -242,12 +238,11 @@ func.func @grad_l1(%x: tensor<2x1x2x4xf32>, %dt: tensor<2x1x2xf32>,
 // GRAD-N1: check: 6 passed, 0 failed
 func.func @grad_n1(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x1xf32>, %C: tensor<1x8x1x1xf32>,
-    %D: tensor<2xf32>, %dy: tensor<1x8x2x4xf32>,
-    %d_final_state: tensor<1x2x4x1xf32>)
+    %D: tensor<2xf32>, %dy: tensor<1x8x2x4xf32>, %dhT: tensor<1x2x4x1xf32>)
     -> (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x1xf32>, tensor<1x8x1x1xf32>, tensor<2xf32>) {
   %dx, %ddt, %dA, %dB, %dC, %dD = ssm.ssd_scan_grad
-      %x, %dt, %A, %B, %C D(%D), %dy d_final_state(%d_final_state)
+      %x, %dt, %A, %B, %C D(%D), %dy d_final_state(%dhT)
       : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
         tensor<1x8x1x1xf32>, tensor<1x8x1x1xf32>, tensor<2xf32>,
         tensor<1x8x2x4xf32>, tensor<1x2x4x1xf32>
@@ -295,16 +290,15 @@ func.func @grad_p1(%x: tensor<1x8x4x1xf32>, %dt: tensor<1x8x4xf32>,
 // GRAD-BF16: check: 9 passed, 0 failed
 func.func @grad_bf16(%x: tensor<1x8x4x4xbf16>, %dt: tensor<1x8x4xbf16>,
     %A: tensor<4xf32>, %B: tensor<1x8x2x3xbf16>, %C: tensor<1x8x2x3xbf16>,
-    %D: tensor<4xf32>, %z: tensor<1x8x4x4xbf16>, %dt_bias: tensor<4xf32>,
-    %initial_state: tensor<1x4x4x3xf32>, %dy: tensor<1x8x4x4xbf16>,
-    %d_final_state: tensor<1x4x4x3xf32>)
+    %D: tensor<4xf32>, %z: tensor<1x8x4x4xbf16>, %dtb: tensor<4xf32>,
+    %h0: tensor<1x4x4x3xf32>, %dy: tensor<1x8x4x4xbf16>,
+    %dhT: tensor<1x4x4x3xf32>)
     -> (tensor<1x8x4x4xbf16>, tensor<1x8x4xbf16>, tensor<4xf32>,
         tensor<1x8x2x3xbf16>, tensor<1x8x2x3xbf16>, tensor<4xf32>,
         tensor<1x8x4x4xbf16>, tensor<4xf32>, tensor<1x4x4x3xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias, %d_initial_state = ssm.ssd_scan_grad
-      %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state),
-      %dy d_final_state(%d_final_state) {dt_softplus}
+  %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0),
+      %dy d_final_state(%dhT) {dt_softplus}
       : tensor<1x8x4x4xbf16>, tensor<1x8x4xbf16>, tensor<4xf32>,
         tensor<1x8x2x3xbf16>, tensor<1x8x2x3xbf16>, tensor<4xf32>,
         tensor<1x8x4x4xbf16>, tensor<4xf32>, tensor<1x4x4x3xf32>,
@@ -313,10 +307,10 @@ func.func @grad_bf16(%x: tensor<1x8x4x4xbf16>, %dt: tensor<1x8x4xbf16>,
          tensor<1x8x2x3xbf16>, tensor<1x8x2x3xbf16> dD tensor<4xf32>
          dz tensor<1x8x4x4xbf16> ddt_bias tensor<4xf32>
          d_initial_state tensor<1x4x4x3xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddt_bias,
-      %d_initial_state : tensor<1x8x4x4xbf16>, tensor<1x8x4xbf16>,
-      tensor<4xf32>, tensor<1x8x2x3xbf16>, tensor<1x8x2x3xbf16>, tensor<4xf32>,
-      tensor<1x8x4x4xbf16>, tensor<4xf32>, tensor<1x4x4x3xf32>
+  return %dx, %ddt, %dA, %dB, %dC, %dD, %dz, %ddtb, %dh0 : tensor<1x8x4x4xbf16>,
+      tensor<1x8x4xbf16>, tensor<4xf32>, tensor<1x8x2x3xbf16>,
+      tensor<1x8x2x3xbf16>, tensor<4xf32>, tensor<1x8x4x4xbf16>, tensor<4xf32>,
+      tensor<1x4x4x3xf32>
 }
 
 // f16 activations with f32 B/C.
@@ -330,19 +324,19 @@ func.func @grad_bf16(%x: tensor<1x8x4x4xbf16>, %dt: tensor<1x8x4xbf16>,
 // GRAD-F16: check: 7 passed, 0 failed
 func.func @grad_f16(%x: tensor<1x8x2x4xf16>, %dt: tensor<1x8x2xf16>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %D: tensor<2xf32>, %dt_bias: tensor<2xf32>, %dy: tensor<1x8x2x4xf16>)
+    %D: tensor<2xf32>, %dtb: tensor<2xf32>, %dy: tensor<1x8x2x4xf16>)
     -> (tensor<1x8x2x4xf16>, tensor<1x8x2xf16>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<2xf32>,
         tensor<2xf32>) {
-  %dx, %ddt, %dA, %dB, %dC, %dD, %ddt_bias = ssm.ssd_scan_grad
-      %x, %dt, %A, %B, %C D(%D) dt_bias(%dt_bias), %dy {dt_softplus}
+  %dx, %ddt, %dA, %dB, %dC, %dD, %ddtb = ssm.ssd_scan_grad
+      %x, %dt, %A, %B, %C D(%D) dt_bias(%dtb), %dy {dt_softplus}
       : tensor<1x8x2x4xf16>, tensor<1x8x2xf16>, tensor<2xf32>,
         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<2xf32>, tensor<2xf32>,
         tensor<1x8x2x4xf16>
       -> tensor<1x8x2x4xf16>, tensor<1x8x2xf16>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32> dD tensor<2xf32>
          ddt_bias tensor<2xf32>
-  return %dx, %ddt, %dA, %dB, %dC, %dD, %ddt_bias : tensor<1x8x2x4xf16>,
+  return %dx, %ddt, %dA, %dB, %dC, %dD, %ddtb : tensor<1x8x2x4xf16>,
       tensor<1x8x2xf16>, tensor<2xf32>, tensor<1x8x1x3xf32>,
       tensor<1x8x1x3xf32>, tensor<2xf32>, tensor<2xf32>
 }

@@ -49,12 +49,11 @@ func.func @fwd_small(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // FWD-ALL: check: 2 passed, 0 failed
 func.func @fwd_all(%x: tensor<2x8x4x4xf32>, %dt: tensor<2x8x4xf32>,
     %A: tensor<4xf32>, %B: tensor<2x8x2x3xf32>, %C: tensor<2x8x2x3xf32>,
-    %D: tensor<4xf32>, %z: tensor<2x8x4x4xf32>, %dt_bias: tensor<4xf32>,
-    %initial_state: tensor<2x4x4x3xf32>)
-    -> (tensor<2x8x4x4xf32>, tensor<2x4x4x3xf32>) {
+    %D: tensor<4xf32>, %z: tensor<2x8x4x4xf32>, %dtb: tensor<4xf32>,
+    %h0: tensor<2x4x4x3xf32>) -> (tensor<2x8x4x4xf32>, tensor<2x4x4x3xf32>) {
   %y, %s = ssm.ssd_scan
       %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state) {dt_softplus}
+      %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0) {dt_softplus}
       : (tensor<2x8x4x4xf32>, tensor<2x8x4xf32>, tensor<4xf32>,
          tensor<2x8x2x3xf32>, tensor<2x8x2x3xf32>, tensor<4xf32>,
          tensor<2x8x4x4xf32>, tensor<4xf32>, tensor<2x4x4x3xf32>)
@@ -68,9 +67,8 @@ func.func @fwd_all(%x: tensor<2x8x4x4xf32>, %dt: tensor<2x8x4xf32>,
 // FWD-INITIAL-STATE: check: 2 passed, 0 failed
 func.func @fwd_initial_state(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %initial_state: tensor<1x2x4x3xf32>)
-    -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>) {
-  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C initial_state(%initial_state)
+    %h0: tensor<1x2x4x3xf32>) -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>) {
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C initial_state(%h0)
       : (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x2x4x3xf32>)
       -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>)
@@ -99,8 +97,8 @@ func.func @fwd_d_z(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // FWD-BIAS-SOFTPLUS: check: 2 passed, 0 failed
 func.func @fwd_bias_softplus(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %dt_bias: tensor<2xf32>) -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>) {
-  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C dt_bias(%dt_bias) {dt_softplus}
+    %dtb: tensor<2xf32>) -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>) {
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C dt_bias(%dtb) {dt_softplus}
       : (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<2xf32>)
       -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>)
@@ -113,10 +111,10 @@ func.func @fwd_bias_softplus(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // FWD-L1: check: 2 passed, 0 failed
 func.func @fwd_l1(%x: tensor<2x1x2x4xf32>, %dt: tensor<2x1x2xf32>,
     %A: tensor<2xf32>, %B: tensor<2x1x1x3xf32>, %C: tensor<2x1x1x3xf32>,
-    %D: tensor<2xf32>, %initial_state: tensor<2x2x4x3xf32>)
+    %D: tensor<2xf32>, %h0: tensor<2x2x4x3xf32>)
     -> (tensor<2x1x2x4xf32>, tensor<2x2x4x3xf32>) {
   %y, %s = ssm.ssd_scan
-      %x, %dt, %A, %B, %C D(%D) initial_state(%initial_state) {dt_softplus}
+      %x, %dt, %A, %B, %C D(%D) initial_state(%h0) {dt_softplus}
       : (tensor<2x1x2x4xf32>, tensor<2x1x2xf32>, tensor<2xf32>,
          tensor<2x1x1x3xf32>, tensor<2x1x1x3xf32>, tensor<2xf32>,
          tensor<2x2x4x3xf32>)
@@ -158,12 +156,11 @@ func.func @fwd_p1(%x: tensor<1x8x4x1xf32>, %dt: tensor<1x8x4xf32>,
 // FWD-LONG: check: 2 passed, 0 failed
 func.func @fwd_long(%x: tensor<1x37x2x4xf32>, %dt: tensor<1x37x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x37x1x3xf32>, %C: tensor<1x37x1x3xf32>,
-    %D: tensor<2xf32>, %z: tensor<1x37x2x4xf32>, %dt_bias: tensor<2xf32>,
-    %initial_state: tensor<1x2x4x3xf32>)
-    -> (tensor<1x37x2x4xf32>, tensor<1x2x4x3xf32>) {
+    %D: tensor<2xf32>, %z: tensor<1x37x2x4xf32>, %dtb: tensor<2xf32>,
+    %h0: tensor<1x2x4x3xf32>) -> (tensor<1x37x2x4xf32>, tensor<1x2x4x3xf32>) {
   %y, %s = ssm.ssd_scan
       %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state) {dt_softplus}
+      %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0) {dt_softplus}
       : (tensor<1x37x2x4xf32>, tensor<1x37x2xf32>, tensor<2xf32>,
          tensor<1x37x1x3xf32>, tensor<1x37x1x3xf32>, tensor<2xf32>,
          tensor<1x37x2x4xf32>, tensor<2xf32>, tensor<1x2x4x3xf32>)
@@ -177,12 +174,11 @@ func.func @fwd_long(%x: tensor<1x37x2x4xf32>, %dt: tensor<1x37x2xf32>,
 // FWD-BF16: check: 2 passed, 0 failed
 func.func @fwd_bf16(%x: tensor<1x8x4x4xbf16>, %dt: tensor<1x8x4xbf16>,
     %A: tensor<4xf32>, %B: tensor<1x8x2x3xbf16>, %C: tensor<1x8x2x3xbf16>,
-    %D: tensor<4xf32>, %z: tensor<1x8x4x4xbf16>, %dt_bias: tensor<4xf32>,
-    %initial_state: tensor<1x4x4x3xf32>)
-    -> (tensor<1x8x4x4xbf16>, tensor<1x4x4x3xf32>) {
+    %D: tensor<4xf32>, %z: tensor<1x8x4x4xbf16>, %dtb: tensor<4xf32>,
+    %h0: tensor<1x4x4x3xf32>) -> (tensor<1x8x4x4xbf16>, tensor<1x4x4x3xf32>) {
   %y, %s = ssm.ssd_scan
       %x, %dt, %A, %B,
-      %C D(%D) z(%z) dt_bias(%dt_bias) initial_state(%initial_state) {dt_softplus}
+      %C D(%D) z(%z) dt_bias(%dtb) initial_state(%h0) {dt_softplus}
       : (tensor<1x8x4x4xbf16>, tensor<1x8x4xbf16>, tensor<4xf32>,
          tensor<1x8x2x3xbf16>, tensor<1x8x2x3xbf16>, tensor<4xf32>,
          tensor<1x8x4x4xbf16>, tensor<4xf32>, tensor<1x4x4x3xf32>)
@@ -196,10 +192,9 @@ func.func @fwd_bf16(%x: tensor<1x8x4x4xbf16>, %dt: tensor<1x8x4xbf16>,
 // FWD-F16: check: 2 passed, 0 failed
 func.func @fwd_f16(%x: tensor<1x8x2x4xf16>, %dt: tensor<1x8x2xf16>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
-    %D: tensor<2xf32>, %dt_bias: tensor<2xf32>)
+    %D: tensor<2xf32>, %dtb: tensor<2xf32>)
     -> (tensor<1x8x2x4xf16>, tensor<1x2x4x3xf32>) {
-  %y, %s = ssm.ssd_scan
-      %x, %dt, %A, %B, %C D(%D) dt_bias(%dt_bias) {dt_softplus}
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C D(%D) dt_bias(%dtb) {dt_softplus}
       : (tensor<1x8x2x4xf16>, tensor<1x8x2xf16>, tensor<2xf32>,
          tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<2xf32>, tensor<2xf32>)
       -> (tensor<1x8x2x4xf16>, tensor<1x2x4x3xf32>)

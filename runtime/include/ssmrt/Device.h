@@ -64,6 +64,12 @@ void synchronize();
 /// events on that stream; returns milliseconds.
 double timeMs(const std::function<void()> &fn);
 
+/// Runs `fn` and returns the summed GPU time, in milliseconds, of the kernels
+/// it launched through the runtime: an event pair around each launch, so
+/// host work and the gaps between launches are left out. Also returns the
+/// number of kernels through `launches`.
+double kernelTimeMs(const std::function<void()> &fn, size_t *launches);
+
 /// Checks that the device can run a cubin built for `chip` (e.g. "sm_90"):
 /// throws with a message naming both when the GPU's compute capability is
 /// older. Also throws where a cubin's binary compatibility ends: a cubin runs

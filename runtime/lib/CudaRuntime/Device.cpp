@@ -9,7 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ssmrt/CudaRuntime.h"
 #include "ssmrt/Device.h"
+
+#include <vector>
 
 #include "Driver.h"
 
@@ -175,6 +178,72 @@ double ssmrt::device::timeMs(const std::function<void()> &fn) {
   check(opened.api.cuEventElapsedTime(&ms, events.start, events.stop),
         "cuEventElapsedTime", what);
   return ms;
+}
+
+namespace {
+/// Event pairs recorded around every launch while a kernel timer is active.
+struct LaunchEvents {
+  const DriverApi *api = nullptr;
+  std::vector<std::pair<CUevent, CUevent>> pairs;
+  size_t used = 0;
+  std::string error;
+
+  CUevent fresh() {
+    CUevent event = nullptr;
+    if (api->cuEventCreate(&event, CU_EVENT_DEFAULT) != CUDA_SUCCESS &&
+        error.empty())
+      error = "cuEventCreate failed";
+    return event;
+  }
+  ~LaunchEvents() {
+    for (auto &[start, stop] : pairs) {
+      if (start)
+        api->cuEventDestroy(start);
+      if (stop)
+        api->cuEventDestroy(stop);
+    }
+  }
+};
+
+void recordLaunch(ssmrtLaunchPhase phase, const ssmrtLaunchInfo *info,
+                  void *userData) {
+  auto *events = static_cast<LaunchEvents *>(userData);
+  if (phase == SSMRT_LAUNCH_BEGIN) {
+    if (events->used == events->pairs.size())
+      events->pairs.emplace_back(events->fresh(), events->fresh());
+    events->api->cuEventRecord(events->pairs[events->used].first,
+                               info->stream);
+    return;
+  }
+  events->api->cuEventRecord(events->pairs[events->used].second, info->stream);
+  ++events->used;
+}
+} // namespace
+
+double ssmrt::device::kernelTimeMs(const std::function<void()> &fn,
+                                   size_t *launches) {
+  const std::string what = "kernelTimeMs";
+  const Session &opened = requireSession(what);
+  static LaunchEvents events; // kept across calls: events are reused
+  events.api = &opened.api;
+  events.used = 0;
+  ssmrtSetLaunchCallback(recordLaunch, &events);
+  fn();
+  ssmrtSetLaunchCallback(nullptr, nullptr);
+  if (!events.error.empty())
+    throw std::runtime_error(what + ": " + events.error);
+  check(opened.api.cuCtxSynchronize(), "cuCtxSynchronize", what);
+  double total = 0.0;
+  for (size_t i = 0; i < events.used; ++i) {
+    float ms = 0.0f;
+    check(opened.api.cuEventElapsedTime(&ms, events.pairs[i].first,
+                                        events.pairs[i].second),
+          "cuEventElapsedTime", what);
+    total += ms;
+  }
+  if (launches)
+    *launches = events.used;
+  return total;
 }
 
 namespace {

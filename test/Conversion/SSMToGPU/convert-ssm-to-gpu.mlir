@@ -1,0 +1,545 @@
+// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s
+// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s --check-prefix=ATOMIC
+// RUN: ssm-opt %s --convert-ssm-to-gpu=threads-per-block=32 \
+// RUN:   | FileCheck %s --check-prefix=TPB32
+// RUN: ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1024 \
+// RUN:   | FileCheck %s --check-prefix=TPB1024
+// RUN: ssm-opt %s --convert-ssm-to-gpu=chunk-len=3 \
+// RUN:   | FileCheck %s --check-prefix=CHUNK3
+
+// Tile sizes that sm_90 cannot run, and a chunk length below 1: one error
+// naming the option and its value, and no output.
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=48 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TPB48
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=16 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TPB16
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=2048 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TPB2048
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1056 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TPB1056
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=chunk-len=0 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CHUNK0
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=chunk-len=-2 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CHUNK-NEG
+
+// TPB48: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB48-NOT: gpu.launch
+// TPB16: error: convert-ssm-to-gpu: threads-per-block = 16 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB16-NOT: gpu.launch
+// TPB2048: error: convert-ssm-to-gpu: threads-per-block = 2048 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB2048-NOT: gpu.launch
+// TPB1056: error: convert-ssm-to-gpu: threads-per-block = 1056 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB1056-NOT: gpu.launch
+// CHUNK0: error: convert-ssm-to-gpu: chunk-len = 0 must be at least 1
+// CHUNK0-NOT: gpu.launch
+// CHUNK-NEG: error: convert-ssm-to-gpu: chunk-len = -2 must be at least 1
+// CHUNK-NEG-NOT: gpu.launch
+
+// Every ssm op becomes gpu.launch kernels on buffers: one thread per
+// independent point, min(threads-per-block, points) threads per block,
+// ceil(points / threads) blocks, and an `scf.if id < points` guard for the
+// threads of the last block past the end. The point index is
+// blockIdx.x * threads + threadIdx.x, delinearised innermost dimension first.
+// A launch is checked as its host-side constants (which the launch builder
+// creates in an unspecified order, hence CHECK-DAG), the launch, and the
+// guard.
+//
+// The ATOMIC prefix counts `memref.atomic_rmw addf` per function: none in a
+// forward op (each point writes its own outputs), and one per gradient that
+// several points share in a backward op.
+
+// causal_conv1d: one thread per output element, 2*4*40 = 320 points: 3
+// blocks of 128 (the last one a third full), 10 blocks of 32, or 1 block of
+// 320.
+// CHECK-LABEL: func.func @causal_conv1d(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<2x4x40xf32>, %[[W:[^:]+]]: tensor<4x3xf32>)
+// CHECK:         %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only
+// CHECK:         %[[WB:.*]] = bufferization.to_buffer %[[W]] read_only
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<2x4x40xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 3 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 128 : index
+// CHECK:         gpu.launch blocks(%[[BX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[TPB:.*]] = arith.constant 128 : index
+// CHECK:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
+// CHECK:           %[[ID:.*]] = arith.addi %[[BASE]], %[[TX]] : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 320 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             %[[C40:.*]] = arith.constant 40 : index
+// CHECK:             %[[L:.*]] = arith.remui %[[ID]], %[[C40]] : index
+// CHECK:             %[[ID_DIV_L:.*]] = arith.divui %[[ID]], %{{.*}} : index
+// CHECK:             %[[C4:.*]] = arith.constant 4 : index
+// CHECK:             %[[D:.*]] = arith.remui %[[ID_DIV_L]], %[[C4]] : index
+// CHECK:             %[[ID_DIV_DL:.*]] = arith.divui %[[ID_DIV_L]], %{{.*}} : index
+// CHECK:             %[[C2:.*]] = arith.constant 2 : index
+// CHECK:             %[[B:.*]] = arith.remui %[[ID_DIV_DL]], %[[C2]] : index
+// CHECK:             scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK:               memref.load %[[XB]][%[[B]], %[[D]], %{{.*}}] : memref<2x4x40xf32>
+// CHECK:               memref.load %[[WB]][%[[D]], %[[K]]] : memref<4x3xf32>
+// CHECK:             }
+// CHECK:             memref.store %{{.*}}, %[[Y]][%[[B]], %[[D]], %[[L]]] : memref<2x4x40xf32>
+// CHECK-NEXT:      }
+// CHECK-NEXT:      gpu.terminator
+// CHECK-NEXT:    }
+// CHECK-NOT:     gpu.launch
+// CHECK:         %[[YT:.*]] = bufferization.to_tensor %[[Y]] restrict writable
+// CHECK:         return %[[YT]]
+//
+// ATOMIC-LABEL: func.func @causal_conv1d(
+// ATOMIC-NOT:     memref.atomic_rmw
+// ATOMIC:         return
+//
+// TPB32-LABEL: func.func @causal_conv1d(
+// TPB32-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// TPB32-DAG:     %[[NB:.*]] = arith.constant 10 : index
+// TPB32-DAG:     %[[NT:.*]] = arith.constant 32 : index
+// TPB32:         gpu.launch blocks(%[[BX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// TPB32-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB32:           %[[TPB:.*]] = arith.constant 32 : index
+// TPB32:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
+// TPB32:           %[[ID:.*]] = arith.addi %[[BASE]], %[[TX]] : index
+// TPB32-NEXT:      %[[POINTS:.*]] = arith.constant 320 : index
+// TPB32-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// TPB32:           scf.if %[[INSIDE]] {
+//
+// TPB1024-LABEL: func.func @causal_conv1d(
+// TPB1024-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// TPB1024-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// TPB1024-DAG:     %[[NT:.*]] = arith.constant 320 : index
+// TPB1024:         gpu.launch blocks(%[[BX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// TPB1024-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB1024:           %[[TPB:.*]] = arith.constant 320 : index
+// TPB1024:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
+func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
+    -> tensor<2x4x40xf32> {
+  %y = ssm.causal_conv1d %x, %w activation none
+      : (tensor<2x4x40xf32>, tensor<4x3xf32>) -> tensor<2x4x40xf32>
+  return %y : tensor<2x4x40xf32>
+}
+
+// causal_conv1d_grad: dx is one thread per element (320 points), then
+// dweight and dbias one thread per channel (4 points), each thread summing
+// its own channel over batch and length: nothing is shared, no atomics.
+// CHECK-LABEL: func.func @causal_conv1d_grad(
+// CHECK:         %[[DX:.*]] = memref.alloc() : memref<2x4x40xf32>
+// CHECK:         %[[DW:.*]] = memref.alloc() : memref<4x3xf32>
+// CHECK:         %[[DBIAS:.*]] = memref.alloc() : memref<4xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 3 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 128 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 320 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             memref.store %{{.*}}, %[[DX]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x40xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 4 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 4 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             %[[CH:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+// CHECK:             memref.store %{{.*}}, %[[DW]][%[[CH]], %{{.*}}] : memref<4x3xf32>
+// CHECK:             memref.store %{{.*}}, %[[DBIAS]][%[[CH]]] : memref<4xf32>
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL: func.func @causal_conv1d_grad(
+// ATOMIC-NOT:     memref.atomic_rmw
+// ATOMIC:         return
+func.func @causal_conv1d_grad(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>,
+    %bias: tensor<4xf32>, %dy: tensor<2x4x40xf32>)
+    -> (tensor<2x4x40xf32>, tensor<4x3xf32>, tensor<4xf32>) {
+  %dx, %dw, %dbias = ssm.causal_conv1d_grad %x, %w bias(%bias), %dy
+      activation silu
+      : (tensor<2x4x40xf32>, tensor<4x3xf32>, tensor<4xf32>,
+         tensor<2x4x40xf32>)
+      -> (tensor<2x4x40xf32>, tensor<4x3xf32>, tensor<4xf32>)
+  return %dx, %dw, %dbias : tensor<2x4x40xf32>, tensor<4x3xf32>,
+      tensor<4xf32>
+}
+
+// selective_scan: one thread per (batch, channel) scan, 2*4 = 8 points,
+// each writing its own y row and last_state.
+// CHECK-LABEL: func.func @selective_scan(
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<2x4x8xf32>
+// CHECK:         %[[S:.*]] = memref.alloc() : memref<2x4x3xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK-DAG:         memref.store %{{.*}}, %[[Y]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x8xf32>
+// CHECK-DAG:         memref.store %{{.*}}, %[[S]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x3xf32>
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL: func.func @selective_scan(
+// ATOMIC-NOT:     memref.atomic_rmw
+// ATOMIC:         return
+func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
+    %A: tensor<4x3xf32>, %B: tensor<2x1x3x8xf32>, %C: tensor<2x1x3x8xf32>)
+    -> (tensor<2x4x8xf32>, tensor<2x4x3xf32>) {
+  %y, %s = ssm.selective_scan %u, %delta, %A, %B, %C
+      : (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
+         tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>)
+      -> (tensor<2x4x8xf32>, tensor<2x4x3xf32>)
+  return %y, %s : tensor<2x4x8xf32>, tensor<2x4x3xf32>
+}
+
+// selective_scan_grad: the shared gradients dA (over batch and length) and
+// dB, dC (over the channels of a group) are zero-filled by kernels of one
+// thread per element (12, 48, 48 points), then one thread per scan (8
+// points) accumulates into them with atomics; du and ddelta are the scan's
+// own, stored plainly. The states saved every chunk-len positions live in a
+// scratch buffer of (scans x chunks x N): 8x1x3 for the default chunk-len
+// 64, 8x3x3 for chunk-len 3 (ceil(8/3) = 3 chunks); the states inside a
+// chunk are the thread's own (chunk x N).
+// CHECK-LABEL: func.func @selective_scan_grad(
+// CHECK:         %[[DU:.*]] = memref.alloc() : memref<2x4x8xf32>
+// CHECK:         %[[DDELTA:.*]] = memref.alloc() : memref<2x4x8xf32>
+// CHECK:         %[[DA:.*]] = memref.alloc() : memref<4x3xf32>
+// CHECK:         %[[DB:.*]] = memref.alloc() : memref<2x1x3x8xf32>
+// CHECK:         %[[DC:.*]] = memref.alloc() : memref<2x1x3x8xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 12 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 12 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:        memref.store %[[ZERO]], %[[DA]][%{{.*}}, %{{.*}}] : memref<4x3xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 48 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:        memref.store %[[ZERO]], %[[DB]][%{{.*}}] : memref<2x1x3x8xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 48 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:        memref.store %[[ZERO]], %[[DC]][%{{.*}}] : memref<2x1x3x8xf32>
+// CHECK:           gpu.terminator
+// CHECK:         %[[SAVED:.*]] = memref.alloc() : memref<8x1x3xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             memref.alloca() : memref<8x3xf32>
+// CHECK-DAG:         memref.store %{{.*}}, %[[SAVED]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<8x1x3xf32>
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DC]][%{{.*}}] : (f32, memref<2x1x3x8xf32>) -> f32
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DB]][%{{.*}}] : (f32, memref<2x1x3x8xf32>) -> f32
+// CHECK-DAG:         memref.store %{{.*}}, %[[DDELTA]][%{{.*}}] : memref<2x4x8xf32>
+// CHECK-DAG:         memref.store %{{.*}}, %[[DU]][%{{.*}}] : memref<2x4x8xf32>
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DA]][%{{.*}}, %{{.*}}] : (f32, memref<4x3xf32>) -> f32
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL:  func.func @selective_scan_grad(
+// ATOMIC-COUNT-3:  memref.atomic_rmw addf
+// ATOMIC-NOT:      memref.atomic_rmw
+// ATOMIC:          return
+//
+// Blocks of 32: the zero-fill of dB (48 points) takes 2 blocks, guarded at
+// 48; a kernel of fewer points than 32 is one block of exactly that many.
+// TPB32-LABEL: func.func @selective_scan_grad(
+// TPB32-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// TPB32-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// TPB32-DAG:     %[[NT:.*]] = arith.constant 12 : index
+// TPB32:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// TPB32-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB32:           gpu.terminator
+// TPB32-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// TPB32-DAG:     %[[NB:.*]] = arith.constant 2 : index
+// TPB32-DAG:     %[[NT:.*]] = arith.constant 32 : index
+// TPB32:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// TPB32-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB32:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// TPB32-NEXT:      %[[POINTS:.*]] = arith.constant 48 : index
+// TPB32-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// TPB32:           scf.if %[[INSIDE]] {
+// TPB32:           gpu.terminator
+//
+// CHUNK3-LABEL: func.func @selective_scan_grad(
+// CHUNK3:         %[[SAVED:.*]] = memref.alloc() : memref<8x3x3xf32>
+// CHUNK3:         gpu.launch
+// CHUNK3:           memref.alloca() : memref<3x3xf32>
+// CHUNK3:           memref.store %{{.*}}, %[[SAVED]]
+// CHUNK3:         return
+func.func @selective_scan_grad(%u: tensor<2x4x8xf32>,
+    %delta: tensor<2x4x8xf32>, %A: tensor<4x3xf32>,
+    %B: tensor<2x1x3x8xf32>, %C: tensor<2x1x3x8xf32>, %dy: tensor<2x4x8xf32>)
+    -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
+        tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>) {
+  %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C, %dy
+      : tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
+        tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>, tensor<2x4x8xf32>
+      -> tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x3xf32>,
+         tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>
+  return %du, %ddelta, %dA, %dB, %dC : tensor<2x4x8xf32>, tensor<2x4x8xf32>,
+      tensor<4x3xf32>, tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>
+}
+
+// selective_scan_grad with bf16 B and C: their gradients are accumulated
+// with f32 atomics into f32 scratch buffers, which a kernel per gradient
+// (one thread per element, 48 points) then rounds into the bf16 results.
+// dD and ddelta_bias (f32, shared by the batch) are atomics too.
+// CHECK-LABEL: func.func @selective_scan_grad_bf16(
+// CHECK:         %[[DB:.*]] = memref.alloc() : memref<2x1x3x8xbf16>
+// CHECK:         %[[DC:.*]] = memref.alloc() : memref<2x1x3x8xbf16>
+// CHECK:         %[[DB32:.*]] = memref.alloc() : memref<2x1x3x8xf32>
+// CHECK:         gpu.launch
+// CHECK:           memref.store %{{.*}}, %[[DB32]]
+// CHECK:         %[[DC32:.*]] = memref.alloc() : memref<2x1x3x8xf32>
+// CHECK:         gpu.launch
+// CHECK:           memref.store %{{.*}}, %[[DC32]]
+// CHECK:         gpu.launch
+// CHECK-DAG:       memref.atomic_rmw addf %{{.*}}, %[[DC32]][%{{.*}}] : (f32, memref<2x1x3x8xf32>) -> f32
+// CHECK-DAG:       memref.atomic_rmw addf %{{.*}}, %[[DB32]][%{{.*}}] : (f32, memref<2x1x3x8xf32>) -> f32
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 48 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[V:.*]] = memref.load %[[DB32]][%[[I:.*]]] : memref<2x1x3x8xf32>
+// CHECK-NEXT:      %[[R:.*]] = arith.truncf %[[V]] : f32 to bf16
+// CHECK-NEXT:      memref.store %[[R]], %[[DB]][%[[I]]] : memref<2x1x3x8xbf16>
+// CHECK:           gpu.terminator
+// CHECK:         gpu.launch
+// CHECK:           %[[V:.*]] = memref.load %[[DC32]][%[[I:.*]]] : memref<2x1x3x8xf32>
+// CHECK-NEXT:      %[[R:.*]] = arith.truncf %[[V]] : f32 to bf16
+// CHECK-NEXT:      memref.store %[[R]], %[[DC]][%[[I]]] : memref<2x1x3x8xbf16>
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL:  func.func @selective_scan_grad_bf16(
+// ATOMIC-COUNT-5:  memref.atomic_rmw addf
+// ATOMIC-NOT:      memref.atomic_rmw
+// ATOMIC:          return
+func.func @selective_scan_grad_bf16(%u: tensor<2x4x8xbf16>,
+    %delta: tensor<2x4x8xbf16>, %A: tensor<4x3xf32>,
+    %B: tensor<2x1x3x8xbf16>, %C: tensor<2x1x3x8xbf16>, %D: tensor<4xf32>,
+    %delta_bias: tensor<4xf32>, %dy: tensor<2x4x8xbf16>)
+    -> (tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
+        tensor<2x1x3x8xbf16>, tensor<2x1x3x8xbf16>, tensor<4xf32>,
+        tensor<4xf32>) {
+  %du, %ddelta, %dA, %dB, %dC, %dD, %ddelta_bias = ssm.selective_scan_grad
+      %u, %delta, %A, %B, %C D(%D) delta_bias(%delta_bias), %dy
+      {delta_softplus}
+      : tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
+        tensor<2x1x3x8xbf16>, tensor<2x1x3x8xbf16>, tensor<4xf32>,
+        tensor<4xf32>, tensor<2x4x8xbf16>
+      -> tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
+         tensor<2x1x3x8xbf16>, tensor<2x1x3x8xbf16> dD tensor<4xf32>
+         ddelta_bias tensor<4xf32>
+  return %du, %ddelta, %dA, %dB, %dC, %dD, %ddelta_bias
+      : tensor<2x4x8xbf16>, tensor<2x4x8xbf16>, tensor<4x3xf32>,
+        tensor<2x1x3x8xbf16>, tensor<2x1x3x8xbf16>, tensor<4xf32>,
+        tensor<4xf32>
+}
+
+// ssd_scan: one thread per (batch, head, head dim) scan, 1*2*4 = 8 points.
+// CHECK-LABEL: func.func @ssd_scan(
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x8x2x4xf32>
+// CHECK:         %[[S:.*]] = memref.alloc() : memref<1x2x4x3xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK-DAG:         memref.store %{{.*}}, %[[Y]][%{{.*}}] : memref<1x8x2x4xf32>
+// CHECK-DAG:         memref.store %{{.*}}, %[[S]][%{{.*}}] : memref<1x2x4x3xf32>
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL: func.func @ssd_scan(
+// ATOMIC-NOT:     memref.atomic_rmw
+// ATOMIC:         return
+func.func @ssd_scan(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
+    %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>)
+    -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>) {
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C
+      : (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
+         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>)
+      -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>)
+  return %y, %s : tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>
+}
+
+// ssd_scan_grad: ddt (shared by the head dims of a head), dA, dB and dC
+// are zero-filled (16, 2, 24, 24 points) then accumulated atomically by one
+// thread per scan (8 points); dx is the scan's own.
+// CHECK-LABEL: func.func @ssd_scan_grad(
+// CHECK:         %[[DX:.*]] = memref.alloc() : memref<1x8x2x4xf32>
+// CHECK:         %[[DDT:.*]] = memref.alloc() : memref<1x8x2xf32>
+// CHECK:         %[[DA:.*]] = memref.alloc() : memref<2xf32>
+// CHECK:         %[[DB:.*]] = memref.alloc() : memref<1x8x1x3xf32>
+// CHECK:         %[[DC:.*]] = memref.alloc() : memref<1x8x1x3xf32>
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 16 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:             memref.store %{{.*}}, %[[DDT]][%{{.*}}] : memref<1x8x2xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 2 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:             memref.store %{{.*}}, %[[DA]][%{{.*}}] : memref<2xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 24 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:             memref.store %{{.*}}, %[[DB]][%{{.*}}] : memref<1x8x1x3xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 24 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:             memref.store %{{.*}}, %[[DC]][%{{.*}}] : memref<1x8x1x3xf32>
+// CHECK:           gpu.terminator
+// CHECK:         %[[SAVED:.*]] = memref.alloc() : memref<8x1x3xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK-DAG:         memref.store %{{.*}}, %[[SAVED]][%{{.*}}] : memref<8x1x3xf32>
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DC]][%{{.*}}] : (f32, memref<1x8x1x3xf32>) -> f32
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DB]][%{{.*}}] : (f32, memref<1x8x1x3xf32>) -> f32
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DDT]][%{{.*}}] : (f32, memref<1x8x2xf32>) -> f32
+// CHECK-DAG:         memref.store %{{.*}}, %[[DX]][%{{.*}}] : memref<1x8x2x4xf32>
+// CHECK-DAG:         memref.atomic_rmw addf %{{.*}}, %[[DA]][%{{.*}}] : (f32, memref<2xf32>) -> f32
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL:  func.func @ssd_scan_grad(
+// ATOMIC-COUNT-4:  memref.atomic_rmw addf
+// ATOMIC-NOT:      memref.atomic_rmw
+// ATOMIC:          return
+//
+// CHUNK3-LABEL: func.func @ssd_scan_grad(
+// CHUNK3:         %[[SAVED:.*]] = memref.alloc() : memref<8x3x3xf32>
+// CHUNK3:         gpu.launch
+// CHUNK3:           memref.alloca() : memref<3x3xf32>
+// CHUNK3:           memref.store %{{.*}}, %[[SAVED]]
+// CHUNK3:         return
+func.func @ssd_scan_grad(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
+    %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
+    %dy: tensor<1x8x2x4xf32>)
+    -> (tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
+        tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>) {
+  %dx, %ddt, %dA, %dB, %dC = ssm.ssd_scan_grad %x, %dt, %A, %B, %C, %dy
+      : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
+        tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>, tensor<1x8x2x4xf32>
+      -> tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<2xf32>,
+         tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>
+  return %dx, %ddt, %dA, %dB, %dC : tensor<1x8x2x4xf32>, tensor<1x8x2xf32>,
+      tensor<2xf32>, tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>
+}
+
+// rms_norm: one thread per row, 4 points.
+// CHECK-LABEL: func.func @rms_norm(
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<4x16xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 4 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 4 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             %[[ROW:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+// CHECK:             math.sqrt
+// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK:               memref.store %{{.*}}, %[[Y]][%[[ROW]], %[[J]]] : memref<4x16xf32>
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL: func.func @rms_norm(
+// ATOMIC-NOT:     memref.atomic_rmw
+// ATOMIC:         return
+func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
+    -> tensor<4x16xf32> {
+  %y = ssm.rms_norm %x, %weight
+      : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// rms_norm_grad: dweight is shared by the rows: zero-filled (32 points),
+// then one thread per row (3 points) adds its share atomically; dx is the
+// row's own.
+// CHECK-LABEL: func.func @rms_norm_grad(
+// CHECK:         %[[DX:.*]] = memref.alloc() : memref<3x32xf32>
+// CHECK:         %[[DW:.*]] = memref.alloc() : memref<32xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 32 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:        memref.store %[[ZERO]], %[[DW]][%{{.*}}] : memref<32xf32>
+// CHECK:           gpu.terminator
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 3 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 3 : index
+// CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
+// CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-DAG:           memref.store %{{.*}}, %[[DX]][%{{.*}}, %[[J]]] : memref<3x32xf32>
+// CHECK-DAG:           memref.atomic_rmw addf %{{.*}}, %[[DW]][%[[J]]] : (f32, memref<32xf32>) -> f32
+// CHECK:           gpu.terminator
+// CHECK-NOT:     gpu.launch
+// CHECK:         return
+//
+// ATOMIC-LABEL:  func.func @rms_norm_grad(
+// ATOMIC-COUNT-1:  memref.atomic_rmw addf
+// ATOMIC-NOT:      memref.atomic_rmw
+// ATOMIC:          return
+func.func @rms_norm_grad(%x: tensor<3x32xf32>, %weight: tensor<32xf32>,
+    %dy: tensor<3x32xf32>) -> (tensor<3x32xf32>, tensor<32xf32>) {
+  %dx, %dweight = ssm.rms_norm_grad %x, %weight, %dy
+      : tensor<3x32xf32>, tensor<32xf32>, tensor<3x32xf32>
+      -> tensor<3x32xf32>, tensor<32xf32>
+  return %dx, %dweight : tensor<3x32xf32>, tensor<32xf32>
+}
