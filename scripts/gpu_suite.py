@@ -52,7 +52,8 @@ def build(args):
             words = shlex.split(cmd.split("|")[0])
             if not words:
                 continue
-            if words[0] == "ssm-compile" and "--target=cpu" in words:
+            if words[0] == "ssm-compile" and "%s" in words and (
+                    "--target=cpu" in words or "--target=gpu" in words):
                 words = [w.replace("--target=cpu", "--target=gpu") for w in words]
                 words = [str(src) if w == "%s" else w.replace("%t", str(out / stem))
                          for w in words]

@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -16,7 +18,7 @@ using namespace mlir;
 /// One-shot bufferization of whole functions with identity layouts, results
 /// turned into caller-provided out-parameters (the workload ABI), and
 /// upstream ownership-based deallocation of every remaining allocation.
-void mlir::ssm::addBufferizationPasses(OpPassManager &pm) {
+void mlir::ssm::addBufferizationPasses(OpPassManager &pm, bool gpuKernels) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -26,8 +28,16 @@ void mlir::ssm::addBufferizationPasses(OpPassManager &pm) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  if (gpuKernels) {
+    // Upstream deallocation rejects kernel launches and barriers, whose
+    // effects it cannot see; host code of GPU workloads is straight-line,
+    // so freeing after the last use is exact.
+    pm.addPass(createGpuKernelOutliningPass());
+    pm.addNestedPass<func::FuncOp>(createSSMGPUFreeBuffers());
+  } else {
+    bufferization::BufferDeallocationPipelineOptions dealloc;
+    bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -18,9 +18,12 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   ConvertSSMToGPUOptions kernels;
   kernels.chunkLen = options.chunkLen;
   kernels.threadsPerBlock = options.threadsPerBlock;
+  kernels.scanStrategy = options.scanStrategy;
+  kernels.itemsPerThread = options.itemsPerThread;
   pm.addPass(createConvertSSMToGPU(kernels));
-  addBufferizationPasses(pm);
+  addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());
+  pm.addPass(createSSMGPUFastExp2());
 
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;

@@ -317,7 +317,7 @@ FailureOr<std::string> mlir::ssm::buildManifest(ModuleOp module,
     entries.push_back(std::move(*entry));
   }
   if (entries.empty())
-    return module.emitError("no public function to compile: a workload "
+    return emitError(module.getLoc(), "no public function to compile: a workload "
                             "needs at least one public func.func");
   llvm::json::Object lowering;
   for (const auto &[key, value] : options.lowering)

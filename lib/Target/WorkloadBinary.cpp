@@ -151,13 +151,13 @@ static LogicalResult emitObject(ModuleOp module, StringRef objectPath) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "ssm_workload");
   if (!llvmModule)
-    return module.emitError("translation to LLVM IR failed");
+    return emitError(module.getLoc(), "translation to LLVM IR failed");
 
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return module.emitError("no LLVM target for the host: ") << error;
+    return emitError(module.getLoc(), "no LLVM target for the host: ") << error;
   // A generic CPU, so that the binary runs on any machine of the family.
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, "x86-64", "", llvm::TargetOptions(), llvm::Reloc::PIC_));
@@ -167,18 +167,18 @@ static LogicalResult emitObject(ModuleOp module, StringRef objectPath) {
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             machine.get());
   if (llvm::Error err = optimize(llvmModule.get()))
-    return module.emitError("LLVM optimisation failed: ")
+    return emitError(module.getLoc(), "LLVM optimisation failed: ")
            << llvm::toString(std::move(err));
 
   std::error_code ec;
   llvm::ToolOutputFile object(objectPath, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return module.emitError("cannot write ") << objectPath << ": "
+    return emitError(module.getLoc(), "cannot write ") << objectPath << ": "
                                              << ec.message();
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, object.os(), nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
-    return module.emitError("the host target cannot emit object files");
+    return emitError(module.getLoc(), "the host target cannot emit object files");
   codegen.run(*llvmModule);
   object.keep();
   return success();
@@ -192,7 +192,7 @@ static LogicalResult linkSharedObject(ModuleOp module, StringRef objectPath,
   if (!driver)
     driver = llvm::sys::findProgramByName("gcc");
   if (!driver)
-    return module.emitError("no C compiler driver (cc) on PATH to link ")
+    return emitError(module.getLoc(), "no C compiler driver (cc) on PATH to link ")
            << outputPath;
   SmallVector<StringRef> args = {*driver, "-shared", "-o", outputPath,
                                  objectPath, "-lm"};
@@ -200,7 +200,7 @@ static LogicalResult linkSharedObject(ModuleOp module, StringRef objectPath,
   int rc = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
                                      &message);
   if (rc != 0)
-    return module.emitError("linking ")
+    return emitError(module.getLoc(), "linking ")
            << outputPath << " failed (" << *driver << " exited with " << rc
            << (message.empty() ? "" : ": ") << message << ")";
   return success();
@@ -225,7 +225,7 @@ static LogicalResult prepareCudaToolkit(ModuleOp module) {
   const char *home = std::getenv("CUDA_HOME");
   std::string root = home ? home : "/usr/local/cuda";
   if (!llvm::sys::fs::exists(root + "/nvvm/libdevice"))
-    return module.emitError("the GPU target needs the CUDA toolkit: no "
+    return emitError(module.getLoc(), "the GPU target needs the CUDA toolkit: no "
                             "libdevice under ")
            << root << "/nvvm (set CUDA_HOME)";
   setenv("CUDA_HOME", root.c_str(), /*overwrite=*/0);
@@ -240,7 +240,7 @@ static LogicalResult prepareCudaToolkit(ModuleOp module) {
 LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
                                          const CompileOptions &options) {
   if (options.target != "cpu" && options.target != "gpu")
-    return module.emitError("unknown target '")
+    return emitError(module.getLoc(), "unknown target '")
            << options.target << "': expected 'cpu' or 'gpu'";
   FailureOr<std::string> manifest = buildManifest(module, options);
   if (failed(manifest))
@@ -260,6 +260,8 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     pipeline.chunkLen = options.chunkLen;
     pipeline.threadsPerBlock = options.threadsPerBlock;
     pipeline.maxRegisters = options.maxRegisters;
+    pipeline.scanStrategy = options.scanStrategy;
+    pipeline.itemsPerThread = options.itemsPerThread;
     buildGPUPipeline(pm, pipeline);
   }
   if (failed(pm.run(module)))
@@ -274,7 +276,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     objectPath += ".o";
   } else if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
                  "ssm-workload", "o", objectPath)) {
-    return module.emitError("cannot create a temporary file: ")
+    return emitError(module.getLoc(), "cannot create a temporary file: ")
            << ec.message();
   }
   LogicalResult result = emitObject(module, objectPath);

@@ -6,10 +6,11 @@
 // RUN: env CUDA_HOME=/usr/local/cuda PATH=/usr/local/cuda/bin:%PATH% \
 // RUN:   ssm-opt %s --ssm-gpu-pipeline > %t.mlir
 // RUN: FileCheck %s < %t.mlir
+// RUN: FileCheck %s --check-prefix=BINARY < %t.mlir
 // RUN: mlir-translate --mlir-to-llvmir %t.mlir | FileCheck %s --check-prefix=LLVMIR
 // RUN: env CUDA_HOME=/usr/local/cuda PATH=/usr/local/cuda/bin:%PATH% \
-// RUN:   ssm-opt %s --ssm-gpu-pipeline=threads-per-block=64 \
-// RUN:   | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=TPB64
+// RUN:   ssm-opt %s '--ssm-gpu-pipeline=scan-strategy=thread-per-point threads-per-block=64 chunk-len=3' \
+// RUN:   | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=TPP64
 
 // The workload binary: entries, manifest and the mgpu* runtime interface as
 // dynamic symbols, and one sm_90 cubin per kernel embedded (5: one for the
@@ -36,39 +37,37 @@
 // After the pipeline only the host module is left: LLVM dialect functions
 // with gpu.launch_func on the kernels, whose outlined gpu.modules are now
 // gpu.binary objects holding an sm_90 cubin (an ELF image) built with PTX
-// 8.0. u is 2x80x8: 160 scans, 2 blocks of 128 threads.
+// 8.0. How the scans are parallelised (the launch sizes of the scan
+// kernels) is the business of convert-ssm-to-gpu's scan-strategy, checked
+// below with thread-per-point. The gradient's 3 zero-fill kernels come
+// first, then the scratch for saved states, device memory from the mgpu*
+// runtime, then the scan kernel, then the scratch is freed.
 // CHECK:       module attributes {gpu.container_module} {
 // CHECK-NOT:   gpu.module
 // CHECK-LABEL: llvm.func @scan(
-// CHECK-DAG:     %[[ONE:.*]] = llvm.mlir.constant(1 : index) : i64
-// CHECK-DAG:     %[[NB:.*]] = llvm.mlir.constant(2 : index) : i64
-// CHECK-DAG:     %[[NT:.*]] = llvm.mlir.constant(128 : index) : i64
-// CHECK:         gpu.launch_func @[[SCAN:scan_kernel]]::@scan_kernel blocks in (%[[NB]], %[[ONE]], %[[ONE]]) threads in (%[[NT]], %[[ONE]], %[[ONE]]) : i64
+// CHECK:         gpu.launch_func @scan_kernel::@scan_kernel blocks in ({{.*}}) threads in ({{.*}}) : i64
 // CHECK-NEXT:    llvm.return
-//
-// The gradient's scratch for saved states is device memory from the mgpu*
-// runtime, freed after the last kernel; its 3 zero-fills and the scan are 4
-// launches.
 // CHECK-LABEL: llvm.func @scan_grad(
-// CHECK:         gpu.launch_func @[[K0:scan_grad_kernel]]::@scan_grad_kernel
-// CHECK:         gpu.launch_func @[[K1:scan_grad_kernel_0]]::@scan_grad_kernel
-// CHECK:         gpu.launch_func @[[K2:scan_grad_kernel_1]]::@scan_grad_kernel
+// CHECK:         gpu.launch_func @scan_grad_kernel::@scan_grad_kernel
+// CHECK:         gpu.launch_func @scan_grad_kernel_0::@scan_grad_kernel
+// CHECK:         gpu.launch_func @scan_grad_kernel_1::@scan_grad_kernel
 // CHECK:         %[[STREAM:.*]] = llvm.call @mgpuStreamCreate()
 // CHECK:         %[[SCRATCH:.*]] = llvm.call @mgpuMemAlloc(%{{.*}}, %[[STREAM]], %{{.*}})
 // CHECK:         llvm.call @mgpuStreamSynchronize(%[[STREAM]])
-// CHECK:         gpu.launch_func @[[K3:scan_grad_kernel_2]]::@scan_grad_kernel {{.*}} args({{.*}}%[[SCRATCH]] : !llvm.ptr
+// CHECK:         gpu.launch_func @scan_grad_kernel_2::@scan_grad_kernel blocks in ({{.*}}) threads in ({{.*}}) : i64 args({{.*}}%[[SCRATCH]] : !llvm.ptr
 // CHECK:         llvm.call @mgpuMemFree(%[[SCRATCH]], %{{.*}})
 // CHECK:         llvm.return
-//
-// CHECK:       gpu.binary @[[SCAN]] [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// CHECK:       gpu.binary @[[K0]] [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// CHECK:       gpu.binary @[[K1]] [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// CHECK:       gpu.binary @[[K2]] [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// CHECK:       gpu.binary @[[K3]] [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// CHECK-NOT:   gpu.binary
 // CHECK-NOT:   gpu.module
 // CHECK-DAG:   llvm.func @mgpuMemAlloc(
 // CHECK-DAG:   llvm.func @mgpuMemFree(
+// CHECK-NOT:   gpu.module
+
+// One gpu.binary per kernel, wherever it is placed in the module.
+// BINARY-DAG: gpu.binary @scan_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @scan_grad_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @scan_grad_kernel_0 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @scan_grad_kernel_1 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @scan_grad_kernel_2 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 
 // Translated to LLVM IR, each gpu.binary is a constant loaded by a global
 // constructor (mgpuModuleLoad) and each launch calls mgpuLaunchKernel with
@@ -77,20 +76,32 @@
 // LLVMIR-DAG:   @llvm.global_ctors = appending global {{.*}} @scan_kernel_load
 // LLVMIR-LABEL: define void @scan(
 // LLVMIR:         call ptr @mgpuModuleGetFunction(
-// LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 2, i64 1, i64 1, i64 128, i64 1, i64 1, i32 0,
+// LLVMIR:         call void @mgpuLaunchKernel(
 // LLVMIR-LABEL: define void @scan_grad(
-// LLVMIR:         call ptr @mgpuMemAlloc(
-// LLVMIR-COUNT-4: call void @mgpuLaunchKernel(
+// LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 2, i64 1, i64 1, i64 128, i64 1, i64 1, i32 0,
+// LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
+// LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
+// LLVMIR:         call ptr @mgpuMemAlloc(i64 {{[0-9]+}},
+// LLVMIR:         call void @mgpuLaunchKernel(
 // LLVMIR:         call void @mgpuMemFree(
 // LLVMIR-LABEL: define internal void @scan_kernel_load()
 // LLVMIR:         call ptr @mgpuModuleLoad(ptr @scan_kernel_binary, i64 {{[0-9]+}})
 // LLVMIR-LABEL: define internal void @scan_kernel_unload()
 // LLVMIR:         call void @mgpuModuleUnload(
 
-// threads-per-block reaches the kernels through the pipeline: 160 scans in
-// 3 blocks of 64.
-// TPB64-LABEL: define void @scan(
-// TPB64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 3, i64 1, i64 1, i64 64, i64 1, i64 1, i32 0,
+// scan-strategy, threads-per-block and chunk-len reach the kernels through
+// the pipeline. With thread-per-point scans: zero-filling dA (80*3 = 240
+// points) takes 4 blocks of 64, dB and dC (48 points) one block of 48, the
+// 160 scans 3 blocks of 64; the saved states are 160 scans x ceil(8/3) = 3
+// chunks x 3 states x 4 bytes.
+// TPP64-LABEL: define void @scan(
+// TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 3, i64 1, i64 1, i64 64, i64 1, i64 1, i32 0,
+// TPP64-LABEL: define void @scan_grad(
+// TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 4, i64 1, i64 1, i64 64, i64 1, i64 1, i32 0,
+// TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
+// TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
+// TPP64:         call ptr @mgpuMemAlloc(i64 5760,
+// TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 3, i64 1, i64 1, i64 64, i64 1, i64 1, i32 0,
 
 // DYNSYM-DAG: U mgpuLaunchKernel
 // DYNSYM-DAG: U mgpuModuleLoad
@@ -113,8 +124,11 @@
 // CUBIN: Flags: 0x{{[0-9a-f]+}}, sm_90
 
 // BAD-TPB: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// BAD-TPB-NOT: error:
 // BAD-CHUNK: error: convert-ssm-to-gpu: chunk-len = 0 must be at least 1
+// BAD-CHUNK-NOT: error:
 // NO-TOOLKIT: error: the GPU target needs the CUDA toolkit: no libdevice under {{.*}}no-toolkit/nvvm (set CUDA_HOME)
+// NO-TOOLKIT-NOT: error:
 
 func.func @scan(%u: tensor<2x80x8xf32>, %delta: tensor<2x80x8xf32>,
     %A: tensor<80x3xf32>, %B: tensor<2x1x3x8xf32>, %C: tensor<2x1x3x8xf32>)
@@ -126,17 +140,17 @@ func.func @scan(%u: tensor<2x80x8xf32>, %delta: tensor<2x80x8xf32>,
   return %y, %s : tensor<2x80x8xf32>, tensor<2x80x3xf32>
 }
 
-func.func @scan_grad(%u: tensor<1x2x8xf32>, %delta: tensor<1x2x8xf32>,
-    %A: tensor<2x3xf32>, %B: tensor<1x1x3x8xf32>, %C: tensor<1x1x3x8xf32>,
-    %dy: tensor<1x2x8xf32>)
-    -> (tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<2x3xf32>,
-        tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>) {
+func.func @scan_grad(%u: tensor<2x80x8xf32>, %delta: tensor<2x80x8xf32>,
+    %A: tensor<80x3xf32>, %B: tensor<2x1x3x8xf32>, %C: tensor<2x1x3x8xf32>,
+    %dy: tensor<2x80x8xf32>)
+    -> (tensor<2x80x8xf32>, tensor<2x80x8xf32>, tensor<80x3xf32>,
+        tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>) {
   %du, %ddelta, %dA, %dB, %dC = ssm.selective_scan_grad
       %u, %delta, %A, %B, %C, %dy
-      : tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<2x3xf32>,
-        tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>, tensor<1x2x8xf32>
-      -> tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<2x3xf32>,
-         tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>
-  return %du, %ddelta, %dA, %dB, %dC : tensor<1x2x8xf32>, tensor<1x2x8xf32>,
-      tensor<2x3xf32>, tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>
+      : tensor<2x80x8xf32>, tensor<2x80x8xf32>, tensor<80x3xf32>,
+        tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>, tensor<2x80x8xf32>
+      -> tensor<2x80x8xf32>, tensor<2x80x8xf32>, tensor<80x3xf32>,
+         tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>
+  return %du, %ddelta, %dA, %dB, %dC : tensor<2x80x8xf32>, tensor<2x80x8xf32>,
+      tensor<80x3xf32>, tensor<2x1x3x8xf32>, tensor<2x1x3x8xf32>
 }

@@ -39,6 +39,14 @@ static llvm::cl::opt<int64_t>
                  llvm::cl::desc("Register budget per GPU thread, 0: ptxas "
                                 "decides (gpu target)"),
                  llvm::cl::init(0));
+static llvm::cl::opt<std::string> scanStrategy(
+    "scan-strategy",
+    llvm::cl::desc("Selective scan on the GPU: block-scan or thread-per-point"),
+    llvm::cl::init("block-scan"));
+static llvm::cl::opt<int64_t>
+    itemsPerThread("items-per-thread",
+                   llvm::cl::desc("Positions per thread (block-scan)"),
+                   llvm::cl::init(8));
 static llvm::cl::opt<bool> keepObject("keep-object",
                                       llvm::cl::desc("Keep NAME.so.o"),
                                       llvm::cl::init(false));
@@ -64,10 +72,14 @@ int main(int argc, char **argv) {
   options.chunkLen = chunkLen;
   options.threadsPerBlock = threadsPerBlock;
   options.maxRegisters = maxRegisters;
+  options.scanStrategy = scanStrategy;
+  options.itemsPerThread = itemsPerThread;
   options.lowering["chunk-len"] = std::to_string(chunkLen);
   if (target == "gpu") {
     options.lowering["threads-per-block"] = std::to_string(threadsPerBlock);
     options.lowering["max-registers"] = std::to_string(maxRegisters);
+    options.lowering["scan-strategy"] = scanStrategy;
+    options.lowering["items-per-thread"] = std::to_string(itemsPerThread);
   }
   options.keepObject = keepObject;
   return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;

@@ -69,8 +69,8 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
   }];
   let dependentDialects = [
     "arith::ArithDialect", "bufferization::BufferizationDialect",
-    "gpu::GPUDialect", "math::MathDialect", "memref::MemRefDialect",
-    "scf::SCFDialect"
+    "gpu::GPUDialect", "LLVM::LLVMDialect", "math::MathDialect",
+    "memref::MemRefDialect", "scf::SCFDialect", "vector::VectorDialect"
   ];
   let options = [
     Option<"chunkLen", "chunk-len", "int64_t", /*default=*/"64",
@@ -79,6 +79,15 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
     Option<"threadsPerBlock", "threads-per-block", "int64_t",
            /*default=*/"128",
            "GPU threads per block (a multiple of 32, at most 1024)">,
+    Option<"scanStrategy", "scan-strategy", "std::string",
+           /*default=*/"\"block-scan\"",
+           "How the selective scan is parallelised: 'block-scan' (a block "
+           "per (batch, channel), threads split the sequence and combine "
+           "with shuffles and shared memory) or 'thread-per-point' (a "
+           "thread per (batch, channel) walks the whole sequence)">,
+    Option<"itemsPerThread", "items-per-thread", "int64_t", /*default=*/"8",
+           "Consecutive positions each thread scans in registers and loads "
+           "as one vector (block-scan; 1, 2, 4, 8 or 16)">,
   ];
 }
 
@@ -95,6 +104,40 @@ def SSMGPUDeviceBuffers : Pass<"ssm-gpu-device-buffers", "ModuleOp"> {
     no pass for this host/device placement.
   }];
   let dependentDialects = ["gpu::GPUDialect", "memref::MemRefDialect"];
+}
+
+
+def SSMGPUFastExp2 : Pass<"ssm-gpu-fast-exp2", "ModuleOp"> {
+  let summary = "Lower fast exp2 in GPU kernels to a single ex2.approx.ftz";
+  let description = [{
+    Rewrites `math.exp2` carrying `fastmath<afn>` inside GPU kernels
+    (`gpu.launch` bodies or `gpu.func`s) into the NVVM intrinsic
+    `llvm.nvvm.ex2.approx.ftz.f`, one MUFU.EX2 instruction on sm_90.
+    Upstream lowers `math.exp2` to the non-flush-to-zero `ex2.approx`
+    (four instructions) whatever its fastmath flags. Runs after
+    bufferization, whose deallocation analysis rejects the intrinsic call.
+    Without `afn`, `math.exp2` is left to upstream.
+
+    Before: `%e = math.exp2 %x fastmath<afn> : f32`
+    After:  `%e = llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f"(%x) : (f32) -> f32`
+  }];
+  let dependentDialects = ["LLVM::LLVMDialect"];
+}
+
+
+def SSMGPUFreeBuffers : Pass<"ssm-gpu-free-buffers", "func::FuncOp"> {
+  let summary = "Free host-level buffers of GPU workloads after their last use";
+  let description = [{
+    Inserts `memref.dealloc` after the last use of every `memref.alloc` at
+    the top level of a function body that does not escape (is not returned,
+    stored or passed to a call). Host code of GPU workloads is straight-line
+    kernel launches, so the last use in the block is the last use. Upstream's
+    ownership-based deallocation would do this, but it rejects
+    `gpu.launch_func` and `gpu.barrier`, whose memory effects it cannot
+    see. Runs after kernel outlining and before `ssm-gpu-device-buffers`
+    (which turns the deallocations into stream-ordered `gpu.dealloc`).
+  }];
+  let dependentDialects = ["memref::MemRefDialect"];
 }
 
 #endif // SSM_CONVERSION_PASSES_TD

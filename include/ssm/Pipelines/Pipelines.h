@@ -38,6 +38,15 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "threads-per-block",
       llvm::cl::desc("GPU threads per block (multiple of 32, <= 1024)"),
       llvm::cl::init(128)};
+  PassOptions::Option<std::string> scanStrategy{
+      *this, "scan-strategy",
+      llvm::cl::desc("Selective scan parallelisation: block-scan or "
+                     "thread-per-point"),
+      llvm::cl::init("block-scan")};
+  PassOptions::Option<int64_t> itemsPerThread{
+      *this, "items-per-thread",
+      llvm::cl::desc("Positions per thread in the block scan"),
+      llvm::cl::init(8)};
   PassOptions::Option<int64_t> maxRegisters{
       *this, "max-registers",
       llvm::cl::desc("Register budget per thread passed to ptxas "
@@ -54,7 +63,10 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 
 /// One-shot bufferization with identity layouts, results as out-parameters
 /// and upstream buffer deallocation (shared by both pipelines).
-void addBufferizationPasses(OpPassManager &pm);
+/// With `gpuKernels`, gpu.launch bodies are outlined into kernels and
+/// buffers are freed by ssm-gpu-free-buffers instead of upstream's
+/// ownership-based deallocation.
+void addBufferizationPasses(OpPassManager &pm, bool gpuKernels = false);
 
 /// Registers the named pipelines with the pass registry.
 void registerPipelines();

@@ -157,3 +157,21 @@ void KernelBuilder::convertCopy(Value source, Value dest) {
                        kb.store(kb.load(source, ivs), dest, ivs);
                      });
 }
+
+Accumulator mlir::ssm::makeAccumulator(KernelBuilder &kb, Value result) {
+  Accumulator acc{result, Value()};
+  if (!result)
+    return acc;
+  auto type = cast<MemRefType>(result.getType());
+  if (!type.getElementType().isF32())
+    acc.scratch = memref::AllocOp::create(
+        kb.builder(),
+        MemRefType::get(type.getShape(), kb.builder().getF32Type()));
+  kb.zeroFill(acc.target());
+  return acc;
+}
+
+void mlir::ssm::finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {
+  if (acc.scratch)
+    kb.convertCopy(acc.scratch, acc.result);
+}

@@ -16,6 +16,38 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
+LogicalResult mlir::ssm::rewriteOnBuffers(
+    Operation *op, ValueRange convertedOperands,
+    ConversionPatternRewriter &rewriter,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit) {
+  ImplicitLocOpBuilder b(op->getLoc(), rewriter);
+  IRMapping buffers;
+  for (auto [original, converted] :
+       llvm::zip(op->getOperands(), convertedOperands)) {
+    auto type = cast<RankedTensorType>(original.getType());
+    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+    buffers.map(original, bufferization::ToBufferOp::create(
+                              b, memrefType, converted, /*read_only=*/true));
+  }
+  SmallVector<Value> allocations;
+  for (Value result : op->getResults()) {
+    auto type = cast<RankedTensorType>(result.getType());
+    Value alloc = memref::AllocOp::create(
+        b, MemRefType::get(type.getShape(), type.getElementType()));
+    buffers.map(result, alloc);
+    allocations.push_back(alloc);
+  }
+  if (failed(emit(b, buffers)))
+    return failure();
+  SmallVector<Value> replacements;
+  for (auto [result, alloc] : llvm::zip(op->getResults(), allocations))
+    replacements.push_back(bufferization::ToTensorOp::create(
+        b, result.getType(), alloc, /*restrict=*/true, /*writable=*/true));
+  rewriter.replaceOp(op, replacements);
+  return success();
+}
+
 namespace {
 template <typename OpTy>
 class KernelOpLowering : public OpConversionPattern<OpTy> {
@@ -27,32 +59,11 @@ public:
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
-    IRMapping buffers;
-    for (auto [original, converted] :
-         llvm::zip(op->getOperands(), adaptor.getOperands())) {
-      auto type = cast<RankedTensorType>(original.getType());
-      auto memrefType =
-          MemRefType::get(type.getShape(), type.getElementType());
-      buffers.map(original, bufferization::ToBufferOp::create(
-                                b, memrefType, converted, /*read_only=*/true));
-    }
-    SmallVector<Value> allocations;
-    for (Value result : op->getResults()) {
-      auto type = cast<RankedTensorType>(result.getType());
-      Value alloc = memref::AllocOp::create(
-          b, MemRefType::get(type.getShape(), type.getElementType()));
-      buffers.map(result, alloc);
-      allocations.push_back(alloc);
-    }
-    if (failed(emitKernels(op, buffers, b, target, options)))
-      return failure();
-    SmallVector<Value> replacements;
-    for (auto [result, alloc] : llvm::zip(op->getResults(), allocations))
-      replacements.push_back(bufferization::ToTensorOp::create(
-          b, result.getType(), alloc, /*restrict=*/true, /*writable=*/true));
-    rewriter.replaceOp(op, replacements);
-    return success();
+    return rewriteOnBuffers(
+        op, adaptor.getOperands(), rewriter,
+        [&](ImplicitLocOpBuilder &b, const IRMapping &buffers) {
+          return emitKernels(op, buffers, b, target, options);
+        });
   }
 
 private:

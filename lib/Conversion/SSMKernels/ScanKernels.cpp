@@ -16,37 +16,6 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-namespace {
-/// Gradient buffers that several points accumulate into: an f32 scratch
-/// (zero-filled first) when the result is not f32, else the result itself.
-/// Scratch buffers are freed by upstream buffer deallocation, which owns
-/// every allocation after bufferization.
-struct Accumulator {
-  Value result;
-  Value scratch;
-
-  Value target() const { return scratch ? scratch : result; }
-};
-} // namespace
-
-static Accumulator makeAccumulator(KernelBuilder &kb, Value result) {
-  Accumulator acc{result, Value()};
-  if (!result)
-    return acc;
-  auto type = cast<MemRefType>(result.getType());
-  if (!type.getElementType().isF32())
-    acc.scratch = memref::AllocOp::create(
-        kb.builder(), MemRefType::get(type.getShape(), kb.builder().getF32Type()));
-  kb.zeroFill(acc.target());
-  return acc;
-}
-
-static void finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {
-  if (!acc.scratch)
-    return;
-  kb.convertCopy(acc.scratch, acc.result);
-}
-
 /// Scratch for the states saved at chunk starts: [points, chunks, N].
 static Value allocSavedStates(KernelBuilder &kb, int64_t points,
                               int64_t length, int64_t numStates,

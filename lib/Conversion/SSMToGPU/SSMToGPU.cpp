@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
+#include "BlockScan.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
 #include "ssm/IR/SSMDialect.h"
 
@@ -14,6 +15,8 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -86,16 +89,33 @@ public:
   void runOnOperation() override {
     if (failed(validateGPUTiles(getOperation(), threadsPerBlock, chunkLen)))
       return signalPassFailure();
+    if (scanStrategy != "block-scan" && scanStrategy != "thread-per-point") {
+      emitError(getOperation().getLoc())
+          << "convert-ssm-to-gpu: unknown scan-strategy '" << scanStrategy
+          << "': expected 'block-scan' or 'thread-per-point'";
+      return signalPassFailure();
+    }
+    if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(itemsPerThread))) {
+      emitError(getOperation().getLoc())
+          << "convert-ssm-to-gpu: items-per-thread = "
+          << static_cast<int64_t>(itemsPerThread)
+          << " is not supported: expected 1, 2, 4, 8 or 16";
+      return signalPassFailure();
+    }
     KernelOptions options;
     options.chunkLen = chunkLen;
     ThreadPerPoint threads(threadsPerBlock);
     RewritePatternSet patterns(&getContext());
+    if (scanStrategy == "block-scan")
+      populateSelectiveScanBlockScanPatterns(
+          patterns, BlockScanTiles{threadsPerBlock, itemsPerThread}, threads);
     populateSSMKernelPatterns(patterns, threads, options);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
     target.addLegalDialect<arith::ArithDialect,
                            bufferization::BufferizationDialect,
                            func::FuncDialect, gpu::GPUDialect,
+                           LLVM::LLVMDialect, vector::VectorDialect,
                            math::MathDialect, memref::MemRefDialect,
                            scf::SCFDialect, tensor::TensorDialect>();
     if (failed(applyPartialConversion(getOperation(), target,
@@ -111,12 +131,12 @@ LogicalResult mlir::ssm::validateGPUTiles(Operation *anchor,
   // sm_90: at most 1024 threads per block; whole warps of 32.
   if (threadsPerBlock < 32 || threadsPerBlock > 1024 ||
       threadsPerBlock % 32 != 0)
-    return anchor->emitError()
+    return emitError(anchor->getLoc())
            << "convert-ssm-to-gpu: threads-per-block = " << threadsPerBlock
            << " is impossible on sm_90: it must be a multiple of 32 between "
               "32 and 1024";
   if (chunkLen < 1)
-    return anchor->emitError()
+    return emitError(anchor->getLoc())
            << "convert-ssm-to-gpu: chunk-len = " << chunkLen
            << " must be at least 1";
   return success();

@@ -1,8 +1,8 @@
 //===- SSMToLoops.cpp - ssm to CPU loops ------------------------*- C++ -*-===//
 //
 // The CPU target: every parallel point is one iteration of a nest of
-// sequential scf.for loops, with its private buffers inside an
-// alloca_scope so that the stack does not grow with the iteration count.
+// sequential scf.for loops; private buffers are allocated once per function
+// so that the stack does not grow with the iteration count.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +28,9 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 namespace {
-/// Sequential loops: points never run concurrently.
+/// Sequential loops: points never run concurrently, so all points share
+/// one set of private buffers, allocated once at the entry of the function
+/// (each point initialises what it reads).
 class SequentialLoops : public ParallelTarget {
 public:
   void parallelFor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> bounds,
@@ -37,17 +39,18 @@ public:
     buildNest(b, bounds, ivs, body);
   }
   bool concurrentPoints() const override { return false; }
+  Block *privateBufferBlock(ImplicitLocOpBuilder &b) override {
+    Operation *parent = b.getInsertionBlock()->getParentOp();
+    auto func = isa<func::FuncOp>(parent)
+                    ? cast<func::FuncOp>(parent)
+                    : parent->getParentOfType<func::FuncOp>();
+    return &func.getBody().front();
+  }
 
 private:
   void buildNest(ImplicitLocOpBuilder &b, ArrayRef<int64_t> bounds,
                  SmallVectorImpl<Value> &ivs, BodyFn body) {
     if (bounds.empty()) {
-      auto scope = memref::AllocaScopeOp::create(b, TypeRange());
-      Block *block = b.createBlock(&scope.getBodyRegion());
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(block);
-      auto yield = memref::AllocaScopeReturnOp::create(b, ValueRange());
-      b.setInsertionPoint(yield);
       body(b, ivs);
       return;
     }
@@ -70,9 +73,9 @@ public:
 
   void runOnOperation() override {
     if (chunkLen < 1) {
-      getOperation().emitError()
+      emitError(getOperation().getLoc())
           << "convert-ssm-to-loops: option chunk-len must be at least 1, got "
-          << chunkLen;
+          << static_cast<int64_t>(chunkLen);
       return signalPassFailure();
     }
     KernelOptions options;

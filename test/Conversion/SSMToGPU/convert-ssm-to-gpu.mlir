@@ -1,11 +1,22 @@
-// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s
-// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s --check-prefix=ATOMIC
-// RUN: ssm-opt %s --convert-ssm-to-gpu=threads-per-block=32 \
+// The thread-per-point lowering of every op family. The selective scans
+// (forward and gradient) are lowered by default as block scans
+// (scan-strategy=block-scan), which are not checked here: the checking runs
+// ask for scan-strategy=thread-per-point, which leaves the other ops as they
+// are. The DEFAULT run only checks that by default too every op is lowered
+// and no forward op uses atomics.
+// RUN: ssm-opt %s --convert-ssm-to-gpu=scan-strategy=thread-per-point \
+// RUN:   | FileCheck %s
+// RUN: ssm-opt %s --convert-ssm-to-gpu=scan-strategy=thread-per-point \
+// RUN:   | FileCheck %s --check-prefix=ATOMIC
+// RUN: ssm-opt %s \
+// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point threads-per-block=32' \
 // RUN:   | FileCheck %s --check-prefix=TPB32
 // RUN: ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1024 \
 // RUN:   | FileCheck %s --check-prefix=TPB1024
-// RUN: ssm-opt %s --convert-ssm-to-gpu=chunk-len=3 \
+// RUN: ssm-opt %s \
+// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point chunk-len=3' \
 // RUN:   | FileCheck %s --check-prefix=CHUNK3
+// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s --check-prefix=DEFAULT
 
 // Tile sizes that sm_90 cannot run, and a chunk length below 1: one error
 // naming the option and its value, and no output.
@@ -23,17 +34,17 @@
 // RUN:   | FileCheck %s --check-prefix=CHUNK-NEG
 
 // TPB48: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
-// TPB48-NOT: gpu.launch
+// TPB48-NOT: {{error|gpu.launch}}
 // TPB16: error: convert-ssm-to-gpu: threads-per-block = 16 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
-// TPB16-NOT: gpu.launch
+// TPB16-NOT: {{error|gpu.launch}}
 // TPB2048: error: convert-ssm-to-gpu: threads-per-block = 2048 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
-// TPB2048-NOT: gpu.launch
+// TPB2048-NOT: {{error|gpu.launch}}
 // TPB1056: error: convert-ssm-to-gpu: threads-per-block = 1056 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
-// TPB1056-NOT: gpu.launch
+// TPB1056-NOT: {{error|gpu.launch}}
 // CHUNK0: error: convert-ssm-to-gpu: chunk-len = 0 must be at least 1
-// CHUNK0-NOT: gpu.launch
+// CHUNK0-NOT: {{error|gpu.launch}}
 // CHUNK-NEG: error: convert-ssm-to-gpu: chunk-len = -2 must be at least 1
-// CHUNK-NEG-NOT: gpu.launch
+// CHUNK-NEG-NOT: {{error|gpu.launch}}
 
 // Every ssm op becomes gpu.launch kernels on buffers: one thread per
 // independent point, min(threads-per-block, points) threads per block,
@@ -112,6 +123,11 @@
 // TPB1024-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
 // TPB1024:           %[[TPB:.*]] = arith.constant 320 : index
 // TPB1024:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
+// DEFAULT-LABEL: func.func @causal_conv1d(
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         return
 func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
     -> tensor<2x4x40xf32> {
   %y = ssm.causal_conv1d %x, %w activation none
@@ -156,6 +172,11 @@ func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
 // ATOMIC-LABEL: func.func @causal_conv1d_grad(
 // ATOMIC-NOT:     memref.atomic_rmw
 // ATOMIC:         return
+// DEFAULT-LABEL: func.func @causal_conv1d_grad(
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         return
 func.func @causal_conv1d_grad(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>,
     %bias: tensor<4xf32>, %dy: tensor<2x4x40xf32>)
     -> (tensor<2x4x40xf32>, tensor<4x3xf32>, tensor<4xf32>) {
@@ -184,6 +205,7 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>,
 // CHECK:           scf.if %[[INSIDE]] {
 // CHECK-DAG:         memref.store %{{.*}}, %[[Y]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x8xf32>
 // CHECK-DAG:         memref.store %{{.*}}, %[[S]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x3xf32>
+// CHECK-NOT:         memref.atomic_rmw
 // CHECK:           gpu.terminator
 // CHECK-NOT:     gpu.launch
 // CHECK:         return
@@ -191,6 +213,11 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>,
 // ATOMIC-LABEL: func.func @selective_scan(
 // ATOMIC-NOT:     memref.atomic_rmw
 // ATOMIC:         return
+// DEFAULT-LABEL: func.func @selective_scan(
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         return
 func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
     %A: tensor<4x3xf32>, %B: tensor<2x1x3x8xf32>, %C: tensor<2x1x3x8xf32>)
     -> (tensor<2x4x8xf32>, tensor<2x4x3xf32>) {
@@ -295,6 +322,11 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // CHUNK3:           memref.alloca() : memref<3x3xf32>
 // CHUNK3:           memref.store %{{.*}}, %[[SAVED]]
 // CHUNK3:         return
+// DEFAULT-LABEL: func.func @selective_scan_grad(
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         return
 func.func @selective_scan_grad(%u: tensor<2x4x8xf32>,
     %delta: tensor<2x4x8xf32>, %A: tensor<4x3xf32>,
     %B: tensor<2x1x3x8xf32>, %C: tensor<2x1x3x8xf32>, %dy: tensor<2x4x8xf32>)
@@ -348,6 +380,11 @@ func.func @selective_scan_grad(%u: tensor<2x4x8xf32>,
 // ATOMIC-COUNT-5:  memref.atomic_rmw addf
 // ATOMIC-NOT:      memref.atomic_rmw
 // ATOMIC:          return
+// DEFAULT-LABEL: func.func @selective_scan_grad_bf16(
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         return
 func.func @selective_scan_grad_bf16(%u: tensor<2x4x8xbf16>,
     %delta: tensor<2x4x8xbf16>, %A: tensor<4x3xf32>,
     %B: tensor<2x1x3x8xbf16>, %C: tensor<2x1x3x8xbf16>, %D: tensor<4xf32>,
@@ -392,6 +429,11 @@ func.func @selective_scan_grad_bf16(%u: tensor<2x4x8xbf16>,
 // ATOMIC-LABEL: func.func @ssd_scan(
 // ATOMIC-NOT:     memref.atomic_rmw
 // ATOMIC:         return
+// DEFAULT-LABEL: func.func @ssd_scan(
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         return
 func.func @ssd_scan(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>)
     -> (tensor<1x8x2x4xf32>, tensor<1x2x4x3xf32>) {
@@ -458,6 +500,11 @@ func.func @ssd_scan(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // CHUNK3:           memref.alloca() : memref<3x3xf32>
 // CHUNK3:           memref.store %{{.*}}, %[[SAVED]]
 // CHUNK3:         return
+// DEFAULT-LABEL: func.func @ssd_scan_grad(
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         return
 func.func @ssd_scan_grad(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x8x1x3xf32>, %C: tensor<1x8x1x3xf32>,
     %dy: tensor<1x8x2x4xf32>)
@@ -495,6 +542,11 @@ func.func @ssd_scan_grad(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // ATOMIC-LABEL: func.func @rms_norm(
 // ATOMIC-NOT:     memref.atomic_rmw
 // ATOMIC:         return
+// DEFAULT-LABEL: func.func @rms_norm(
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     {{ssm\.|memref.atomic_rmw}}
+// DEFAULT:         return
 func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
     -> tensor<4x16xf32> {
   %y = ssm.rms_norm %x, %weight
@@ -536,6 +588,11 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // ATOMIC-COUNT-1:  memref.atomic_rmw addf
 // ATOMIC-NOT:      memref.atomic_rmw
 // ATOMIC:          return
+// DEFAULT-LABEL: func.func @rms_norm_grad(
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         gpu.launch
+// DEFAULT-NOT:     ssm.
+// DEFAULT:         return
 func.func @rms_norm_grad(%x: tensor<3x32xf32>, %weight: tensor<32xf32>,
     %dy: tensor<3x32xf32>) -> (tensor<3x32xf32>, tensor<32xf32>) {
   %dx, %dweight = ssm.rms_norm_grad %x, %weight, %dy

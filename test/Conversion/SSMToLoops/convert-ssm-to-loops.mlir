@@ -1,27 +1,35 @@
 // RUN: ssm-opt %s --convert-ssm-to-loops \
-// RUN:   | FileCheck %s --check-prefixes=CHECK,DEFAULT
+// RUN:   | FileCheck %s --check-prefixes=CHECK,DEFAULT \
+// RUN:       --implicit-check-not=alloca_scope
 // RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 \
-// RUN:   | FileCheck %s --check-prefixes=CHECK,CHUNK4
+// RUN:   | FileCheck %s --check-prefixes=CHECK,CHUNK4 \
+// RUN:       --implicit-check-not=alloca_scope
 // RUN: not ssm-opt %s --convert-ssm-to-loops=chunk-len=0 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ZERO
 
 // Every ssm op becomes loops on buffers: each operand goes through a
 // read-only bufferization.to_buffer, each result is a fresh memref.alloc
 // written by the kernel and handed back by a `restrict writable`
-// to_tensor; the parallel points are a nest of scf.for with an
-// alloca_scope around each point's private buffers. The scan gradients save
-// one state per chunk of `chunk-len` positions ([points, chunks, N], with
-// the chunk length capped at L) and walk the chunks and the positions in
-// reverse.
+// to_tensor; the parallel points are a nest of scf.for. Points run one
+// after another, so they share one set of private buffers: every
+// memref.alloca is made once, at the start of the function's entry block
+// (before the operands' to_buffer and the loop nests), there is no
+// alloca_scope, and each point initialises what it reads. The scan
+// gradients save one state per chunk of `chunk-len` positions ([points,
+// chunks, N], with the chunk length capped at L; the private buffer of a
+// chunk's states is [chunk length, N]) and walk the chunks and the
+// positions in reverse.
 
-// ZERO: error: convert-ssm-to-loops: option chunk-len must be at least 1, got
+// ZERO: error: convert-ssm-to-loops: option chunk-len must be at least 1, got 0{{$}}
 
 // CHECK-LABEL: func.func @selective_scan(
 // CHECK-SAME:    %[[U:[^:]+]]: tensor<2x4x8xf32>, %[[DELTA:[^:]+]]: tensor<2x4x8xf32>,
 // CHECK-SAME:    %[[A:[^:]+]]: tensor<4x3xf32>, %[[B:[^:]+]]: tensor<2x1x3x8xf32>, %[[C:[^:]+]]: tensor<2x1x3x8xf32>)
 // CHECK-NOT:     ssm.
-// CHECK:         %[[UB:.*]] = bufferization.to_buffer %[[U]] read_only : tensor<2x4x8xf32> to memref<2x4x8xf32>
-// CHECK:         %[[DB:.*]] = bufferization.to_buffer %[[DELTA]] read_only : tensor<2x4x8xf32> to memref<2x4x8xf32>
+// CHECK-NEXT:    %[[SUM:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    %[[H:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    %[[UB:.*]] = bufferization.to_buffer %[[U]] read_only : tensor<2x4x8xf32> to memref<2x4x8xf32>
+// CHECK-NEXT:    %[[DB:.*]] = bufferization.to_buffer %[[DELTA]] read_only : tensor<2x4x8xf32> to memref<2x4x8xf32>
 // CHECK:         %[[AB:.*]] = bufferization.to_buffer %[[A]] read_only : tensor<4x3xf32> to memref<4x3xf32>
 // CHECK:         %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only : tensor<2x1x3x8xf32> to memref<2x1x3x8xf32>
 // CHECK:         %[[CB:.*]] = bufferization.to_buffer %[[C]] read_only : tensor<2x1x3x8xf32> to memref<2x1x3x8xf32>
@@ -31,20 +39,28 @@
 // CHECK:         scf.for %[[BI:.*]] = %{{.*}} to %[[NB]] step %{{.*}} {
 // CHECK:           %[[ND:.*]] = arith.constant 4 : index
 // CHECK:           scf.for %[[DI:.*]] = %{{.*}} to %[[ND]] step %{{.*}} {
-// CHECK:             memref.alloca_scope {
-// CHECK:               %[[H:.*]] = memref.alloca() : memref<3xf32>
-// CHECK:               %[[NL:.*]] = arith.constant 8 : index
-// CHECK:               scf.for %[[T:.*]] = %{{.*}} to %[[NL]] step %{{.*}} {
-// CHECK:                 memref.load %[[DB]][%[[BI]], %[[DI]], %[[T]]] : memref<2x4x8xf32>
-// CHECK:                 memref.load %[[UB]][%[[BI]], %[[DI]], %[[T]]] : memref<2x4x8xf32>
-// CHECK:                 scf.for %[[N:.*]] =
-// CHECK:                   memref.load %[[AB]][%[[DI]], %[[N]]] : memref<4x3xf32>
-// CHECK:                   math.exp
-// CHECK:                   memref.load %[[BB]][%[[BI]], %{{.*}}, %[[N]], %[[T]]] : memref<2x1x3x8xf32>
-// CHECK:                   memref.store %{{.*}}, %[[H]][%[[N]]] : memref<3xf32>
-// CHECK:                 memref.load %[[CB]][%[[BI]], %{{.*}}, %{{.*}}, %[[T]]] : memref<2x1x3x8xf32>
-// CHECK:                 memref.store %{{.*}}, %[[Y]][%[[BI]], %[[DI]], %[[T]]] : memref<2x4x8xf32>
-// CHECK:               memref.store %{{.*}}, %[[S]][%[[BI]], %[[DI]], %{{.*}}] : memref<2x4x3xf32>
+// CHECK-NOT:           memref.alloca
+// Each point starts from a zero state.
+// CHECK:             scf.for %[[N0:.*]] =
+// CHECK-NEXT:          arith.constant 0.0
+// CHECK-NEXT:          memref.store %{{.*}}, %[[H]][%[[N0]]] : memref<3xf32>
+// CHECK:             %[[NL:.*]] = arith.constant 8 : index
+// CHECK:             scf.for %[[T:.*]] = %{{.*}} to %[[NL]] step %{{.*}} {
+// CHECK:               memref.load %[[DB]][%[[BI]], %[[DI]], %[[T]]] : memref<2x4x8xf32>
+// CHECK:               memref.load %[[UB]][%[[BI]], %[[DI]], %[[T]]] : memref<2x4x8xf32>
+// CHECK:               scf.for %[[N:.*]] =
+// CHECK:                 memref.load %[[AB]][%[[DI]], %[[N]]] : memref<4x3xf32>
+// CHECK:                 math.exp
+// CHECK:                 memref.load %[[BB]][%[[BI]], %{{.*}}, %[[N]], %[[T]]] : memref<2x1x3x8xf32>
+// CHECK:                 memref.load %[[H]][%[[N]]] : memref<3xf32>
+// CHECK:                 memref.store %{{.*}}, %[[H]][%[[N]]] : memref<3xf32>
+// CHECK:               memref.store %{{.*}}, %[[SUM]][%{{.*}}] : memref<1xf32>
+// CHECK:               memref.load %[[CB]][%[[BI]], %{{.*}}, %{{.*}}, %[[T]]] : memref<2x1x3x8xf32>
+// CHECK:               memref.store %{{.*}}, %[[SUM]][%{{.*}}] : memref<1xf32>
+// CHECK:               memref.load %[[SUM]][%{{.*}}] : memref<1xf32>
+// CHECK-NEXT:          memref.store %{{.*}}, %[[Y]][%[[BI]], %[[DI]], %[[T]]] : memref<2x4x8xf32>
+// CHECK:             memref.load %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK-NEXT:        memref.store %{{.*}}, %[[S]][%[[BI]], %[[DI]], %{{.*}}] : memref<2x4x3xf32>
 // CHECK:         %[[YT:.*]] = bufferization.to_tensor %[[Y]] restrict writable : memref<2x4x8xf32> to tensor<2x4x8xf32>
 // CHECK:         %[[ST:.*]] = bufferization.to_tensor %[[S]] restrict writable : memref<2x4x3xf32> to tensor<2x4x3xf32>
 // CHECK:         return %[[YT]], %[[ST]]
@@ -61,13 +77,23 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // bf16 cotangents that several points accumulate into (dB, dC) go through
 // zero-filled f32 scratch buffers, truncated into the results at the end;
 // dA is f32 and accumulated in place. 2*4 points; L=10 is one chunk of 10
-// by default and ceil(10/4) = 3 chunks of 4 with chunk-len=4.
+// by default and ceil(10/4) = 3 chunks of 4 with chunk-len=4. The private
+// buffers (made once, before everything else): the per-position ddelta/du
+// sums, the states of one chunk, the dD/ddelta_bias sums, the dA
+// accumulator, dh and h.
 // CHECK-LABEL: func.func @selective_scan_grad(
 // CHECK-SAME:    %[[U:[^:]+]]: tensor<2x4x10xbf16>, %[[DELTA:[^:]+]]: tensor<2x4x10xbf16>,
 // CHECK-SAME:    %[[A:[^:]+]]: tensor<4x3xf32>, %[[B:[^:]+]]: tensor<2x1x3x10xbf16>, %[[C:[^:]+]]: tensor<2x1x3x10xbf16>,
 // CHECK-SAME:    %[[DY:[^:]+]]: tensor<2x4x10xbf16>)
 // CHECK-NOT:     ssm.
-// CHECK:         bufferization.to_buffer %[[U]] read_only : tensor<2x4x10xbf16> to memref<2x4x10xbf16>
+// CHECK-NEXT:    %[[POS:.*]] = memref.alloca() : memref<2xf32>
+// DEFAULT-NEXT:  %[[HS:.*]] = memref.alloca() : memref<10x3xf32>
+// CHUNK4-NEXT:   %[[HS:.*]] = memref.alloca() : memref<4x3xf32>
+// CHECK-NEXT:    %[[SUMS:.*]] = memref.alloca() : memref<2xf32>
+// CHECK-NEXT:    %[[DAACC:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    %[[DH:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    %[[H:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    bufferization.to_buffer %[[U]] read_only : tensor<2x4x10xbf16> to memref<2x4x10xbf16>
 // CHECK:         bufferization.to_buffer %[[DELTA]] read_only
 // CHECK:         bufferization.to_buffer %[[A]] read_only
 // CHECK:         bufferization.to_buffer %[[B]] read_only
@@ -87,32 +113,51 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // CHUNK4:        %[[SAVED:.*]] = memref.alloc() : memref<8x3x3xf32>
 // CHECK:         scf.for %[[BI:.*]] =
 // CHECK:           scf.for %[[DI:.*]] =
-// CHECK:             memref.alloca_scope {
-// Pass 1: the state at each chunk start.
-// CHECK:               scf.for %[[C1:.*]] =
-// CHECK:                 memref.store %{{.*}}, %[[SAVED]][%{{.*}}, %[[C1]], %{{.*}}]
-// Pass 2, after zeroing the dD/ddelta_bias sums: chunks in reverse
-// (c = chunks - 1 - i), and the positions of each chunk in reverse.
-// CHECK:               memref.store %{{.*}}, %[[SUMS:.*]][%{{.*}}] : memref<2xf32>
-// CHECK:               memref.store %{{.*}}, %[[SUMS]][%{{.*}}] : memref<2xf32>
-// DEFAULT-NEXT:        %[[NC:.*]] = arith.constant 1 : index
-// CHUNK4-NEXT:         %[[NC:.*]] = arith.constant 3 : index
-// CHECK:               scf.for %[[I:.*]] = %{{.*}} to %[[NC]] step
-// CHECK:                 %[[LAST:.*]] = arith.subi %[[NC]], %{{.*}} : index
-// CHECK:                 %[[CI:.*]] = arith.subi %[[LAST]], %[[I]] : index
-// CHECK:                 %[[LEN:.*]] = arith.subi
-// CHECK:                 memref.load %[[SAVED]][%{{.*}}, %[[CI]], %{{.*}}]
-// CHECK:                 scf.for %{{.*}} = %{{.*}} to %[[LEN]] step
-// CHECK:                 scf.for %[[J:.*]] = %{{.*}} to %[[LEN]] step
-// CHECK-NEXT:              arith.constant 1 : index
-// CHECK-NEXT:              %[[JLAST:.*]] = arith.subi %[[LEN]], %{{.*}} : index
-// CHECK:                   %[[JR:.*]] = arith.subi %[[JLAST]], %[[J]] : index
-// CHECK:                   memref.load %[[DYB]]
-// CHECK:                   memref.store %{{.*}}, %[[DCACC]]
-// CHECK:                   memref.store %{{.*}}, %[[DBACC]]
-// CHECK:                   memref.store %{{.*}}, %[[DDELTA]][%[[BI]], %[[DI]], %{{.*}}] : memref<2x4x10xbf16>
-// CHECK:                   memref.store %{{.*}}, %[[DU]][%[[BI]], %[[DI]], %{{.*}}] : memref<2x4x10xbf16>
-// CHECK:               memref.store %{{.*}}, %[[DA]][%[[DI]], %{{.*}}] : memref<4x3xf32>
+// CHECK-NOT:         memref.alloca
+// Pass 1: from a zero state, the state at each chunk start.
+// CHECK:             memref.store %{{.*}}, %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK:             scf.for %[[C1:.*]] =
+// CHECK:               memref.load %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK-NEXT:          memref.store %{{.*}}, %[[SAVED]][%{{.*}}, %[[C1]], %{{.*}}]
+// CHECK:               memref.store %{{.*}}, %[[H]][%{{.*}}] : memref<3xf32>
+// Pass 2, after zeroing dh, the dA accumulator and the dD/ddelta_bias
+// sums: chunks in reverse (c = chunks - 1 - i), and the positions of each
+// chunk in reverse.
+// CHECK:             memref.store %{{.*}}, %[[DH]][%{{.*}}] : memref<3xf32>
+// CHECK:             memref.store %{{.*}}, %[[DAACC]][%{{.*}}] : memref<3xf32>
+// CHECK:             memref.store %{{.*}}, %[[SUMS]][%{{.*}}] : memref<2xf32>
+// CHECK:             memref.store %{{.*}}, %[[SUMS]][%{{.*}}] : memref<2xf32>
+// DEFAULT-NEXT:      %[[NC:.*]] = arith.constant 1 : index
+// CHUNK4-NEXT:       %[[NC:.*]] = arith.constant 3 : index
+// CHECK:             scf.for %[[I:.*]] = %{{.*}} to %[[NC]] step
+// CHECK:               %[[LAST:.*]] = arith.subi %[[NC]], %{{.*}} : index
+// CHECK:               %[[CI:.*]] = arith.subi %[[LAST]], %[[I]] : index
+// CHECK:               %[[LEN:.*]] = arith.subi
+// The chunk's saved state seeds h, then the chunk's states are recomputed.
+// CHECK:               memref.load %[[SAVED]][%{{.*}}, %[[CI]], %{{.*}}]
+// CHECK-NEXT:          memref.store %{{.*}}, %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK:               scf.for %[[K:.*]] = %{{.*}} to %[[LEN]] step
+// CHECK:                 memref.store %{{.*}}, %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK:                 memref.store %{{.*}}, %[[HS]][%[[K]], %{{.*}}]
+// CHECK:               scf.for %[[J:.*]] = %{{.*}} to %[[LEN]] step
+// CHECK-NEXT:            arith.constant 1 : index
+// CHECK-NEXT:            %[[JLAST:.*]] = arith.subi %[[LEN]], %{{.*}} : index
+// CHECK:                 %[[JR:.*]] = arith.subi %[[JLAST]], %[[J]] : index
+// CHECK:                 memref.load %[[DYB]]
+// CHECK:                 memref.store %{{.*}}, %[[POS]][%{{.*}}] : memref<2xf32>
+// CHECK:                 memref.store %{{.*}}, %[[POS]][%{{.*}}] : memref<2xf32>
+// CHECK:                 memref.load %[[HS]][%[[JR]], %{{.*}}]
+// CHECK:                 memref.store %{{.*}}, %[[DCACC]]
+// CHECK:                 memref.load %[[DH]][%{{.*}}] : memref<3xf32>
+// CHECK:                 memref.store %{{.*}}, %[[DAACC]][%{{.*}}] : memref<3xf32>
+// CHECK:                 memref.store %{{.*}}, %[[DBACC]]
+// CHECK:                 memref.store %{{.*}}, %[[DH]][%{{.*}}] : memref<3xf32>
+// CHECK:               memref.load %[[POS]][%{{.*}}] : memref<2xf32>
+// CHECK:               memref.store %{{.*}}, %[[DDELTA]][%[[BI]], %[[DI]], %{{.*}}] : memref<2x4x10xbf16>
+// CHECK:               memref.load %[[POS]][%{{.*}}] : memref<2xf32>
+// CHECK:               memref.store %{{.*}}, %[[DU]][%[[BI]], %[[DI]], %{{.*}}] : memref<2x4x10xbf16>
+// CHECK:           memref.load %[[DAACC]][%{{.*}}] : memref<3xf32>
+// CHECK:           memref.store %{{.*}}, %[[DA]][%[[DI]], %{{.*}}] : memref<4x3xf32>
 // CHECK:         arith.truncf %{{.*}} : f32 to bf16
 // CHECK:         memref.store %{{.*}}, %[[DB]]
 // CHECK:         arith.truncf %{{.*}} : f32 to bf16
@@ -145,7 +190,10 @@ func.func @selective_scan_grad(%u: tensor<2x4x10xbf16>,
 // CHECK-LABEL: func.func @ssd_scan(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<1x6x2x4xf32>, %{{.*}}, %[[H0:[^:]+]]: tensor<1x2x4x3xf32>)
 // CHECK-NOT:     ssm.
-// CHECK-COUNT-5: bufferization.to_buffer %{{.*}} read_only
+// CHECK-NEXT:    %[[SUM:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    %[[H:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only
+// CHECK-COUNT-4: bufferization.to_buffer %{{.*}} read_only
 // CHECK:         %[[H0B:.*]] = bufferization.to_buffer %[[H0]] read_only : tensor<1x2x4x3xf32> to memref<1x2x4x3xf32>
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x6x2x4xf32>
 // CHECK:         %[[S:.*]] = memref.alloc() : memref<1x2x4x3xf32>
@@ -154,12 +202,19 @@ func.func @selective_scan_grad(%u: tensor<2x4x10xbf16>,
 // CHECK:           scf.for %[[HI:.*]] = %{{.*}} to %[[NH]] step
 // CHECK:             %[[NP:.*]] = arith.constant 4 : index
 // CHECK:             scf.for %[[PI:.*]] = %{{.*}} to %[[NP]] step
-// CHECK:               memref.alloca_scope {
-// CHECK:                 memref.load %[[H0B]][%[[BI]], %[[HI]], %[[PI]], %{{.*}}]
-// CHECK:                 %[[NL:.*]] = arith.constant 6 : index
-// CHECK:                 scf.for %[[T:.*]] = %{{.*}} to %[[NL]] step
-// CHECK:                   memref.store %{{.*}}, %[[Y]][%[[BI]], %[[T]], %[[HI]], %[[PI]]] : memref<1x6x2x4xf32>
-// CHECK:                 memref.store %{{.*}}, %[[S]][%[[BI]], %[[HI]], %[[PI]], %{{.*}}] : memref<1x2x4x3xf32>
+// CHECK-NOT:             memref.alloca
+// CHECK:               memref.load %[[H0B]][%[[BI]], %[[HI]], %[[PI]], %{{.*}}]
+// CHECK-NEXT:          memref.store %{{.*}}, %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK:               %[[NL:.*]] = arith.constant 6 : index
+// CHECK:               scf.for %[[T:.*]] = %{{.*}} to %[[NL]] step
+// CHECK:                 memref.store %{{.*}}, %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK:                 memref.store %{{.*}}, %[[SUM]][%{{.*}}] : memref<1xf32>
+// CHECK:                 scf.for
+// CHECK:                   memref.store %{{.*}}, %[[SUM]][%{{.*}}] : memref<1xf32>
+// CHECK:                 memref.load %[[SUM]][%{{.*}}] : memref<1xf32>
+// CHECK-NEXT:            memref.store %{{.*}}, %[[Y]][%[[BI]], %[[T]], %[[HI]], %[[PI]]] : memref<1x6x2x4xf32>
+// CHECK:               memref.load %[[H]][%{{.*}}] : memref<3xf32>
+// CHECK-NEXT:          memref.store %{{.*}}, %[[S]][%[[BI]], %[[HI]], %[[PI]], %{{.*}}] : memref<1x2x4x3xf32>
 // CHECK:         bufferization.to_tensor %[[Y]] restrict writable
 // CHECK:         bufferization.to_tensor %[[S]] restrict writable
 func.func @ssd_scan(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
@@ -174,10 +229,20 @@ func.func @ssd_scan(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
 
 // ddt, dA, dB, dC are shared by the P points of a head: zero-filled first,
 // then accumulated. Saved states: 1*2*4 points, L=6 in 1 chunk by default
-// and in ceil(6/4) = 2 with chunk-len=4.
+// and in ceil(6/4) = 2 with chunk-len=4. Private buffers as for
+// selective_scan_grad.
 // CHECK-LABEL: func.func @ssd_scan_grad(
+// CHECK-SAME:    -> (tensor<1x6x2x4xf32>, tensor<1x6x2xf32>, tensor<2xf32>, tensor<1x6x1x3xf32>, tensor<1x6x1x3xf32>) {
 // CHECK-NOT:     ssm.
-// CHECK-COUNT-6: bufferization.to_buffer %{{.*}} read_only
+// CHECK-NEXT:    %[[POS:.*]] = memref.alloca() : memref<2xf32>
+// DEFAULT-NEXT:  %[[HS:.*]] = memref.alloca() : memref<6x3xf32>
+// CHUNK4-NEXT:   %[[HS:.*]] = memref.alloca() : memref<4x3xf32>
+// CHECK-NEXT:    %[[SUMS:.*]] = memref.alloca() : memref<2xf32>
+// CHECK-NEXT:    %[[DAACC:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    %[[DH:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    %[[H:.*]] = memref.alloca() : memref<3xf32>
+// CHECK-NEXT:    bufferization.to_buffer %{{.*}} read_only
+// CHECK-COUNT-5: bufferization.to_buffer %{{.*}} read_only
 // CHECK:         %[[DX:.*]] = memref.alloc() : memref<1x6x2x4xf32>
 // CHECK:         %[[DDT:.*]] = memref.alloc() : memref<1x6x2xf32>
 // CHECK:         %[[DA:.*]] = memref.alloc() : memref<2xf32>
@@ -192,11 +257,22 @@ func.func @ssd_scan(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
 // CHECK:         scf.for
 // CHECK:           scf.for
 // CHECK:             scf.for
-// CHECK:               memref.alloca_scope {
-// CHECK:                 memref.store %{{.*}}, %[[SAVED]]
-// CHECK:                 arith.subi
-// CHECK:                 memref.load %[[SAVED]]
-// CHECK:                 memref.store %{{.*}}, %[[DX]]
+// CHECK-NOT:           memref.alloca
+// CHECK:               memref.store %{{.*}}, %[[H]]
+// CHECK:               memref.load %[[H]]
+// CHECK-NEXT:          memref.store %{{.*}}, %[[SAVED]]
+// CHECK:               memref.store %{{.*}}, %[[DH]]
+// CHECK:               memref.store %{{.*}}, %[[DAACC]]
+// CHECK:               memref.store %{{.*}}, %[[SUMS]]
+// CHECK:               arith.subi
+// CHECK:               memref.load %[[SAVED]]
+// CHECK-NEXT:          memref.store %{{.*}}, %[[H]]
+// CHECK:               memref.store %{{.*}}, %[[HS]]
+// CHECK:               memref.store %{{.*}}, %[[POS]]
+// CHECK:               memref.load %[[HS]]
+// CHECK:               memref.load %[[DH]]
+// CHECK:               memref.store %{{.*}}, %[[DX]]
+// CHECK:             memref.load %[[DAACC]]
 // CHECK:         bufferization.to_tensor %[[DX]] restrict writable
 // CHECK:         bufferization.to_tensor %[[DDT]] restrict writable
 // CHECK:         bufferization.to_tensor %[[DA]] restrict writable
@@ -221,19 +297,24 @@ func.func @ssd_scan_grad(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
 // CHECK-LABEL: func.func @causal_conv1d(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<2x4x8xf32>, %[[W:[^:]+]]: tensor<4x3xf32>, %[[BIAS:[^:]+]]: tensor<4xf32>)
 // CHECK-NOT:     ssm.
-// CHECK:         bufferization.to_buffer %[[X]] read_only : tensor<2x4x8xf32> to memref<2x4x8xf32>
+// CHECK-NEXT:    %[[ACC:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only : tensor<2x4x8xf32> to memref<2x4x8xf32>
 // CHECK:         bufferization.to_buffer %[[W]] read_only : tensor<4x3xf32> to memref<4x3xf32>
 // CHECK:         %[[BB:.*]] = bufferization.to_buffer %[[BIAS]] read_only : tensor<4xf32> to memref<4xf32>
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<2x4x8xf32>
 // CHECK:         scf.for %[[BI:.*]] =
 // CHECK:           scf.for %[[DI:.*]] =
 // CHECK:             scf.for %[[LI:.*]] =
-// CHECK:               memref.alloca_scope {
-// CHECK:                 memref.load %[[BB]][%[[DI]]]
-// CHECK:                 %[[NW:.*]] = arith.constant 3 : index
-// CHECK:                 scf.for %{{.*}} = %{{.*}} to %[[NW]] step
-// CHECK:                 math.exp
-// CHECK:                 memref.store %{{.*}}, %[[Y]][%[[BI]], %[[DI]], %[[LI]]] : memref<2x4x8xf32>
+// CHECK-NOT:             memref.alloca
+// The bias seeds the accumulator.
+// CHECK:               memref.load %[[BB]][%[[DI]]]
+// CHECK-NEXT:          memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<1xf32>
+// CHECK:               %[[NW:.*]] = arith.constant 3 : index
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %[[NW]] step
+// CHECK:                 memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<1xf32>
+// CHECK:               memref.load %[[ACC]][%{{.*}}] : memref<1xf32>
+// CHECK:               math.exp
+// CHECK:               memref.store %{{.*}}, %[[Y]][%[[BI]], %[[DI]], %[[LI]]] : memref<2x4x8xf32>
 // CHECK:         %[[YT:.*]] = bufferization.to_tensor %[[Y]] restrict writable : memref<2x4x8xf32> to tensor<2x4x8xf32>
 // CHECK:         return %[[YT]]
 func.func @causal_conv1d(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
@@ -245,22 +326,39 @@ func.func @causal_conv1d(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
 }
 
 // dx: one point per element; dweight: one point per channel, reducing over
-// batch and length into a private [W+1] buffer.
+// batch and length into a private [W+1] buffer; dx sums into a private
+// scalar.
 // CHECK-LABEL: func.func @causal_conv1d_grad(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<2x4x8xf32>, %{{[^:]+}}: tensor<4x3xf32>, %{{[^:]+}}: tensor<2x4x8xf32>)
 // CHECK-NOT:     ssm.
-// CHECK-COUNT-3: bufferization.to_buffer %{{.*}} read_only
+// CHECK-NEXT:    %[[ACC:.*]] = memref.alloca() : memref<4xf32>
+// CHECK-NEXT:    %[[DXACC:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only
+// CHECK-COUNT-2: bufferization.to_buffer %{{.*}} read_only
 // CHECK:         %[[DX:.*]] = memref.alloc() : memref<2x4x8xf32>
 // CHECK:         %[[DW:.*]] = memref.alloc() : memref<4x3xf32>
 // CHECK:         scf.for
 // CHECK:           scf.for
 // CHECK:             scf.for
-// CHECK:               memref.alloca_scope {
-// CHECK:                 memref.store %{{.*}}, %[[DX]]
+// CHECK-NOT:           memref.alloca
+// CHECK:               memref.store %{{.*}}, %[[DXACC]][%{{.*}}] : memref<1xf32>
+// CHECK:               scf.for
+// CHECK:                 memref.store %{{.*}}, %[[DXACC]][%{{.*}}] : memref<1xf32>
+// CHECK:               memref.load %[[DXACC]][%{{.*}}] : memref<1xf32>
+// CHECK-NEXT:          memref.store %{{.*}}, %[[DX]]
 // CHECK:         %[[ND:.*]] = arith.constant 4 : index
 // CHECK:         scf.for %[[DI:.*]] = %{{.*}} to %[[ND]] step
-// CHECK:           memref.alloca_scope {
-// CHECK:             %[[ACC:.*]] = memref.alloca() : memref<4xf32>
-// CHECK:             memref.store %{{.*}}, %[[DW]][%[[DI]], %{{.*}}] : memref<4x3xf32>
+// CHECK-NOT:       memref.alloca
+// CHECK:           scf.for %[[W0:.*]] =
+// CHECK-NEXT:        arith.constant 0.0
+// CHECK-NEXT:        memref.store %{{.*}}, %[[ACC]][%[[W0]]] : memref<4xf32>
+// CHECK:           memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK:           scf.for
+// CHECK:             memref.load %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK-NEXT:        arith.addf
+// CHECK-NEXT:        memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK:           memref.load %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK-NEXT:      memref.store %{{.*}}, %[[DW]][%[[DI]], %{{.*}}] : memref<4x3xf32>
 // CHECK:         bufferization.to_tensor %[[DX]] restrict writable
 // CHECK:         bufferization.to_tensor %[[DW]] restrict writable
 func.func @causal_conv1d_grad(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
@@ -276,7 +374,8 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
 // CHECK-LABEL: func.func @rms_norm_residual(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<2x3x8xf32>, %[[W:[^:]+]]: tensor<8xf32>, %[[R:[^:]+]]: tensor<2x3x8xf32>)
 // CHECK-NOT:     ssm.
-// CHECK:         bufferization.to_buffer %[[X]] read_only
+// CHECK-NEXT:    %[[SS:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only
 // CHECK:         bufferization.to_buffer %[[W]] read_only
 // CHECK:         bufferization.to_buffer %[[R]] read_only
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<2x3x8xf32>
@@ -285,12 +384,15 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
 // CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[N0]] step
 // CHECK:           %[[N1:.*]] = arith.constant 3 : index
 // CHECK:           scf.for %[[J:.*]] = %{{.*}} to %[[N1]] step
-// CHECK:             memref.alloca_scope {
-// CHECK:               memref.alloca() : memref<1xf32>
-// CHECK:               math.sqrt
-// CHECK:               scf.for %[[K:.*]] =
-// CHECK:                 memref.store %{{.*}}, %[[Y]][%[[I]], %[[J]], %[[K]]]
-// CHECK:                 memref.store %{{.*}}, %[[RO]][%[[I]], %[[J]], %[[K]]]
+// CHECK-NOT:           memref.alloca
+// CHECK:             memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:             scf.for
+// CHECK:               memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:             memref.load %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:             math.sqrt
+// CHECK:             scf.for %[[K:.*]] =
+// CHECK:               memref.store %{{.*}}, %[[Y]][%[[I]], %[[J]], %[[K]]]
+// CHECK:               memref.store %{{.*}}, %[[RO]][%[[I]], %[[J]], %[[K]]]
 // CHECK:         %[[YT:.*]] = bufferization.to_tensor %[[Y]] restrict writable
 // CHECK:         %[[ROT:.*]] = bufferization.to_tensor %[[RO]] restrict writable
 // CHECK:         return %[[YT]], %[[ROT]]
@@ -302,10 +404,16 @@ func.func @rms_norm_residual(%x: tensor<2x3x8xf32>, %w: tensor<8xf32>,
   return %y, %ro : tensor<2x3x8xf32>, tensor<2x3x8xf32>
 }
 
-// dweight is zero-filled, then every row accumulates into it.
+// dweight is zero-filled, then every row accumulates into it. Each row has
+// two private scalars: its sum of squares and the sum over the row of
+// dy * weight * gated x.
 // CHECK-LABEL: func.func @rms_norm_grad_gated(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<4x8xf32>, %{{[^:]+}}: tensor<8xf32>, %{{[^:]+}}: tensor<4x8xf32>, %{{[^:]+}}: tensor<4x8xf32>)
 // CHECK-NOT:     ssm.
-// CHECK-COUNT-4: bufferization.to_buffer %{{.*}} read_only
+// CHECK-NEXT:    %[[DOT:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    %[[SS:.*]] = memref.alloca() : memref<1xf32>
+// CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only
+// CHECK-COUNT-3: bufferization.to_buffer %{{.*}} read_only
 // CHECK:         %[[DX:.*]] = memref.alloc() : memref<4x8xf32>
 // CHECK:         %[[DW:.*]] = memref.alloc() : memref<8xf32>
 // CHECK:         %[[DZ:.*]] = memref.alloc() : memref<4x8xf32>
@@ -313,12 +421,21 @@ func.func @rms_norm_residual(%x: tensor<2x3x8xf32>, %w: tensor<8xf32>,
 // CHECK:           memref.store %{{.*}}, %[[DW]]
 // CHECK:         %[[NR:.*]] = arith.constant 4 : index
 // CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[NR]] step
-// CHECK:           memref.alloca_scope {
-// CHECK:             scf.for %[[K:.*]] =
-// CHECK:               memref.load %[[DW]][%[[K]]]
-// CHECK:               memref.store %{{.*}}, %[[DW]][%[[K]]]
-// CHECK:               memref.store %{{.*}}, %[[DX]][%[[I]], %[[K]]]
-// CHECK:               memref.store %{{.*}}, %[[DZ]][%[[I]], %[[K]]]
+// CHECK-NOT:         memref.alloca
+// CHECK:           memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:           scf.for
+// CHECK:             memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:           memref.load %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:           math.sqrt
+// CHECK:           memref.store %{{.*}}, %[[DOT]][%{{.*}}] : memref<1xf32>
+// CHECK:           scf.for
+// CHECK:             memref.store %{{.*}}, %[[DOT]][%{{.*}}] : memref<1xf32>
+// CHECK:           memref.load %[[DOT]][%{{.*}}] : memref<1xf32>
+// CHECK:           scf.for %[[K:.*]] =
+// CHECK:             memref.load %[[DW]][%[[K]]]
+// CHECK:             memref.store %{{.*}}, %[[DW]][%[[K]]]
+// CHECK:             memref.store %{{.*}}, %[[DX]][%[[I]], %[[K]]]
+// CHECK:             memref.store %{{.*}}, %[[DZ]][%[[I]], %[[K]]]
 // CHECK:         bufferization.to_tensor %[[DX]] restrict writable
 // CHECK:         bufferization.to_tensor %[[DW]] restrict writable
 // CHECK:         bufferization.to_tensor %[[DZ]] restrict writable

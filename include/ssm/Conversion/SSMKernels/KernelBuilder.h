@@ -35,6 +35,14 @@ public:
   /// True when different points may accumulate into one element at the same
   /// time, so accumulation must be atomic.
   virtual bool concurrentPoints() const = 0;
+
+  /// The block whose start holds the private buffers of a point built at
+  /// `b`'s insertion point: the point's own body by default (a GPU thread's
+  /// registers or local memory); targets whose points run one after the
+  /// other may share one set of buffers between all points.
+  virtual Block *privateBufferBlock(ImplicitLocOpBuilder &b) {
+    return b.getInsertionBlock();
+  }
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
@@ -42,11 +50,11 @@ public:
 /// computes and accumulates in f32 whatever the storage type.
 class KernelBuilder {
 public:
-  /// Private buffers are created at the start of the block `b` is in when
-  /// the builder is made (the body of one parallel point), so that buffers
-  /// asked for inside loops are allocated once per point.
+  /// Private buffers are created at the start of the target's private
+  /// buffer block for the point being built, so that buffers asked for
+  /// inside loops are allocated once.
   KernelBuilder(ImplicitLocOpBuilder &b, ParallelTarget &target)
-      : b(b), target(target), allocaBlock(b.getInsertionBlock()) {}
+      : b(b), target(target), allocaBlock(target.privateBufferBlock(b)) {}
 
   ImplicitLocOpBuilder &builder() { return b; }
   ParallelTarget &parallel() { return target; }
@@ -104,6 +112,23 @@ private:
   ParallelTarget &target;
   Block *allocaBlock;
 };
+
+/// A gradient buffer that several points accumulate into: an f32 scratch
+/// (zero-filled first) when the result is not f32, else the result itself.
+/// Scratch buffers are freed by the pipeline's deallocation.
+struct Accumulator {
+  Value result;
+  Value scratch;
+
+  Value target() const { return scratch ? scratch : result; }
+};
+
+/// Allocates and zero-fills the accumulation buffer of `result` (may be
+/// null: then nothing is done).
+Accumulator makeAccumulator(KernelBuilder &kb, Value result);
+
+/// Converts an f32 scratch accumulator into its result buffer.
+void finishAccumulator(KernelBuilder &kb, const Accumulator &acc);
 
 /// Shape of a ranked memref or tensor value.
 ArrayRef<int64_t> shapeOf(Value value);

@@ -13,6 +13,7 @@
 #include "ssm/Conversion/SSMKernels/KernelBuilder.h"
 
 #include "mlir/IR/Operation.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
 namespace ssm {
@@ -33,6 +34,16 @@ struct KernelOptions {
 LogicalResult emitKernels(Operation *op, const IRMapping &buffers,
                           ImplicitLocOpBuilder &b, ParallelTarget &target,
                           const KernelOptions &options);
+
+/// Replaces the tensor op `op` by a computation on buffers: its operands
+/// (`convertedOperands`) enter through bufferization.to_buffer, its results
+/// are freshly allocated buffers that `emit` fills and that leave through
+/// bufferization.to_tensor, for one-shot bufferization to finish.
+LogicalResult rewriteOnBuffers(
+    Operation *op, ValueRange convertedOperands,
+    ConversionPatternRewriter &rewriter,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit);
 
 /// Returns true for the ops `emitKernels` lowers.
 bool isKernelOp(Operation *op);

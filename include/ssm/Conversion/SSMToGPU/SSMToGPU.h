@@ -13,6 +13,8 @@ namespace ssm {
 
 #define GEN_PASS_DECL_CONVERTSSMTOGPU
 #define GEN_PASS_DECL_SSMGPUDEVICEBUFFERS
+#define GEN_PASS_DECL_SSMGPUFASTEXP2
+#define GEN_PASS_DECL_SSMGPUFREEBUFFERS
 #include "ssm/Conversion/Passes.h.inc"
 
 /// Checks the GPU tile sizes against the target's limits; the diagnostic

@@ -1,0 +1,36 @@
+//===- BlockScan.h - block-parallel selective scan on the GPU ---*- C++ -*-===//
+
+#ifndef SSM_LIB_CONVERSION_SSMTOGPU_BLOCKSCAN_H
+#define SSM_LIB_CONVERSION_SSMTOGPU_BLOCKSCAN_H
+
+#include "ssm/Conversion/SSMKernels/KernelBuilder.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir {
+namespace ssm {
+
+/// Tiles of the block-scan strategy.
+struct BlockScanTiles {
+  int64_t threadsPerBlock = 128;
+  int64_t itemsPerThread = 8;
+};
+
+/// Adds the patterns lowering ssm.selective_scan (and its gradient) with one
+/// thread block per (batch, channel) whose threads split the sequence:
+/// each thread scans `itemsPerThread` consecutive positions in registers,
+/// warps combine their (decay, state) pairs with shuffles, warps through
+/// shared memory, and the state is carried from one block-wide chunk of the
+/// sequence to the next. They take precedence over the thread-per-point
+/// lowering and decline shapes they do not cover (L not a multiple of
+/// `itemsPerThread`), which then fall back to it.
+/// `elementwise` maps the zero-fills and conversions of the gradient
+/// accumulators.
+void populateSelectiveScanBlockScanPatterns(RewritePatternSet &patterns,
+                                            const BlockScanTiles &tiles,
+                                            ParallelTarget &elementwise);
+
+} // namespace ssm
+} // namespace mlir
+
+#endif
