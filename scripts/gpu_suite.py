@@ -45,7 +45,8 @@ def build(args):
     sources = sorted((ROOT / "test/CPU").glob("*.mlir")) + sorted(
         (ROOT / "test/GPU").glob("*.mlir"))
     for src in sources:
-        stem = src.stem
+        # test/CPU/x.mlir and test/GPU/x.mlir must not share a binary.
+        stem = src.parent.name + "-" + src.stem
         for cmd in run_lines(src):
             if cmd.startswith("not ") or "FileCheck" in cmd.split("|")[0]:
                 continue
@@ -60,7 +61,10 @@ def build(args):
                 words[0] = str(compiler)
                 print("compile:", " ".join(words[1:]), flush=True)
                 subprocess.run(words, check=True)
-            elif words[0] == "ssm-run" and "--check" in words:
+            elif (words[0] == "ssm-run" and "--check" in words and
+                  "--inputs" not in words):
+                # Runs reading --inputs depend on files an earlier RUN line
+                # dumped; the round trip is a host-side test anyway.
                 rel = [w.replace("%t", stem) for w in words[1:]]
                 cases.append(" ".join(shlex.quote(w) for w in rel))
     (out / "cases.txt").write_text("\n".join(cases) + "\n")

@@ -83,3 +83,4 @@ func.func @grad_plain(%u: tensor<1x2x64xf32>, %delta: tensor<1x2x64xf32>, %A: te
   %g:5 = ssm.selective_scan_grad %u, %delta, %A, %B, %C, %dy : tensor<1x2x64xf32>, tensor<1x2x64xf32>, tensor<2x1xf32>, tensor<1x1x1x64xf32>, tensor<1x1x1x64xf32>, tensor<1x2x64xf32> -> tensor<1x2x64xf32>, tensor<1x2x64xf32>, tensor<2x1xf32>, tensor<1x1x1x64xf32>, tensor<1x1x1x64xf32>
   return %g#0, %g#1, %g#2, %g#3, %g#4 : tensor<1x2x64xf32>, tensor<1x2x64xf32>, tensor<2x1xf32>, tensor<1x1x1x64xf32>, tensor<1x1x1x64xf32>
 }
+

@@ -21,7 +21,7 @@
 // RUN: ssm-run %t.tpb32.so --entry grad_f32 --check \
 // RUN:   | FileCheck %s --check-prefix=GRAD-F32
 // RUN: ssm-compile %s --target=gpu --threads-per-block=1024 --chunk-len=1 \
-// RUN:   -o %t.tpb1024.so
+// RUN:   --items-per-thread=2 -o %t.tpb1024.so
 // RUN: ssm-run %t.tpb1024.so --entry fwd_long --check \
 // RUN:   | FileCheck %s --check-prefix=FWD-LONG
 // RUN: ssm-run %t.tpb1024.so --entry grad_f32 --check \

@@ -27,8 +27,9 @@ static Step stepAt(KernelBuilder &kb, const ScanPoint &p, Value t) {
 static void advanceStates(KernelBuilder &kb, const ScanPoint &p, Value h,
                           Value t, Value dt, Value uv) {
   Value dtU = kb.mul(dt, uv);
+  Value sharedDecay = p.scalarA ? kb.exp(kb.mul(dt, p.scalarA)) : Value();
   kb.forRange(0, p.numStates, [&](Value n) {
-    Value decay = kb.exp(kb.mul(dt, p.A(n)));
+    Value decay = sharedDecay ? sharedDecay : kb.exp(kb.mul(dt, p.A(n)));
     Value next = kb.add(kb.mul(decay, kb.load(h, {n})), kb.mul(dtU, p.B(n, t)));
     kb.store(next, h, {n});
   });
@@ -147,6 +148,8 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
       Value first = arith::CmpIOp::create(kb.builder(), arith::CmpIPredicate::eq,
                                           j, zero);
       Value dtU = kb.mul(step.dt, uv);
+      Value sharedDecay =
+          p.scalarA ? kb.exp(kb.mul(step.dt, p.scalarA)) : Value();
       kb.forRange(0, numStates, [&](Value n) {
         Value hCur = kb.load(local, {j, n});
         Value hPrev =
@@ -156,7 +159,7 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
         Value an = p.A(n);
         p.dC(n, t, kb.mul(dyPre, hCur));
         Value gn = kb.add(kb.load(g, {n}), kb.mul(dyPre, cv));
-        Value decay = kb.exp(kb.mul(step.dt, an));
+        Value decay = sharedDecay ? sharedDecay : kb.exp(kb.mul(step.dt, an));
         Value decayedPrev = kb.mul(decay, hPrev);
         // d h / d dt = A * exp(dt A) * h_prev + B * u
         Value dHdDt = kb.add(kb.mul(an, decayedPrev), kb.mul(bv, uv));

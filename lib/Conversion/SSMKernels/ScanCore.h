@@ -28,6 +28,9 @@ struct ScanPoint {
   // Reads (f32). Optional ones are empty when the operand is absent.
   std::function<Value(Value t)> u, delta, z, dy;
   std::function<Value(Value n)> A, initialState, dFinalState;
+  /// When set, A is the same for every state (Mamba-2's scalar decay per
+  /// head): exp(dt A) is computed once per position, not once per state.
+  Value scalarA;
   std::function<Value(Value n, Value t)> B, C;
   Value deltaBias, D; // f32 scalars of this point, or null
 

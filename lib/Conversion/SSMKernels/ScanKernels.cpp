@@ -204,6 +204,7 @@ struct SSDScanBuffers {
       };
     Value decayRate = kb.load(A, {h});
     pt.A = [decayRate](Value) { return decayRate; };
+    pt.scalarA = decayRate;
     pt.B = [&kb, this, b, g](Value n, Value t) {
       return kb.load(B, {b, t, g, n});
     };

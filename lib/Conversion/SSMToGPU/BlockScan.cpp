@@ -208,6 +208,32 @@ MemRefType workgroupBuffer(OpBuilder &b, ArrayRef<int64_t> shape) {
                              b.getContext(), gpu::AddressSpace::Workgroup));
 }
 
+/// Static shared memory of the block-scan kernels: warp aggregates (forward,
+/// and reversed for the backward), the carried state, and for the backward
+/// the chunk's dB/dC exchange. Fails with a diagnostic naming the tiles when
+/// it exceeds what sm_90 gives a block without opting in (48 KiB).
+static LogicalResult checkSharedMemory(Operation *op,
+                                       const BlockScanTiles &tiles,
+                                       int64_t numStates, bool backward) {
+  const int64_t limit = 48 * 1024;
+  int64_t warps = tiles.threadsPerBlock / 32;
+  int64_t floats = 2 * numStates * 2 * warps + 2 * numStates;
+  if (backward)
+    floats += 2 * numStates * 2 * warps +
+              2 * tiles.threadsPerBlock * tiles.itemsPerThread;
+  int64_t bytes = 4 * floats;
+  if (bytes <= limit)
+    return success();
+  return op->emitOpError()
+         << "cannot be lowered with scan-strategy=block-scan: "
+            "threads-per-block = "
+         << tiles.threadsPerBlock << " and items-per-thread = "
+         << tiles.itemsPerThread << " need " << bytes
+         << " bytes of shared memory per block for d_state " << numStates
+         << ", and sm_90 gives at most " << limit
+         << "; lower either, or use scan-strategy=thread-per-point";
+}
+
 class SelectiveScanBlockScan : public OpConversionPattern<SelectiveScanOp> {
 public:
   SelectiveScanBlockScan(MLIRContext *context, const BlockScanTiles &tiles)
@@ -447,13 +473,15 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         b, batch, channels, groups, T,
         {workgroupBuffer(b, {2, numStates, 2, warps}),
          workgroupBuffer(b, {2, numStates, 2, warps}),
-         workgroupBuffer(b, {2, numStates})});
+         workgroupBuffer(b, {2, numStates}), workgroupBuffer(b, {2, chunk})});
     BlockThreads threads;
     KernelBuilder kb(b, threads);
     BlockScanBuilder sb(b, kb, K);
     Value aggs = cb.launch.getWorkgroupAttributions()[0];
     Value revAggs = cb.launch.getWorkgroupAttributions()[1];
     Value carries = cb.launch.getWorkgroupAttributions()[2];
+    // One chunk's dB and dC, exchanged for coalesced atomics.
+    Value exchange = cb.launch.getWorkgroupAttributions()[3];
     Value bi = cb.bi, d = cb.d, g = cb.g, tid = cb.tid, lane = cb.lane;
     Value warp = cb.warp;
     Value point = arith::AddIOp::create(b, kb.mulIndex(bi, channels), d);
@@ -625,12 +653,14 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
                                             suffix[i + 1].state);
           Value grad = kb.add(e[i], qNext);
           Value decayedPrev = kb.mul(a[i], prev);
-          Value t = kb.addIndex(it.start, i);
-          SmallVector<Value> bcIndex{bi, g, n, t};
-          kb.ifThen(it.valid, [&] {
-            kb.accumulate(kb.mul(dyPre[i], h), dC.target(), bcIndex);
-            kb.accumulate(kb.mul(grad, it.dtU[i]), dB.target(), bcIndex);
-          });
+          // dB and dC go through shared memory so that the atomics below
+          // are coalesced (consecutive lanes, consecutive positions).
+          Value slot = kb.addIndex(kb.mulIndex(tid, K), i);
+          Value zero = kb.f32(0.0);
+          kb.store(kb.select(it.valid, kb.mul(grad, it.dtU[i]), zero),
+                   exchange, {c(0), slot});
+          kb.store(kb.select(it.valid, kb.mul(dyPre[i], h), zero), exchange,
+                   {c(1), slot});
           Value ddtTerm =
               kb.add(kb.mul(an, decayedPrev), kb.mul(bv[i], it.uv[i]));
           acc[i] = kb.add(acc[i], kb.mul(grad, ddtTerm));
@@ -640,6 +670,18 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           dAThread = kb.add(dAThread,
                             kb.mul(kb.mul(grad, it.dt[i]), decayedPrev));
           prev = h;
+        }
+        gpu::BarrierOp::create(b);
+        Value chunkStart0 = kb.mulIndex(chunkIdx, chunk);
+        for (int64_t j = 0; j < K; ++j) {
+          Value pos = kb.addIndex(tid, j * T);
+          Value t = arith::AddIOp::create(b, chunkStart0, pos);
+          kb.ifThen(kb.cmpIndexLt(t, length), [&] {
+            kb.accumulate(kb.load(exchange, {c(0), pos}), dB.target(),
+                          {bi, g, n, t});
+            kb.accumulate(kb.load(exchange, {c(1), pos}), dC.target(),
+                          {bi, g, n, t});
+          });
         }
         dAThread = kb.select(it.valid, dAThread, kb.f32(0.0));
         Value dAWarp = sb.warpSum(dAThread);
@@ -694,6 +736,21 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
 
   for (const Accumulator &acc : {dA, dB, dC, dD, dBias})
     finishAccumulator(outer, acc);
+}
+
+LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
+                                             const BlockScanTiles &tiles) {
+  WalkResult result = root->walk([&](Operation *op) {
+    bool backward = isa<SelectiveScanGradOp>(op);
+    if (!backward && !isa<SelectiveScanOp>(op))
+      return WalkResult::advance();
+    Value A = op->getOperand(2);
+    int64_t numStates = cast<ShapedType>(A.getType()).getDimSize(1);
+    return failed(checkSharedMemory(op, tiles, numStates, backward))
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
 }
 
 void mlir::ssm::populateSelectiveScanBlockScanPatterns(

@@ -24,6 +24,11 @@ struct BlockScanTiles {
 /// sequence to the next. They take precedence over the thread-per-point
 /// lowering and decline shapes they do not cover (L not a multiple of
 /// `itemsPerThread`), which then fall back to it.
+/// Checks that the tiles fit every selective scan (and gradient) under
+/// `root`: their shared memory must fit a block; the diagnostic names the
+/// tiles and the op.
+LogicalResult checkBlockScanTiles(Operation *root, const BlockScanTiles &tiles);
+
 /// `elementwise` maps the zero-fills and conversions of the gradient
 /// accumulators.
 void populateSelectiveScanBlockScanPatterns(RewritePatternSet &patterns,

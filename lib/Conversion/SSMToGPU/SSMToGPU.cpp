@@ -106,6 +106,10 @@ public:
     options.chunkLen = chunkLen;
     ThreadPerPoint threads(threadsPerBlock);
     RewritePatternSet patterns(&getContext());
+    BlockScanTiles tiles{threadsPerBlock, itemsPerThread};
+    if (scanStrategy == "block-scan" &&
+        failed(checkBlockScanTiles(getOperation(), tiles)))
+      return signalPassFailure();
     if (scanStrategy == "block-scan")
       populateSelectiveScanBlockScanPatterns(
           patterns, BlockScanTiles{threadsPerBlock, itemsPerThread}, threads);

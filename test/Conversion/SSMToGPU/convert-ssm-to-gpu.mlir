@@ -11,7 +11,7 @@
 // RUN: ssm-opt %s \
 // RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point threads-per-block=32' \
 // RUN:   | FileCheck %s --check-prefix=TPB32
-// RUN: ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1024 \
+// RUN: ssm-opt %s "--convert-ssm-to-gpu=threads-per-block=1024 items-per-thread=2" \
 // RUN:   | FileCheck %s --check-prefix=TPB1024
 // RUN: ssm-opt %s \
 // RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point chunk-len=3' \

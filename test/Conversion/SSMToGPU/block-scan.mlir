@@ -1,0 +1,56 @@
+// The block-scan lowering of the selective scan: one block per (batch,
+// channel), warp shuffles, barriers, vector loads, fast exp2; the gradient's
+// coalesced atomics; the fallback for lengths that are not a multiple of
+// items-per-thread; and the impossible-tile diagnostic.
+// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1024 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=SMEM
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=items-per-thread=3 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=ITEMS
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=scan-strategy=magic 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=STRATEGY
+
+// CHECK-LABEL: func.func @fwd
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[BLOCKS:.*]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS:.*]], {{.*}}) workgroup(%[[AGGS:.*]] : memref<2x4x2x4xf32, #gpu.address_space<workgroup>>, %[[CARRY:.*]] : memref<2x4xf32, #gpu.address_space<workgroup>>)
+// CHECK: vector.load {{.*}} : memref<2x8x2048xbf16>, vector<8xbf16>
+// CHECK: scf.for
+// CHECK: math.exp2 {{.*}} fastmath<afn> : f32
+// CHECK: gpu.shuffle up
+// CHECK: gpu.barrier
+// CHECK: vector.store {{.*}} : memref<2x8x2048xbf16>, vector<8xbf16>
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: return
+func.func @fwd(%u: tensor<2x8x2048xbf16>, %delta: tensor<2x8x2048xbf16>, %A: tensor<8x4xf32>, %B: tensor<2x1x4x2048xbf16>, %C: tensor<2x1x4x2048xbf16>) -> (tensor<2x8x2048xbf16>, tensor<2x8x4xf32>) {
+  %y, %s = ssm.selective_scan %u, %delta, %A, %B, %C {delta_softplus} : (tensor<2x8x2048xbf16>, tensor<2x8x2048xbf16>, tensor<8x4xf32>, tensor<2x1x4x2048xbf16>, tensor<2x1x4x2048xbf16>) -> (tensor<2x8x2048xbf16>, tensor<2x8x4xf32>)
+  return %y, %s : tensor<2x8x2048xbf16>, tensor<2x8x4xf32>
+}
+
+// CHECK-LABEL: func.func @grad
+// CHECK: gpu.launch {{.*}} workgroup({{.*}} : memref<2x4x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x4x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x4xf32, #gpu.address_space<workgroup>>, %[[EXCHANGE:.*]] : memref<2x1024xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.shuffle up
+// CHECK: gpu.shuffle down
+// CHECK: memref.store {{.*}}, %[[EXCHANGE]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[EXCHANGE]]
+// CHECK: memref.atomic_rmw addf
+// CHECK: gpu.shuffle xor
+// CHECK: return
+func.func @grad(%u: tensor<2x8x2048xf32>, %delta: tensor<2x8x2048xf32>, %A: tensor<8x4xf32>, %B: tensor<2x1x4x2048xf32>, %C: tensor<2x1x4x2048xf32>, %dy: tensor<2x8x2048xf32>) -> (tensor<2x8x2048xf32>, tensor<2x8x2048xf32>, tensor<8x4xf32>, tensor<2x1x4x2048xf32>, tensor<2x1x4x2048xf32>) {
+  %g:5 = ssm.selective_scan_grad %u, %delta, %A, %B, %C, %dy : tensor<2x8x2048xf32>, tensor<2x8x2048xf32>, tensor<8x4xf32>, tensor<2x1x4x2048xf32>, tensor<2x1x4x2048xf32>, tensor<2x8x2048xf32> -> tensor<2x8x2048xf32>, tensor<2x8x2048xf32>, tensor<8x4xf32>, tensor<2x1x4x2048xf32>, tensor<2x1x4x2048xf32>
+  return %g#0, %g#1, %g#2, %g#3, %g#4 : tensor<2x8x2048xf32>, tensor<2x8x2048xf32>, tensor<8x4xf32>, tensor<2x1x4x2048xf32>, tensor<2x1x4x2048xf32>
+}
+
+// A length that is not a multiple of items-per-thread falls back to one
+// thread per (batch, channel).
+// CHECK-LABEL: func.func @odd_length
+// CHECK-NOT: gpu.shuffle
+// CHECK: gpu.launch
+// CHECK: return
+func.func @odd_length(%u: tensor<1x2x37xf32>, %delta: tensor<1x2x37xf32>, %A: tensor<2x3xf32>, %B: tensor<1x1x3x37xf32>, %C: tensor<1x1x3x37xf32>) -> (tensor<1x2x37xf32>, tensor<1x2x3xf32>) {
+  %y, %s = ssm.selective_scan %u, %delta, %A, %B, %C : (tensor<1x2x37xf32>, tensor<1x2x37xf32>, tensor<2x3xf32>, tensor<1x1x3x37xf32>, tensor<1x1x3x37xf32>) -> (tensor<1x2x37xf32>, tensor<1x2x3xf32>)
+  return %y, %s : tensor<1x2x37xf32>, tensor<1x2x3xf32>
+}
+
+// SMEM: error: 'ssm.selective_scan_grad' op cannot be lowered with scan-strategy=block-scan: threads-per-block = 1024 and items-per-thread = 8 need 69664 bytes of shared memory per block for d_state 4, and sm_90 gives at most 49152; lower either, or use scan-strategy=thread-per-point
+// ITEMS: error: convert-ssm-to-gpu: items-per-thread = 3 is not supported: expected 1, 2, 4, 8 or 16
+// STRATEGY: error: convert-ssm-to-gpu: unknown scan-strategy 'magic': expected 'block-scan' or 'thread-per-point'
