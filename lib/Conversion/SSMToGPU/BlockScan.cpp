@@ -654,8 +654,12 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           Value grad = kb.add(e[i], qNext);
           Value decayedPrev = kb.mul(a[i], prev);
           // dB and dC go through shared memory so that the atomics below
-          // are coalesced (consecutive lanes, consecutive positions).
-          Value slot = kb.addIndex(kb.mulIndex(tid, K), i);
+          // are coalesced (consecutive lanes, consecutive positions). Item
+          // i of thread t sits at i*T + t: consecutive lanes write
+          // consecutive words, and a thread's K stores are never merged
+          // into vector stores (whose alignment the attribution does not
+          // guarantee).
+          Value slot = kb.addIndex(tid, i * T);
           Value zero = kb.f32(0.0);
           kb.store(kb.select(it.valid, kb.mul(grad, it.dtU[i]), zero),
                    exchange, {c(0), slot});
@@ -676,10 +680,13 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         for (int64_t j = 0; j < K; ++j) {
           Value pos = kb.addIndex(tid, j * T);
           Value t = arith::AddIOp::create(b, chunkStart0, pos);
+          Value from = arith::AddIOp::create(
+              b, kb.mulIndex(arith::RemUIOp::create(b, pos, c(K)), T),
+              kb.divIndex(pos, K));
           kb.ifThen(kb.cmpIndexLt(t, length), [&] {
-            kb.accumulate(kb.load(exchange, {c(0), pos}), dB.target(),
+            kb.accumulate(kb.load(exchange, {c(0), from}), dB.target(),
                           {bi, g, n, t});
-            kb.accumulate(kb.load(exchange, {c(1), pos}), dC.target(),
+            kb.accumulate(kb.load(exchange, {c(1), from}), dC.target(),
                           {bi, g, n, t});
           });
         }
