@@ -14,8 +14,8 @@ mkdir -p "$out"
 for so in "$dir"/*.so; do
   name=$(basename "$so" .so)
   for entry in fwd fwdbwd; do
-    echo "== $name $entry"
+    echo "== $name $entry" | tee -a "$out/bench.log"
     "$run" "$so" --entry "$entry" --repeat "$repeat" --warmup "$warmup" \
-      2>&1 | tee "$out/bench-$name-$entry.log" | grep -E "time|kernels|first|error"
+      2>&1 | tee -a "$out/bench.log" | grep -E "time|kernels|first|error"
   done
 done

@@ -220,7 +220,7 @@ static LogicalResult checkSharedMemory(Operation *op,
   int64_t floats = 2 * numStates * 2 * warps + 2 * numStates;
   if (backward)
     floats += 2 * numStates * 2 * warps +
-              2 * tiles.threadsPerBlock * tiles.itemsPerThread;
+              2 * tiles.itemsPerThread * (tiles.threadsPerBlock + 1);
   int64_t bytes = 4 * floats;
   if (bytes <= limit)
     return success();
@@ -473,7 +473,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         b, batch, channels, groups, T,
         {workgroupBuffer(b, {2, numStates, 2, warps}),
          workgroupBuffer(b, {2, numStates, 2, warps}),
-         workgroupBuffer(b, {2, numStates}), workgroupBuffer(b, {2, chunk})});
+         workgroupBuffer(b, {2, numStates}),
+         workgroupBuffer(b, {2, K * (T + 1)})});
     BlockThreads threads;
     KernelBuilder kb(b, threads);
     BlockScanBuilder sb(b, kb, K);
@@ -655,11 +656,12 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           Value decayedPrev = kb.mul(a[i], prev);
           // dB and dC go through shared memory so that the atomics below
           // are coalesced (consecutive lanes, consecutive positions). Item
-          // i of thread t sits at i*T + t: consecutive lanes write
-          // consecutive words, and a thread's K stores are never merged
-          // into vector stores (whose alignment the attribution does not
+          // i of thread t sits at i*(T+1) + t: consecutive lanes write
+          // consecutive words, the padding spreads the transposed reads
+          // over the banks, and a thread's K stores are never merged into
+          // vector stores (whose alignment the attribution does not
           // guarantee).
-          Value slot = kb.addIndex(tid, i * T);
+          Value slot = kb.addIndex(tid, i * (T + 1));
           Value zero = kb.f32(0.0);
           kb.store(kb.select(it.valid, kb.mul(grad, it.dtU[i]), zero),
                    exchange, {c(0), slot});
@@ -681,7 +683,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           Value pos = kb.addIndex(tid, j * T);
           Value t = arith::AddIOp::create(b, chunkStart0, pos);
           Value from = arith::AddIOp::create(
-              b, kb.mulIndex(arith::RemUIOp::create(b, pos, c(K)), T),
+              b, kb.mulIndex(arith::RemUIOp::create(b, pos, c(K)), T + 1),
               kb.divIndex(pos, K));
           kb.ifThen(kb.cmpIndexLt(t, length), [&] {
             kb.accumulate(kb.load(exchange, {c(0), from}), dB.target(),
