@@ -254,6 +254,12 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     pipeline.chunkLen = options.chunkLen;
     buildCPUPipeline(pm, pipeline);
   } else {
+    if (options.maxRegisters != 0 &&
+        (options.maxRegisters < 16 || options.maxRegisters > 255))
+      return emitError(module.getLoc())
+             << "max-registers = " << options.maxRegisters
+             << " is impossible: use 0 (ptxas decides) or a budget between "
+                "16 and 255 registers per thread";
     if (failed(prepareCudaToolkit(module)))
       return failure();
     GPUPipelineOptions pipeline;

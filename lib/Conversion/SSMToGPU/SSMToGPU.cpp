@@ -10,6 +10,7 @@
 #include "BlockScan.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
 #include "ssm/IR/SSMDialect.h"
+#include "ssm/IR/SSMOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -31,6 +32,10 @@ namespace ssm {
 
 using namespace mlir;
 using namespace mlir::ssm;
+
+static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
+                                        bool blockScan,
+                                        int64_t itemsPerThread);
 
 namespace {
 /// One thread per point of the flattened iteration space.
@@ -102,6 +107,10 @@ public:
           << " is not supported: expected 1, 2, 4, 8 or 16";
       return signalPassFailure();
     }
+    if (failed(checkPrivateStates(getOperation(), chunkLen,
+                                  scanStrategy == "block-scan",
+                                  itemsPerThread)))
+      return signalPassFailure();
     KernelOptions options;
     options.chunkLen = chunkLen;
     ThreadPerPoint threads(threadsPerBlock);
@@ -132,16 +141,51 @@ public:
 LogicalResult mlir::ssm::validateGPUTiles(Operation *anchor,
                                           int64_t threadsPerBlock,
                                           int64_t chunkLen) {
-  // sm_90: at most 1024 threads per block; whole warps of 32.
+  // Every NVIDIA GPU: at most 1024 threads per block; whole warps of 32.
   if (threadsPerBlock < 32 || threadsPerBlock > 1024 ||
       threadsPerBlock % 32 != 0)
     return emitError(anchor->getLoc())
            << "convert-ssm-to-gpu: threads-per-block = " << threadsPerBlock
-           << " is impossible on sm_90: it must be a multiple of 32 between "
+           << " is impossible on NVIDIA GPUs: it must be a multiple of 32 "
+              "between "
               "32 and 1024";
   if (chunkLen < 1)
     return emitError(anchor->getLoc())
            << "convert-ssm-to-gpu: chunk-len = " << chunkLen
            << " must be at least 1";
   return success();
+}
+
+/// The thread-per-point scan backward keeps one chunk of states per thread
+/// (chunk-len x d_state floats) in local memory; the driver reserves that
+/// for every resident thread, so large chunks fail at launch with an
+/// out-of-memory error. Reject them here, naming the parameter.
+static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
+                                        bool blockScan,
+                                        int64_t itemsPerThread) {
+  const int64_t limit = 64 * 1024;
+  WalkResult result = root->walk([&](Operation *op) {
+    int64_t length = 0, numStates = 0;
+    if (auto grad = dyn_cast<SelectiveScanGradOp>(op)) {
+      length = cast<ShapedType>(grad.getU().getType()).getDimSize(2);
+      numStates = cast<ShapedType>(grad.getA().getType()).getDimSize(1);
+      if (blockScan && length % itemsPerThread == 0)
+        return WalkResult::advance(); // lowered by the block scan
+    } else if (auto grad = dyn_cast<SSDScanGradOp>(op)) {
+      length = cast<ShapedType>(grad.getX().getType()).getDimSize(1);
+      numStates = cast<ShapedType>(grad.getB().getType()).getDimSize(3);
+    } else {
+      return WalkResult::advance();
+    }
+    int64_t bytes = 4 * std::min(chunkLen, length) * numStates;
+    if (bytes <= limit)
+      return WalkResult::advance();
+    op->emitOpError() << "cannot be lowered on the GPU with chunk-len = "
+                      << chunkLen << ": each thread would keep " << bytes
+                      << " bytes of scan states (chunk-len x d_state "
+                      << numStates << " floats) in local memory, more than "
+                      << limit << "; lower chunk-len";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
 }

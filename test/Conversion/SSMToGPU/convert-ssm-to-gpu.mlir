@@ -33,13 +33,13 @@
 // RUN: not ssm-opt %s --convert-ssm-to-gpu=chunk-len=-2 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CHUNK-NEG
 
-// TPB48: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB48: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB48-NOT: {{error|gpu.launch}}
-// TPB16: error: convert-ssm-to-gpu: threads-per-block = 16 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB16: error: convert-ssm-to-gpu: threads-per-block = 16 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB16-NOT: {{error|gpu.launch}}
-// TPB2048: error: convert-ssm-to-gpu: threads-per-block = 2048 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB2048: error: convert-ssm-to-gpu: threads-per-block = 2048 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB2048-NOT: {{error|gpu.launch}}
-// TPB1056: error: convert-ssm-to-gpu: threads-per-block = 1056 is impossible on sm_90: it must be a multiple of 32 between 32 and 1024
+// TPB1056: error: convert-ssm-to-gpu: threads-per-block = 1056 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB1056-NOT: {{error|gpu.launch}}
 // CHUNK0: error: convert-ssm-to-gpu: chunk-len = 0 must be at least 1
 // CHUNK0-NOT: {{error|gpu.launch}}
