@@ -24,6 +24,9 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());
   pm.addPass(createSSMGPUFastExp2());
+  SSMGPURegisterBudgetOptions budget;
+  budget.maxRegisters = options.maxRegisters;
+  pm.addPass(createSSMGPURegisterBudget(budget));
 
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
@@ -31,8 +34,5 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   nvvm.cubinFeatures = "+ptx80";
   nvvm.cubinFormat = "bin";
   nvvm.optLevel = 3;
-  if (options.maxRegisters > 0)
-    nvvm.cmdOptions =
-        "-maxrregcount=" + std::to_string(options.maxRegisters.getValue());
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
 }

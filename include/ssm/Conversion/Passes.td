@@ -20,12 +20,14 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
     %y = ssm.causal_conv1d %x, %w activation none
         : (tensor<1x2x8xf32>, tensor<2x4xf32>) -> tensor<1x2x8xf32>
     ```
-    After (abridged):
+    After (abridged; private buffers of the sequential points are allocated
+    once at the function entry):
     ```mlir
+    %acc = memref.alloca() : memref<1xf32>
     %xb = bufferization.to_buffer %x read_only : ...
     %yb = memref.alloc() : memref<1x2x8xf32>
     scf.for %b = ... { scf.for %d = ... { scf.for %l = ... {
-      memref.alloca_scope { ... memref.store %v, %yb[%b, %d, %l] } } } }
+      ... memref.store %v, %yb[%b, %d, %l] } } }
     %y = bufferization.to_tensor %yb restrict writable : ...
     ```
   }];
@@ -44,14 +46,27 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
 def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
   let summary = "Lower ssm ops to GPU kernels (gpu.launch) on buffers";
   let description = [{
-    Replaces every `ssm` op by `gpu.launch` kernels on memrefs built from
-    the same loop bodies as `convert-ssm-to-loops`: each independent point
-    of an op (a (batch, channel) scan, an output element of the
-    convolution, a row of the norm) is one GPU thread, blocks of
-    `threads-per-block` threads cover the points, and gradients that
-    several points share are accumulated with `memref.atomic_rmw addf`.
-    Zero-fills and f32-to-storage conversions of those gradients are kernels
-    too. The tile sizes are validated against the target's limits.
+    Replaces every `ssm` op by `gpu.launch` kernels on memrefs.
+
+    With `scan-strategy=block-scan` (the default), `ssm.selective_scan` and
+    its gradient get one block per (batch, channel) whose threads split the
+    sequence: each thread scans `items-per-thread` positions in registers,
+    warps combine (decay, state) pairs with `gpu.shuffle`, warps through
+    shared memory, and the state is carried between chunks of
+    `threads-per-block x items-per-thread` positions; the gradient adds a
+    reversed scan of the carried gradient and coalesced atomics for dB/dC.
+
+    Every other op (and the selective scan with
+    `scan-strategy=thread-per-point`, or a length that is not a multiple of
+    `items-per-thread`) is built from the same loop bodies as
+    `convert-ssm-to-loops`: each independent point (a scan's (batch,
+    channel), an output element of the convolution, a row of the norm) is
+    one GPU thread, blocks of `threads-per-block` threads cover the points,
+    and gradients that several points share are accumulated with
+    `memref.atomic_rmw addf`. Zero-fills and f32-to-storage conversions of
+    those gradients are kernels too. Tiles are validated against the
+    target's limits (threads per block, 48 KiB of shared memory, 64 KiB of
+    per-thread scan states) with diagnostics naming the parameter.
 
     Before:
     ```mlir
@@ -138,6 +153,26 @@ def SSMGPUFreeBuffers : Pass<"ssm-gpu-free-buffers", "func::FuncOp"> {
     (which turns the deallocations into stream-ordered `gpu.dealloc`).
   }];
   let dependentDialects = ["memref::MemRefDialect"];
+}
+
+
+def SSMGPURegisterBudget : Pass<"ssm-gpu-register-budget", "ModuleOp"> {
+  let summary = "Cap the registers of every GPU kernel (a lowering choice)";
+  let description = [{
+    Sets `nvvm.maxnreg` on every outlined `gpu.func` kernel, which becomes
+    the PTX `.maxnreg` directive. `ptxas -maxrregcount` is not enough: the
+    NVVM lowering gives every kernel a `.maxntid` directive, and ptxas then
+    ignores the command-line budget. Fewer registers allow more resident
+    blocks per SM at the price of spills; the budget is recorded in the
+    workload binary like every other lowering choice.
+
+    After: `gpu.func @k(...) kernel attributes {nvvm.maxnreg = 168 : i32}`
+  }];
+  let dependentDialects = ["gpu::GPUDialect", "NVVM::NVVMDialect"];
+  let options = [
+    Option<"maxRegisters", "max-registers", "int64_t", /*default=*/"0",
+           "Registers per thread (16-255); 0 leaves every kernel alone">,
+  ];
 }
 
 #endif // SSM_CONVERSION_PASSES_TD
