@@ -21,43 +21,57 @@ using namespace mlir::ssm;
 /// of the manifest (and of the oracle's evaluateOp).
 static std::pair<ArrayRef<StringRef>, ArrayRef<StringRef>>
 odsNames(Operation *op) {
-  static const StringRef selIn[] = {"u", "delta", "A", "B", "C", "D", "z",
-                                    "delta_bias"};
-  static const StringRef selGradIn[] = {"u", "delta", "A", "B", "C", "D", "z",
-                                        "delta_bias", "dy", "d_last_state"};
+  static const StringRef selIn[] = {"u", "delta", "A", "B",
+                                    "C", "D",     "z", "delta_bias"};
+  static const StringRef selGradIn[] = {"u",  "delta",       "A", "B",
+                                        "C",  "D",           "z", "delta_bias",
+                                        "dy", "d_last_state"};
   static const StringRef selOut[] = {"y", "last_state"};
   static const StringRef selGradOut[] = {"du", "ddelta", "dA", "dB",
-                                         "dC", "dD", "dz", "ddelta_bias"};
-  static const StringRef ssdIn[] = {"x", "dt", "A", "B", "C", "D", "z",
-                                    "dt_bias", "initial_state"};
-  static const StringRef ssdGradIn[] = {"x", "dt", "A", "B", "C", "D", "z",
-                                        "dt_bias", "initial_state", "dy",
-                                        "d_final_state"};
+                                         "dC", "dD",     "dz", "ddelta_bias"};
+  static const StringRef ssdIn[] = {
+      "x", "dt", "A", "B", "C", "D", "z", "dt_bias", "initial_state"};
+  static const StringRef ssdGradIn[] = {
+      "x",  "dt",           "A", "B", "C", "D", "z", "dt_bias", "initial_state",
+      "dy", "d_final_state"};
   static const StringRef ssdOut[] = {"y", "final_state"};
-  static const StringRef ssdGradOut[] = {"dx", "ddt", "dA", "dB", "dC",
-                                         "dD", "dz", "ddt_bias",
-                                         "d_initial_state"};
+  static const StringRef ssdGradOut[] = {
+      "dx", "ddt", "dA", "dB", "dC", "dD", "dz", "ddt_bias", "d_initial_state"};
   static const StringRef convIn[] = {"x", "weight", "bias"};
   static const StringRef convGradIn[] = {"x", "weight", "bias", "dy"};
   static const StringRef convOut[] = {"y"};
   static const StringRef convGradOut[] = {"dx", "dweight", "dbias"};
   static const StringRef rmsIn[] = {"x", "weight", "residual", "z"};
-  static const StringRef rmsGradIn[] = {"x", "weight", "residual", "z", "dy",
-                                        "d_residual_out"};
+  static const StringRef rmsGradIn[] = {"x", "weight", "residual",
+                                        "z", "dy",     "d_residual_out"};
   static const StringRef rmsOut[] = {"y", "residual_out"};
   static const StringRef rmsGradOut[] = {"dx", "dweight", "dresidual", "dz"};
   using Names = std::pair<ArrayRef<StringRef>, ArrayRef<StringRef>>;
   return llvm::TypeSwitch<Operation *, Names>(op)
-      .Case<SelectiveScanOp>([](auto) { return Names{selIn, selOut}; })
-      .Case<SelectiveScanGradOp>(
-          [](auto) { return Names{selGradIn, selGradOut}; })
-      .Case<SSDScanOp>([](auto) { return Names{ssdIn, ssdOut}; })
-      .Case<SSDScanGradOp>([](auto) { return Names{ssdGradIn, ssdGradOut}; })
-      .Case<CausalConv1dOp>([](auto) { return Names{convIn, convOut}; })
-      .Case<CausalConv1dGradOp>(
-          [](auto) { return Names{convGradIn, convGradOut}; })
-      .Case<RMSNormOp>([](auto) { return Names{rmsIn, rmsOut}; })
-      .Case<RMSNormGradOp>([](auto) { return Names{rmsGradIn, rmsGradOut}; })
+      .Case<SelectiveScanOp>([](auto) {
+        return Names{selIn, selOut};
+      })
+      .Case<SelectiveScanGradOp>([](auto) {
+        return Names{selGradIn, selGradOut};
+      })
+      .Case<SSDScanOp>([](auto) {
+        return Names{ssdIn, ssdOut};
+      })
+      .Case<SSDScanGradOp>([](auto) {
+        return Names{ssdGradIn, ssdGradOut};
+      })
+      .Case<CausalConv1dOp>([](auto) {
+        return Names{convIn, convOut};
+      })
+      .Case<CausalConv1dGradOp>([](auto) {
+        return Names{convGradIn, convGradOut};
+      })
+      .Case<RMSNormOp>([](auto) {
+        return Names{rmsIn, rmsOut};
+      })
+      .Case<RMSNormGradOp>([](auto) {
+        return Names{rmsGradIn, rmsGradOut};
+      })
       .Default([](auto) { return Names{}; });
 }
 
@@ -96,9 +110,8 @@ static SmallVector<Value> odsResults(Operation *op, size_t count) {
 }
 
 static bool isParameterOperand(StringRef name) {
-  return llvm::is_contained({"A", "D", "delta_bias", "dt_bias", "weight",
-                             "bias"},
-                            name);
+  return llvm::is_contained(
+      {"A", "D", "delta_bias", "dt_bias", "weight", "bias"}, name);
 }
 
 static std::string dtypeName(Type type) {
@@ -126,9 +139,8 @@ static llvm::json::Object opAttributes(Operation *op) {
         attrs["activation"] = stringifyActivation(conv.getActivation()).str();
       })
       .Case<RMSNormOp, RMSNormGradOp>([&](auto norm) {
-        attrs["eps"] = llvm::formatv("{0:e9}",
-                                     norm.getEps().convertToDouble())
-                           .str();
+        attrs["eps"] =
+            llvm::formatv("{0:e9}", norm.getEps().convertToDouble()).str();
       });
   return attrs;
 }
@@ -159,8 +171,8 @@ LogicalResult EntryDescriber::nameArguments() {
   // that uses the argument (u, delta, A, ...), else argN.
   for (BlockArgument arg : func.getArguments()) {
     std::string name;
-    if (auto attr = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      "ssm.name"))
+    if (auto attr =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ssm.name"))
       name = attr.str();
     for (OpOperand &use : arg.getUses()) {
       if (!name.empty())
@@ -176,9 +188,9 @@ LogicalResult EntryDescriber::nameArguments() {
     if (name.empty() || used.contains(name))
       name = "arg" + std::to_string(arg.getArgNumber());
     if (!used.insert(name).second)
-      return func.emitError() << "argument " << arg.getArgNumber()
-                              << ": tensor name '" << name
-                              << "' is used twice in the entry";
+      return func.emitError()
+             << "argument " << arg.getArgNumber() << ": tensor name '" << name
+             << "' is used twice in the entry";
     names[arg] = name;
   }
   return success();
@@ -199,7 +211,8 @@ LogicalResult EntryDescriber::addTensor(Value value, Location loc,
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type || !type.hasStaticShape())
     return emitError(loc) << "entry '" << func.getSymName() << "': tensor '"
-                          << name << "' must be a statically shaped tensor, got "
+                          << name
+                          << "' must be a statically shaped tensor, got "
                           << value.getType();
   std::string dtype = dtypeName(type.getElementType());
   if (dtype.empty())
@@ -226,8 +239,8 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
   // Roles of arguments: parameters feed parameter operands.
   for (BlockArgument arg : func.getArguments()) {
     std::string role = "input";
-    if (auto attr = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      "ssm.role"))
+    if (auto attr =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ssm.role"))
       role = attr.str();
     else
       for (OpOperand &use : arg.getUses()) {
@@ -259,19 +272,19 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
     if (name.empty() || used.contains(name) || names.count(value))
       name = "result" + std::to_string(index);
     if (!used.insert(name).second)
-      return ret.emitError() << "result " << index << ": tensor name '"
-                             << name << "' is used twice in the entry";
+      return ret.emitError() << "result " << index << ": tensor name '" << name
+                             << "' is used twice in the entry";
     if (names.count(value))
       return ret.emitError() << "result " << index
                              << " returns a value that is already a tensor "
                                 "of the entry; the runtime needs distinct "
                                 "output buffers";
     names[value] = name;
-    std::string role = isa_and_nonnull<SelectiveScanGradOp, SSDScanGradOp,
-                                       CausalConv1dGradOp, RMSNormGradOp>(
-                           producer)
-                           ? "gradient"
-                           : "output";
+    std::string role =
+        isa_and_nonnull<SelectiveScanGradOp, SSDScanGradOp, CausalConv1dGradOp,
+                        RMSNormGradOp>(producer)
+            ? "gradient"
+            : "output";
     if (auto attr = func.getResultAttrOfType<StringAttr>(index, "ssm.role"))
       role = attr.str();
     if (failed(addTensor(value, ret.getLoc(), name, role, tensors)))
@@ -289,11 +302,10 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
     for (Value value : odsResults(&op, outNames.size()))
       results.push_back(value ? llvm::json::Value(nameOf(value))
                               : llvm::json::Value(nullptr));
-    ops.push_back(llvm::json::Object{
-        {"op", op.getName().getStringRef().str()},
-        {"attrs", opAttributes(&op)},
-        {"operands", std::move(operands)},
-        {"results", std::move(results)}});
+    ops.push_back(llvm::json::Object{{"op", op.getName().getStringRef().str()},
+                                     {"attrs", opAttributes(&op)},
+                                     {"operands", std::move(operands)},
+                                     {"results", std::move(results)}});
   }
 
   return llvm::json::Object{
@@ -317,8 +329,9 @@ FailureOr<std::string> mlir::ssm::buildManifest(ModuleOp module,
     entries.push_back(std::move(*entry));
   }
   if (entries.empty())
-    return emitError(module.getLoc(), "no public function to compile: a workload "
-                            "needs at least one public func.func");
+    return emitError(module.getLoc(),
+                     "no public function to compile: a workload "
+                     "needs at least one public func.func");
   llvm::json::Object lowering;
   for (const auto &[key, value] : options.lowering)
     lowering[key] = value;

@@ -91,8 +91,8 @@ static LogicalResult addEntryWrappers(ModuleOp module,
   for (const EntryInfo &entry : entries) {
     auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(entry.name);
     if (!callee)
-      return emitError(entry.loc) << "entry '" << entry.name
-                                  << "' did not lower to an llvm.func";
+      return emitError(entry.loc)
+             << "entry '" << entry.name << "' did not lower to an llvm.func";
     LLVM::LLVMFunctionType calleeType = callee.getFunctionType();
     unsigned descriptorParams = 0;
     for (const auto &shape : entry.shapes)
@@ -107,9 +107,8 @@ static LogicalResult addEntryWrappers(ModuleOp module,
     Location loc = entry.loc;
     auto wrapperType = LLVM::LLVMFunctionType::get(
         LLVM::LLVMVoidType::get(context), {ptrType});
-    auto wrapper = LLVM::LLVMFuncOp::create(builder, loc,
-                                            "ssm_entry_" + entry.name,
-                                            wrapperType);
+    auto wrapper = LLVM::LLVMFuncOp::create(
+        builder, loc, "ssm_entry_" + entry.name, wrapperType);
     Block *body = wrapper.addEntryBlock(builder);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(body);
@@ -155,7 +154,8 @@ static LogicalResult emitObject(ModuleOp module, StringRef objectPath) {
 
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return emitError(module.getLoc(), "no LLVM target for the host: ") << error;
   // A generic CPU, so that the binary runs on any machine of the family.
@@ -164,8 +164,8 @@ static LogicalResult emitObject(ModuleOp module, StringRef objectPath) {
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
 
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            machine.get());
+  auto optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine.get());
   if (llvm::Error err = optimize(llvmModule.get()))
     return emitError(module.getLoc(), "LLVM optimisation failed: ")
            << llvm::toString(std::move(err));
@@ -173,12 +173,13 @@ static LogicalResult emitObject(ModuleOp module, StringRef objectPath) {
   std::error_code ec;
   llvm::ToolOutputFile object(objectPath, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return emitError(module.getLoc(), "cannot write ") << objectPath << ": "
-                                             << ec.message();
+    return emitError(module.getLoc(), "cannot write ")
+           << objectPath << ": " << ec.message();
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, object.os(), nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
-    return emitError(module.getLoc(), "the host target cannot emit object files");
+    return emitError(module.getLoc(),
+                     "the host target cannot emit object files");
   codegen.run(*llvmModule);
   object.keep();
   return success();
@@ -192,10 +193,11 @@ static LogicalResult linkSharedObject(ModuleOp module, StringRef objectPath,
   if (!driver)
     driver = llvm::sys::findProgramByName("gcc");
   if (!driver)
-    return emitError(module.getLoc(), "no C compiler driver (cc) on PATH to link ")
+    return emitError(module.getLoc(),
+                     "no C compiler driver (cc) on PATH to link ")
            << outputPath;
-  SmallVector<StringRef> args = {*driver, "-shared", "-o", outputPath,
-                                 objectPath, "-lm"};
+  SmallVector<StringRef> args = {*driver,    "-shared",  "-o",
+                                 outputPath, objectPath, "-lm"};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
                                      &message);
@@ -225,8 +227,9 @@ static LogicalResult prepareCudaToolkit(ModuleOp module) {
   const char *home = std::getenv("CUDA_HOME");
   std::string root = home ? home : "/usr/local/cuda";
   if (!llvm::sys::fs::exists(root + "/nvvm/libdevice"))
-    return emitError(module.getLoc(), "the GPU target needs the CUDA toolkit: no "
-                            "libdevice under ")
+    return emitError(module.getLoc(),
+                     "the GPU target needs the CUDA toolkit: no "
+                     "libdevice under ")
            << root << "/nvvm (set CUDA_HOME)";
   setenv("CUDA_HOME", root.c_str(), /*overwrite=*/0);
   if (!llvm::sys::findProgramByName("ptxas")) {

@@ -580,8 +580,8 @@ static void printTimes(const char *label, std::vector<double> times,
   size_t mid = times.size() / 2;
   double median =
       times.size() % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
-  out << format("%s: median %.4f ms, min %.4f, max %.4f over %zu runs\n",
-                label, median, times.front(), times.back(), times.size());
+  out << format("%s: median %.4f ms, min %.4f, max %.4f over %zu runs\n", label,
+                median, times.front(), times.back(), times.size());
 }
 
 /// Per-call time (as a training step sees it: host work, launches and

@@ -20,12 +20,11 @@ using namespace mlir;
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<input .mlir>"),
                                             llvm::cl::Required);
-static llvm::cl::opt<std::string> outputFile("o",
-                                             llvm::cl::desc("Output .so"),
+static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output .so"),
                                              llvm::cl::Required);
-static llvm::cl::opt<std::string>
-    target("target", llvm::cl::desc("Target: cpu or gpu"),
-           llvm::cl::init("cpu"));
+static llvm::cl::opt<std::string> target("target",
+                                         llvm::cl::desc("Target: cpu or gpu"),
+                                         llvm::cl::init("cpu"));
 static llvm::cl::opt<int64_t> chunkLen(
     "chunk-len",
     llvm::cl::desc("Positions between two saved scan states (backward)"),

@@ -6,8 +6,8 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-#include "ssm/IR/SSMOpsDialect.cpp.inc"
 #include "ssm/IR/SSMEnums.cpp.inc"
+#include "ssm/IR/SSMOpsDialect.cpp.inc"
 
 void SSMDialect::initialize() {
   addOperations<

@@ -42,8 +42,8 @@ public:
       return error() << "operand `" << operand << "` must be a ranked tensor";
     if (tensor.getRank() != static_cast<int64_t>(dims.size()))
       return error() << "operand `" << operand << "` has rank "
-                     << tensor.getRank() << ", expected " << dims.size()
-                     << " [" << llvm::join(dims, ",") << "]";
+                     << tensor.getRank() << ", expected " << dims.size() << " ["
+                     << llvm::join(dims, ",") << "]";
     for (auto [index, name] : llvm::enumerate(dims))
       if (failed(bind(operand, tensor, index, name)))
         return failure();
@@ -164,8 +164,7 @@ LogicalResult checkSelectiveScanOperands(ShapeChecker &c, OpOrAdaptor op) {
   if (op.getZ() &&
       failed(c.sameElementType("z", op.getZ().getType(), "u", uType)))
     return failure();
-  return c.sameElementType("C", op.getC().getType(), "B",
-                           op.getB().getType());
+  return c.sameElementType("C", op.getC().getType(), "B", op.getB().getType());
 }
 
 template <typename OpOrAdaptor>
@@ -188,8 +187,7 @@ LogicalResult checkSSDScanOperands(ShapeChecker &c, OpOrAdaptor op) {
   if (op.getZ() &&
       failed(c.sameElementType("z", op.getZ().getType(), "x", xType)))
     return failure();
-  return c.sameElementType("C", op.getC().getType(), "B",
-                           op.getB().getType());
+  return c.sameElementType("C", op.getC().getType(), "B", op.getB().getType());
 }
 
 template <typename OpOrAdaptor>
@@ -229,8 +227,8 @@ LogicalResult checkRMSNormOperands(ShapeChecker &c, OpOrAdaptor op) {
   if (op.getResidual() && op.getZ())
     return c.error() << "operands `residual` and `z` cannot both be given "
                         "(residual and gated forms are exclusive)";
-  if (op.getZ() && failed(c.sameElementType("z", op.getZ().getType(), "x",
-                                            xType)))
+  if (op.getZ() &&
+      failed(c.sameElementType("z", op.getZ().getType(), "x", xType)))
     return failure();
   if (op.getResidual()) {
     Type residualElement = elementTypeOf(op.getResidual());
@@ -268,30 +266,31 @@ LogicalResult SelectiveScanGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(checkSelectiveScanOperands(c, *this)) ||
       failed(c.check("dy", getDy().getType(), {"B", "D", "L"})) ||
-      failed(c.sameElementType("dy", getDy().getType(), "u",
-                               getU().getType())) ||
-      failed(checkOptional(c, "d_last_state", getDLastState(),
-                           {"B", "D", "N"})))
+      failed(
+          c.sameElementType("dy", getDy().getType(), "u", getU().getType())) ||
+      failed(
+          checkOptional(c, "d_last_state", getDLastState(), {"B", "D", "N"})))
     return failure();
-  return failure(failed(checkCotangent(c, "du", getDu(), "u", getU())) ||
-                 failed(checkCotangent(c, "ddelta", getDdelta(), "delta",
-                                       getDelta())) ||
-                 failed(checkCotangent(c, "dA", getDA(), "A", getA())) ||
-                 failed(checkCotangent(c, "dB", getDB(), "B", getB())) ||
-                 failed(checkCotangent(c, "dC", getDC(), "C", getC())) ||
-                 failed(checkCotangent(c, "dD", getDD(), "D", getD())) ||
-                 failed(checkCotangent(c, "dz", getDz(), "z", getZ())) ||
-                 failed(checkCotangent(c, "ddelta_bias", getDdeltaBias(),
-                                       "delta_bias", getDeltaBias())));
+  return failure(
+      failed(checkCotangent(c, "du", getDu(), "u", getU())) ||
+      failed(checkCotangent(c, "ddelta", getDdelta(), "delta", getDelta())) ||
+      failed(checkCotangent(c, "dA", getDA(), "A", getA())) ||
+      failed(checkCotangent(c, "dB", getDB(), "B", getB())) ||
+      failed(checkCotangent(c, "dC", getDC(), "C", getC())) ||
+      failed(checkCotangent(c, "dD", getDD(), "D", getD())) ||
+      failed(checkCotangent(c, "dz", getDz(), "z", getZ())) ||
+      failed(checkCotangent(c, "ddelta_bias", getDdeltaBias(), "delta_bias",
+                            getDeltaBias())));
 }
 
 //===----------------------------------------------------------------------===//
 // ssm.ssd_scan / ssm.ssd_scan_grad
 //===----------------------------------------------------------------------===//
 
-LogicalResult SSDScanOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferredReturnTypes) {
+LogicalResult
+SSDScanOp::inferReturnTypes(MLIRContext *context,
+                            std::optional<Location> location, Adaptor adaptor,
+                            SmallVectorImpl<Type> &inferredReturnTypes) {
   ShapeChecker c(context, location, getOperationName());
   if (failed(checkSSDScanOperands(c, adaptor)))
     return failure();
@@ -308,23 +307,22 @@ LogicalResult SSDScanGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(checkSSDScanOperands(c, *this)) ||
       failed(c.check("dy", getDy().getType(), {"B", "L", "H", "P"})) ||
-      failed(c.sameElementType("dy", getDy().getType(), "x",
-                               getX().getType())) ||
+      failed(
+          c.sameElementType("dy", getDy().getType(), "x", getX().getType())) ||
       failed(checkOptional(c, "d_final_state", getDFinalState(),
                            {"B", "H", "P", "N"})))
     return failure();
-  return failure(
-      failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
-      failed(checkCotangent(c, "ddt", getDdt(), "dt", getDt())) ||
-      failed(checkCotangent(c, "dA", getDA(), "A", getA())) ||
-      failed(checkCotangent(c, "dB", getDB(), "B", getB())) ||
-      failed(checkCotangent(c, "dC", getDC(), "C", getC())) ||
-      failed(checkCotangent(c, "dD", getDD(), "D", getD())) ||
-      failed(checkCotangent(c, "dz", getDz(), "z", getZ())) ||
-      failed(checkCotangent(c, "ddt_bias", getDdtBias(), "dt_bias",
-                            getDtBias())) ||
-      failed(checkCotangent(c, "d_initial_state", getDInitialState(),
-                            "initial_state", getInitialState())));
+  return failure(failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
+                 failed(checkCotangent(c, "ddt", getDdt(), "dt", getDt())) ||
+                 failed(checkCotangent(c, "dA", getDA(), "A", getA())) ||
+                 failed(checkCotangent(c, "dB", getDB(), "B", getB())) ||
+                 failed(checkCotangent(c, "dC", getDC(), "C", getC())) ||
+                 failed(checkCotangent(c, "dD", getDD(), "D", getD())) ||
+                 failed(checkCotangent(c, "dz", getDz(), "z", getZ())) ||
+                 failed(checkCotangent(c, "ddt_bias", getDdtBias(), "dt_bias",
+                                       getDtBias())) ||
+                 failed(checkCotangent(c, "d_initial_state", getDInitialState(),
+                                       "initial_state", getInitialState())));
 }
 
 //===----------------------------------------------------------------------===//
@@ -347,13 +345,12 @@ LogicalResult CausalConv1dGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(checkCausalConv1dOperands(c, *this)) ||
       failed(c.check("dy", getDy().getType(), {"B", "D", "L"})) ||
-      failed(c.sameElementType("dy", getDy().getType(), "x",
-                               getX().getType())))
+      failed(c.sameElementType("dy", getDy().getType(), "x", getX().getType())))
     return failure();
   return failure(
       failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
-      failed(checkCotangent(c, "dweight", getDweight(), "weight",
-                            getWeight())) ||
+      failed(
+          checkCotangent(c, "dweight", getDweight(), "weight", getWeight())) ||
       failed(checkCotangent(c, "dbias", getDbias(), "bias", getBias())));
 }
 
@@ -396,11 +393,10 @@ LogicalResult RMSNormGradOp::verify() {
                        << getDResidualOut().getType()
                        << ", expected the shape of `x` in f32";
   }
-  return failure(
-      failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
-      failed(checkCotangent(c, "dweight", getDweight(), "weight",
-                            getWeight())) ||
-      failed(checkCotangent(c, "dresidual", getDresidual(), "residual",
-                            getResidual())) ||
-      failed(checkCotangent(c, "dz", getDz(), "z", getZ())));
+  return failure(failed(checkCotangent(c, "dx", getDx(), "x", getX())) ||
+                 failed(checkCotangent(c, "dweight", getDweight(), "weight",
+                                       getWeight())) ||
+                 failed(checkCotangent(c, "dresidual", getDresidual(),
+                                       "residual", getResidual())) ||
+                 failed(checkCotangent(c, "dz", getDz(), "z", getZ())));
 }

@@ -50,8 +50,9 @@ struct ConvBuffers {
           ib, arith::MaxSIOp::create(ib, shifted, kb.index(width - 1)),
           kb.index(width - 1));
       Value term = kb.mul(kb.load(weight, {d, k}), kb.load(x, {b, d, src}));
-      kb.store(kb.add(kb.load(acc, {zero}), kb.select(valid, term, kb.f32(0.0))),
-               acc, {zero});
+      kb.store(
+          kb.add(kb.load(acc, {zero}), kb.select(valid, term, kb.f32(0.0))),
+          acc, {zero});
     });
     return kb.load(acc, {zero});
   }
@@ -98,7 +99,8 @@ void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
         Value zero = kb.index(0);
         kb.store(kb.f32(0.0), acc, {zero});
         kb.forRange(0, width, [&](Value k) {
-          Value tgt = arith::SubIOp::create(ib, kb.addIndex(iv[2], width - 1), k);
+          Value tgt =
+              arith::SubIOp::create(ib, kb.addIndex(iv[2], width - 1), k);
           kb.ifThen(kb.cmpIndexLt(tgt, length), [&] {
             Value term = kb.mul(kb.load(in.weight, {iv[1], k}),
                                 in.preGrad(kb, dy, iv[0], iv[1], tgt));
@@ -123,15 +125,15 @@ void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
             kb.store(kb.add(kb.load(dw, {biasSlot}), grad), dw, {biasSlot});
             kb.forRange(0, width, [&](Value k) {
               Value shifted = arith::AddIOp::create(ib, l, k);
-              kb.ifThen(arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
-                                              shifted, kb.index(width - 1)),
-                        [&] {
-                          Value src = arith::SubIOp::create(
-                              ib, shifted, kb.index(width - 1));
-                          Value term =
-                              kb.mul(grad, kb.load(in.x, {bi, d, src}));
-                          kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
-                        });
+              kb.ifThen(
+                  arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, shifted,
+                                        kb.index(width - 1)),
+                  [&] {
+                    Value src =
+                        arith::SubIOp::create(ib, shifted, kb.index(width - 1));
+                    Value term = kb.mul(grad, kb.load(in.x, {bi, d, src}));
+                    kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
+                  });
             });
           });
         });
@@ -234,9 +236,9 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
     Value zero = kb.index(0);
     kb.store(kb.f32(0.0), acc, {zero});
     kb.forRange(0, in.width, [&](Value j) {
-      Value term = kb.mul(kb.mul(kb.load(dy, NormBuffers::at(row, j)),
-                                 kb.load(in.weight, {j})),
-                          in.input(kb, row, j));
+      Value term = kb.mul(
+          kb.mul(kb.load(dy, NormBuffers::at(row, j)), kb.load(in.weight, {j})),
+          in.input(kb, row, j));
       kb.store(kb.add(kb.load(acc, {zero}), term), acc, {zero});
     });
     // dv = rstd * (dy w - v * dot * rstd^2 / D)
@@ -247,8 +249,8 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
       Value v = in.input(kb, row, j);
       Value dyv = kb.load(dy, idx);
       kb.accumulate(kb.mul(kb.mul(dyv, v), rstd), dweight, {j});
-      Value dv = kb.mul(rstd, kb.sub(kb.mul(dyv, kb.load(in.weight, {j})),
-                                     kb.mul(v, coef)));
+      Value dv = kb.mul(
+          rstd, kb.sub(kb.mul(dyv, kb.load(in.weight, {j})), kb.mul(v, coef)));
       if (dResidualOut)
         dv = kb.add(dv, kb.load(dResidualOut, idx));
       if (in.z) {

@@ -76,11 +76,10 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
                                           ParallelTarget &target,
                                           const KernelOptions &options) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<KernelOpLowering<SelectiveScanOp>,
-               KernelOpLowering<SelectiveScanGradOp>,
-               KernelOpLowering<SSDScanOp>, KernelOpLowering<SSDScanGradOp>,
-               KernelOpLowering<CausalConv1dOp>,
-               KernelOpLowering<CausalConv1dGradOp>,
-               KernelOpLowering<RMSNormOp>, KernelOpLowering<RMSNormGradOp>>(
-      context, target, options);
+  patterns
+      .add<KernelOpLowering<SelectiveScanOp>,
+           KernelOpLowering<SelectiveScanGradOp>, KernelOpLowering<SSDScanOp>,
+           KernelOpLowering<SSDScanGradOp>, KernelOpLowering<CausalConv1dOp>,
+           KernelOpLowering<CausalConv1dGradOp>, KernelOpLowering<RMSNormOp>,
+           KernelOpLowering<RMSNormGradOp>>(context, target, options);
 }

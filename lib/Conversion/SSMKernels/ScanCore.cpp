@@ -52,8 +52,7 @@ void mlir::ssm::emitScanForward(KernelBuilder &kb, const ScanPoint &p) {
     advanceStates(kb, p, h, t, step.dt, uv);
     kb.store(p.D ? kb.mul(p.D, uv) : kb.f32(0.0), acc, {zero});
     kb.forRange(0, p.numStates, [&](Value n) {
-      kb.store(kb.add(kb.load(acc, {zero}),
-                      kb.mul(p.C(n, t), kb.load(h, {n}))),
+      kb.store(kb.add(kb.load(acc, {zero}), kb.mul(p.C(n, t), kb.load(h, {n}))),
                acc, {zero});
     });
     Value out = kb.load(acc, {zero});
@@ -112,8 +111,9 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
       Value t = arith::AddIOp::create(kb.builder(), start, j);
       Step step = stepAt(kb, p, t);
       advanceStates(kb, p, h, t, step.dt, p.u(t));
-      kb.forRange(0, numStates,
-                  [&](Value n) { kb.store(kb.load(h, {n}), local, {j, n}); });
+      kb.forRange(0, numStates, [&](Value n) {
+        kb.store(kb.load(h, {n}), local, {j, n});
+      });
     });
 
     // Walk the chunk backwards.
@@ -133,8 +133,7 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
                    scalars, {zero});
         });
         Value zv = p.z(t);
-        p.dz(t, kb.mul(kb.mul(dyv, kb.load(scalars, {zero})),
-                       kb.siluGrad(zv)));
+        p.dz(t, kb.mul(kb.mul(dyv, kb.load(scalars, {zero})), kb.siluGrad(zv)));
         dyPre = kb.mul(dyv, kb.silu(zv));
       }
       if (p.D) {
@@ -145,8 +144,8 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
       kb.store(p.D ? kb.mul(dyPre, p.D) : kb.f32(0.0), scalars, {one});
       Value jPrev = arith::MaxSIOp::create(
           kb.builder(), arith::SubIOp::create(kb.builder(), j, one), zero);
-      Value first = arith::CmpIOp::create(kb.builder(), arith::CmpIPredicate::eq,
-                                          j, zero);
+      Value first = arith::CmpIOp::create(kb.builder(),
+                                          arith::CmpIPredicate::eq, j, zero);
       Value dtU = kb.mul(step.dt, uv);
       Value sharedDecay =
           p.scalarA ? kb.exp(kb.mul(step.dt, p.scalarA)) : Value();
@@ -165,13 +164,13 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
         Value dHdDt = kb.add(kb.mul(an, decayedPrev), kb.mul(bv, uv));
         kb.store(kb.add(kb.load(scalars, {zero}), kb.mul(gn, dHdDt)), scalars,
                  {zero});
-        kb.store(kb.add(kb.load(dA, {n}),
-                        kb.mul(kb.mul(gn, step.dt), decayedPrev)),
-                 dA, {n});
+        kb.store(
+            kb.add(kb.load(dA, {n}), kb.mul(kb.mul(gn, step.dt), decayedPrev)),
+            dA, {n});
         p.dB(n, t, kb.mul(gn, dtU));
-        kb.store(kb.add(kb.load(scalars, {one}),
-                        kb.mul(kb.mul(gn, step.dt), bv)),
-                 scalars, {one});
+        kb.store(
+            kb.add(kb.load(scalars, {one}), kb.mul(kb.mul(gn, step.dt), bv)),
+            scalars, {one});
         kb.store(kb.mul(gn, decay), g, {n});
       });
       Value ddt = kb.load(scalars, {zero});

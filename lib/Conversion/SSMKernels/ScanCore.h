@@ -56,8 +56,7 @@ void emitScanForward(KernelBuilder &kb, const ScanPoint &p);
 /// Emits the backward of one point: a forward pass saving the state at every
 /// chunk start, then for each chunk from the last, a recomputation of its
 /// states followed by the reverse walk.
-void emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
-                      int64_t chunkLen);
+void emitScanBackward(KernelBuilder &kb, const ScanPoint &p, int64_t chunkLen);
 
 } // namespace ssm
 } // namespace mlir

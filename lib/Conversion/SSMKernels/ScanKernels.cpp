@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ScanCore.h"
 #include "ScanKernels.h"
+#include "ScanCore.h"
 
 #include "ssm/IR/SSMOps.h"
 
@@ -17,14 +17,13 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 /// Scratch for the states saved at chunk starts: [points, chunks, N].
-static Value allocSavedStates(KernelBuilder &kb, int64_t points,
-                              int64_t length, int64_t numStates,
-                              int64_t chunkLen) {
+static Value allocSavedStates(KernelBuilder &kb, int64_t points, int64_t length,
+                              int64_t numStates, int64_t chunkLen) {
   int64_t chunk = std::min(chunkLen, length);
   int64_t numChunks = (length + chunk - 1) / chunk;
-  return memref::AllocOp::create(
-      kb.builder(), MemRefType::get({points, numChunks, numStates},
-                                    kb.builder().getF32Type()));
+  return memref::AllocOp::create(kb.builder(),
+                                 MemRefType::get({points, numChunks, numStates},
+                                                 kb.builder().getF32Type()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -41,9 +40,8 @@ struct SelectiveScanBuffers {
   template <typename OpTy>
   SelectiveScanBuffers(OpTy op, const IRMapping &m)
       : u(m.lookup(op.getU())), delta(m.lookup(op.getDelta())),
-        A(m.lookup(op.getA())), B(m.lookup(op.getB())),
-        C(m.lookup(op.getC())), D(m.lookupOrNull(op.getD())),
-        z(m.lookupOrNull(op.getZ())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
+        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
         deltaBias(m.lookupOrNull(op.getDeltaBias())),
         softplus(op.getDeltaSoftplus()) {
     batch = shapeOf(u)[0];
@@ -60,9 +58,7 @@ struct SelectiveScanBuffers {
     p.numStates = numStates;
     p.softplus = softplus;
     p.u = [&kb, this, b, d](Value t) { return kb.load(u, {b, d, t}); };
-    p.delta = [&kb, this, b, d](Value t) {
-      return kb.load(delta, {b, d, t});
-    };
+    p.delta = [&kb, this, b, d](Value t) { return kb.load(delta, {b, d, t}); };
     if (z)
       p.z = [&kb, this, b, d](Value t) { return kb.load(z, {b, d, t}); };
     p.A = [&kb, this, d](Value n) { return kb.load(A, {d, n}); };
@@ -87,8 +83,7 @@ void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
   Value y = m.lookup(op.getY());
   Value last = m.lookup(op.getLastState());
   target.parallelFor(
-      b, {in.batch, in.channels},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+      b, {in.batch, in.channels}, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
         KernelBuilder kb(ib, target);
         Value bi = iv[0], d = iv[1];
         ScanPoint p;
@@ -120,8 +115,7 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
                                  in.numStates, options.chunkLen);
 
   target.parallelFor(
-      b, {in.batch, in.channels},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+      b, {in.batch, in.channels}, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
         KernelBuilder kb(ib, target);
         Value bi = iv[0], d = iv[1];
         Value g = kb.divIndex(d, in.channels / in.groups);
@@ -176,9 +170,9 @@ struct SSDScanBuffers {
   template <typename OpTy>
   SSDScanBuffers(OpTy op, const IRMapping &m)
       : x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
-        A(m.lookup(op.getA())), B(m.lookup(op.getB())),
-        C(m.lookup(op.getC())), D(m.lookupOrNull(op.getD())),
-        z(m.lookupOrNull(op.getZ())), dtBias(m.lookupOrNull(op.getDtBias())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
+        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
+        dtBias(m.lookupOrNull(op.getDtBias())),
         init(m.lookupOrNull(op.getInitialState())),
         softplus(op.getDtSoftplus()) {
     batch = shapeOf(x)[0];
@@ -190,8 +184,7 @@ struct SSDScanBuffers {
   }
 
   /// Fills the reads of point (b, h, p).
-  void bind(KernelBuilder &kb, ScanPoint &pt, Value b, Value h,
-            Value p) const {
+  void bind(KernelBuilder &kb, ScanPoint &pt, Value b, Value h, Value p) const {
     Value g = kb.divIndex(h, heads / groups);
     pt.length = length;
     pt.numStates = numStates;
@@ -199,9 +192,7 @@ struct SSDScanBuffers {
     pt.u = [&kb, this, b, h, p](Value t) { return kb.load(x, {b, t, h, p}); };
     pt.delta = [&kb, this, b, h](Value t) { return kb.load(dt, {b, t, h}); };
     if (z)
-      pt.z = [&kb, this, b, h, p](Value t) {
-        return kb.load(z, {b, t, h, p});
-      };
+      pt.z = [&kb, this, b, h, p](Value t) { return kb.load(z, {b, t, h, p}); };
     Value decayRate = kb.load(A, {h});
     pt.A = [decayRate](Value) { return decayRate; };
     pt.scalarA = decayRate;
@@ -228,19 +219,20 @@ void mlir::ssm::emitSSDScan(SSDScanOp op, const IRMapping &m,
   SSDScanBuffers in(op, m);
   Value y = m.lookup(op.getY());
   Value final = m.lookup(op.getFinalState());
-  target.parallelFor(
-      b, {in.batch, in.heads, in.headDim},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        Value bi = iv[0], h = iv[1], p = iv[2];
-        ScanPoint pt;
-        in.bind(kb, pt, bi, h, p);
-        pt.y = [&](Value t, Value v) { kb.store(v, y, {bi, t, h, p}); };
-        pt.finalState = [&](Value n, Value v) {
-          kb.store(v, final, {bi, h, p, n});
-        };
-        emitScanForward(kb, pt);
-      });
+  target.parallelFor(b, {in.batch, in.heads, in.headDim},
+                     [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+                       KernelBuilder kb(ib, target);
+                       Value bi = iv[0], h = iv[1], p = iv[2];
+                       ScanPoint pt;
+                       in.bind(kb, pt, bi, h, p);
+                       pt.y = [&](Value t, Value v) {
+                         kb.store(v, y, {bi, t, h, p});
+                       };
+                       pt.finalState = [&](Value n, Value v) {
+                         kb.store(v, final, {bi, h, p, n});
+                       };
+                       emitScanForward(kb, pt);
+                     });
 }
 
 void mlir::ssm::emitSSDScanGrad(SSDScanGradOp op, const IRMapping &m,
@@ -259,9 +251,8 @@ void mlir::ssm::emitSSDScanGrad(SSDScanGradOp op, const IRMapping &m,
   Accumulator dC = makeAccumulator(outer, m.lookup(op.getDC()));
   Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
   Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()));
-  Value saved =
-      allocSavedStates(outer, in.batch * in.heads * in.headDim, in.length,
-                       in.numStates, options.chunkLen);
+  Value saved = allocSavedStates(outer, in.batch * in.heads * in.headDim,
+                                 in.length, in.numStates, options.chunkLen);
 
   target.parallelFor(
       b, {in.batch, in.heads, in.headDim},

@@ -37,8 +37,7 @@ namespace {
 /// generic parallel target is only used for its scalar helpers.
 class BlockThreads : public ParallelTarget {
 public:
-  void parallelFor(ImplicitLocOpBuilder &, ArrayRef<int64_t>,
-                   BodyFn) override {
+  void parallelFor(ImplicitLocOpBuilder &, ArrayRef<int64_t>, BodyFn) override {
     llvm_unreachable("the block scan builds its own launch");
   }
   bool concurrentPoints() const override { return true; }
@@ -70,10 +69,9 @@ public:
     Type element = type.getElementType();
     auto vectorType = VectorType::get({items}, element);
     int64_t bytes = items * element.getIntOrFloatBitWidth() / 8;
-    Value vec = vector::LoadOp::create(b, vectorType, memref, indices,
-                                       /*nontemporal=*/false,
-                                       llvm::MaybeAlign(std::min<int64_t>(
-                                           bytes, 16)));
+    Value vec = vector::LoadOp::create(
+        b, vectorType, memref, indices,
+        /*nontemporal=*/false, llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
     SmallVector<Value> values;
     for (int64_t i = 0; i < items; ++i) {
       Value v = vector::ExtractOp::create(b, vec, ArrayRef<int64_t>{i});
@@ -106,7 +104,8 @@ public:
   }
 
   ScanPair select(Value cond, ScanPair x, ScanPair y) {
-    return {kb.select(cond, x.decay, y.decay), kb.select(cond, x.state, y.state)};
+    return {kb.select(cond, x.decay, y.decay),
+            kb.select(cond, x.state, y.state)};
   }
 
   ScanPair shuffleUp(ScanPair pair, int32_t offset) {
@@ -203,9 +202,9 @@ struct ChannelBlock {
 };
 
 MemRefType workgroupBuffer(OpBuilder &b, ArrayRef<int64_t> shape) {
-  return MemRefType::get(shape, b.getF32Type(), AffineMap(),
-                         gpu::AddressSpaceAttr::get(
-                             b.getContext(), gpu::AddressSpace::Workgroup));
+  return MemRefType::get(
+      shape, b.getF32Type(), AffineMap(),
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup));
 }
 
 /// Static shared memory of the block-scan kernels: warp aggregates (forward,
@@ -227,10 +226,10 @@ static LogicalResult checkSharedMemory(Operation *op,
   return op->emitOpError()
          << "cannot be lowered with scan-strategy=block-scan: "
             "threads-per-block = "
-         << tiles.threadsPerBlock << " and items-per-thread = "
-         << tiles.itemsPerThread << " need " << bytes
-         << " bytes of shared memory per block for d_state " << numStates
-         << ", and sm_90 gives at most " << limit
+         << tiles.threadsPerBlock
+         << " and items-per-thread = " << tiles.itemsPerThread << " need "
+         << bytes << " bytes of shared memory per block for d_state "
+         << numStates << ", and sm_90 gives at most " << limit
          << "; lower either, or use scan-strategy=thread-per-point";
 }
 
@@ -314,10 +313,10 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   // between chunks [parity][state], both double-buffered by chunk parity so
   // that one barrier per state and chunk orders all accesses.
   OpBuilder::InsertionGuard guard(b);
-  ChannelBlock cb = ChannelBlock::create(
-      b, batch, channels, groups, T,
-      {workgroupBuffer(b, {2, numStates, 2, warps}),
-       workgroupBuffer(b, {2, numStates})});
+  ChannelBlock cb =
+      ChannelBlock::create(b, batch, channels, groups, T,
+                           {workgroupBuffer(b, {2, numStates, 2, warps}),
+                            workgroupBuffer(b, {2, numStates})});
   BlockThreads threads;
   KernelBuilder kb(b, threads);
   BlockScanBuilder sb(b, kb, K);
@@ -388,8 +387,8 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
       for (int64_t w = 0; w < warps; ++w) {
         ScanPair agg{kb.load(aggs, {parity, n, c(0), c(w)}),
                      kb.load(aggs, {parity, n, c(1), c(w)})};
-        Value later = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
-                                            c(w), warp);
+        Value later =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::uge, c(w), warp);
         before = sb.select(later, before, sb.combine(before, agg));
         total = sb.combine(total, agg);
       }
@@ -422,7 +421,6 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
     kb.store(kb.load(carries, {c(numChunks % 2), tid}), last, {bi, d, tid});
   });
 }
-
 
 /// The backward, one block per (batch, channel):
 ///  1. a forward pass over the chunks saves the state at every chunk start
@@ -462,19 +460,20 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
   Accumulator dB = makeAccumulator(outer, m.lookup(op.getDB()));
   Accumulator dC = makeAccumulator(outer, m.lookup(op.getDC()));
   Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
-  Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdeltaBias()));
+  Accumulator dBias =
+      makeAccumulator(outer, m.lookupOrNull(op.getDdeltaBias()));
   Value saved = memref::AllocOp::create(
       b, MemRefType::get({batch * channels, numChunks, numStates},
                          b.getF32Type()));
 
   {
     OpBuilder::InsertionGuard guard(b);
-    ChannelBlock cb = ChannelBlock::create(
-        b, batch, channels, groups, T,
-        {workgroupBuffer(b, {2, numStates, 2, warps}),
-         workgroupBuffer(b, {2, numStates, 2, warps}),
-         workgroupBuffer(b, {2, numStates}),
-         workgroupBuffer(b, {2, K * (T + 1)})});
+    ChannelBlock cb =
+        ChannelBlock::create(b, batch, channels, groups, T,
+                             {workgroupBuffer(b, {2, numStates, 2, warps}),
+                              workgroupBuffer(b, {2, numStates, 2, warps}),
+                              workgroupBuffer(b, {2, numStates}),
+                              workgroupBuffer(b, {2, K * (T + 1)})});
     BlockThreads threads;
     KernelBuilder kb(b, threads);
     BlockScanBuilder sb(b, kb, K);
@@ -524,8 +523,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
       SmallVector<ScanPair> local;
       for (int64_t i = 0; i < K; ++i) {
         a.push_back(sb.exp2(kb.mul(it.dt[i], scaledA)));
-        ScanPair item =
-            sb.select(it.valid, {a[i], kb.mul(it.dtU[i], bv[i])}, sb.identity());
+        ScanPair item = sb.select(it.valid, {a[i], kb.mul(it.dtU[i], bv[i])},
+                                  sb.identity());
         local.push_back(i == 0 ? item : sb.combine(local.back(), item));
       }
       return local;
@@ -557,8 +556,9 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
     };
 
     // Pass 1: the state at every chunk start.
-    kb.ifThen(stateThreads,
-              [&] { kb.store(kb.f32(0.0), carries, {c(0), tid}); });
+    kb.ifThen(stateThreads, [&] {
+      kb.store(kb.f32(0.0), carries, {c(0), tid});
+    });
     gpu::BarrierOp::create(b);
     kb.forRange(0, numChunks, [&](Value chunkIdx) {
       Value parity = arith::RemUIOp::create(b, chunkIdx, c(2));
@@ -619,8 +619,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           suffix[i] = i == K - 1 ? item : sb.combine(suffix[i + 1], item);
         }
         ScanPair inclusive = sb.warpInclusiveScan(local.back(), lane);
-        ScanPair exclusive = sb.select(cb.firstLane, sb.identity(),
-                                       sb.shuffleUp(inclusive, 1));
+        ScanPair exclusive =
+            sb.select(cb.firstLane, sb.identity(), sb.shuffleUp(inclusive, 1));
         ScanPair revInclusive = sb.warpReverseInclusiveScan(suffix[0], lane);
         ScanPair revExclusive = sb.select(cb.lastLane, sb.identity(),
                                           sb.shuffleDown(revInclusive, 1));
@@ -633,7 +633,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         (void)total;
         // Forward: the state before this thread's first item.
         Value chunkStart = kb.load(saved, {point, chunkIdx, n});
-        Value warpStart = kb.add(kb.mul(before.decay, chunkStart), before.state);
+        Value warpStart =
+            kb.add(kb.mul(before.decay, chunkStart), before.state);
         Value threadStart =
             kb.add(kb.mul(exclusive.decay, warpStart), exclusive.state);
         // Reverse: Q entering this thread's last item from the right.
@@ -648,10 +649,10 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         Value prev = threadStart;
         for (int64_t i = 0; i < K; ++i) {
           Value h = kb.add(local[i].state, kb.mul(local[i].decay, threadStart));
-          Value qNext = i == K - 1 ? threadEnd
-                                   : kb.add(kb.mul(suffix[i + 1].decay,
-                                                   threadEnd),
-                                            suffix[i + 1].state);
+          Value qNext = i == K - 1
+                            ? threadEnd
+                            : kb.add(kb.mul(suffix[i + 1].decay, threadEnd),
+                                     suffix[i + 1].state);
           Value grad = kb.add(e[i], qNext);
           Value decayedPrev = kb.mul(a[i], prev);
           // dB and dC go through shared memory so that the atomics below
@@ -663,8 +664,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           // guarantee).
           Value slot = kb.addIndex(tid, i * (T + 1));
           Value zero = kb.f32(0.0);
-          kb.store(kb.select(it.valid, kb.mul(grad, it.dtU[i]), zero),
-                   exchange, {c(0), slot});
+          kb.store(kb.select(it.valid, kb.mul(grad, it.dtU[i]), zero), exchange,
+                   {c(0), slot});
           kb.store(kb.select(it.valid, kb.mul(dyPre[i], h), zero), exchange,
                    {c(1), slot});
           Value ddtTerm =
@@ -673,8 +674,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           acc[K + i] =
               kb.add(acc[K + i], kb.mul(kb.mul(grad, it.dt[i]), bv[i]));
           acc[2 * K + i] = kb.add(acc[2 * K + i], kb.mul(cv[i], h));
-          dAThread = kb.add(dAThread,
-                            kb.mul(kb.mul(grad, it.dt[i]), decayedPrev));
+          dAThread =
+              kb.add(dAThread, kb.mul(kb.mul(grad, it.dt[i]), decayedPrev));
           prev = h;
         }
         gpu::BarrierOp::create(b);
@@ -694,8 +695,9 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         }
         dAThread = kb.select(it.valid, dAThread, kb.f32(0.0));
         Value dAWarp = sb.warpSum(dAThread);
-        kb.ifThen(cb.firstLane,
-                  [&] { kb.accumulate(dAWarp, dA.target(), {d, n}); });
+        kb.ifThen(cb.firstLane, [&] {
+          kb.accumulate(dAWarp, dA.target(), {d, n});
+        });
         kb.ifThen(cb.firstThread, [&] {
           kb.store(kb.add(kb.mul(revTotal.decay, qCarry), revTotal.state),
                    carries, {arith::SubIOp::create(b, one, parity), n});
@@ -732,8 +734,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
       });
       if (dD.result) {
         Value sum = sb.warpSum(kb.select(it.valid, dDThread, kb.f32(0.0)));
-        kb.ifThen(cb.firstLane,
-                  [&] { kb.accumulate(sum, dD.target(), {d}); });
+        kb.ifThen(cb.firstLane, [&] { kb.accumulate(sum, dD.target(), {d}); });
       }
       if (dBias.result) {
         Value sum = sb.warpSum(kb.select(it.valid, biasThread, kb.f32(0.0)));

@@ -56,9 +56,9 @@ struct DeallocToGPU : OpRewritePattern<memref::DeallocOp> {
       return rewriter.notifyMatchFailure(op, "deallocation inside a kernel");
     Location loc = op.getLoc();
     auto tokenType = gpu::AsyncTokenType::get(rewriter.getContext());
-    auto dealloc = gpu::DeallocOp::create(
-        rewriter, loc, tokenType, ValueRange{startToken(rewriter, loc)},
-        op.getMemref());
+    auto dealloc = gpu::DeallocOp::create(rewriter, loc, tokenType,
+                                          ValueRange{startToken(rewriter, loc)},
+                                          op.getMemref());
     gpu::WaitOp::create(rewriter, loc, Type(),
                         ValueRange{dealloc.getAsyncToken()});
     rewriter.eraseOp(op);

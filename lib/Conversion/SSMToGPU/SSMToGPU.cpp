@@ -17,11 +17,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir {
 namespace ssm {
@@ -34,8 +34,7 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
-                                        bool blockScan,
-                                        int64_t itemsPerThread);
+                                        bool blockScan, int64_t itemsPerThread);
 
 namespace {
 /// One thread per point of the flattened iteration space.
@@ -63,8 +62,7 @@ public:
     b.setInsertionPoint(terminator);
 
     Value id = arith::AddIOp::create(
-        b,
-        arith::MulIOp::create(b, launch.getBlockIds().x, constant(threads)),
+        b, arith::MulIOp::create(b, launch.getBlockIds().x, constant(threads)),
         launch.getThreadIds().x);
     Value inside = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, id,
                                          constant(total));
@@ -125,12 +123,11 @@ public:
     populateSSMKernelPatterns(patterns, threads, options);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
-    target.addLegalDialect<arith::ArithDialect,
-                           bufferization::BufferizationDialect,
-                           func::FuncDialect, gpu::GPUDialect,
-                           LLVM::LLVMDialect, vector::VectorDialect,
-                           math::MathDialect, memref::MemRefDialect,
-                           scf::SCFDialect, tensor::TensorDialect>();
+    target.addLegalDialect<
+        arith::ArithDialect, bufferization::BufferizationDialect,
+        func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
+        vector::VectorDialect, math::MathDialect, memref::MemRefDialect,
+        scf::SCFDialect, tensor::TensorDialect>();
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ssmrt/CudaRuntime.h"
 #include "ssmrt/Device.h"
+#include "ssmrt/CudaRuntime.h"
 
 #include <vector>
 
@@ -211,8 +211,7 @@ void recordLaunch(ssmrtLaunchPhase phase, const ssmrtLaunchInfo *info,
   if (phase == SSMRT_LAUNCH_BEGIN) {
     if (events->used == events->pairs.size())
       events->pairs.emplace_back(events->fresh(), events->fresh());
-    events->api->cuEventRecord(events->pairs[events->used].first,
-                               info->stream);
+    events->api->cuEventRecord(events->pairs[events->used].first, info->stream);
     return;
   }
   events->api->cuEventRecord(events->pairs[events->used].second, info->stream);

@@ -12,8 +12,8 @@
 #define SSM_CONVERSION_SSMKERNELS_KERNELBUILDER_H
 
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <functional>
 
