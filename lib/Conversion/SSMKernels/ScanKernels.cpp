@@ -94,6 +94,19 @@ void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
       });
 }
 
+SelectiveScanGradAccumulators::SelectiveScanGradAccumulators(
+    KernelBuilder &kb, SelectiveScanGradOp op, const IRMapping &m)
+    : dA(makeAccumulator(kb, m.lookup(op.getDA()))),
+      dB(makeAccumulator(kb, m.lookup(op.getDB()))),
+      dC(makeAccumulator(kb, m.lookup(op.getDC()))),
+      dD(makeAccumulator(kb, m.lookupOrNull(op.getDD()))),
+      dDeltaBias(makeAccumulator(kb, m.lookupOrNull(op.getDdeltaBias()))) {}
+
+void SelectiveScanGradAccumulators::finish(KernelBuilder &kb) const {
+  for (const Accumulator &acc : {dA, dB, dC, dD, dDeltaBias})
+    finishAccumulator(kb, acc);
+}
+
 void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
                                       const IRMapping &m,
                                       ImplicitLocOpBuilder &b,
@@ -105,12 +118,9 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
   Value du = m.lookup(op.getDu()), ddelta = m.lookup(op.getDdelta());
   Value dz = m.lookupOrNull(op.getDz());
   KernelBuilder outer(b, target);
-  Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()));
-  Accumulator dB = makeAccumulator(outer, m.lookup(op.getDB()));
-  Accumulator dC = makeAccumulator(outer, m.lookup(op.getDC()));
-  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
-  Accumulator dBias =
-      makeAccumulator(outer, m.lookupOrNull(op.getDdeltaBias()));
+  SelectiveScanGradAccumulators grads(outer, op, m);
+  const Accumulator &dA = grads.dA, &dB = grads.dB, &dC = grads.dC,
+                    &dD = grads.dD, &dBias = grads.dDeltaBias;
   Value saved = allocSavedStates(outer, in.batch * in.channels, in.length,
                                  in.numStates, options.chunkLen);
 
@@ -152,8 +162,7 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
         emitScanBackward(kb, p, options.chunkLen);
       });
 
-  for (const Accumulator &acc : {dA, dB, dC, dD, dBias})
-    finishAccumulator(outer, acc);
+  grads.finish(outer);
 }
 
 //===----------------------------------------------------------------------===//

@@ -233,42 +233,19 @@ static LogicalResult checkSharedMemory(Operation *op,
          << "; lower either, or use scan-strategy=thread-per-point";
 }
 
-class SelectiveScanBlockScan : public OpConversionPattern<SelectiveScanOp> {
+/// Lowers `OpTy` (the selective scan or its gradient) with the block scan;
+/// declines lengths that are not a multiple of items-per-thread (the
+/// thread-per-point lowering then applies).
+template <typename OpTy>
+class BlockScanPattern : public OpConversionPattern<OpTy> {
 public:
-  SelectiveScanBlockScan(MLIRContext *context, const BlockScanTiles &tiles)
-      : OpConversionPattern(context, /*benefit=*/2), tiles(tiles) {}
-
-  LogicalResult
-  matchAndRewrite(SelectiveScanOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    int64_t length = cast<ShapedType>(op.getU().getType()).getDimSize(2);
-    if (length % tiles.itemsPerThread != 0)
-      return rewriter.notifyMatchFailure(
-          op, "sequence length is not a multiple of items-per-thread");
-    return rewriteOnBuffers(op, adaptor.getOperands(), rewriter,
-                            [&](ImplicitLocOpBuilder &b, const IRMapping &m) {
-                              emit(op, m, b);
-                              return success();
-                            });
-  }
-
-private:
-  void emit(SelectiveScanOp op, const IRMapping &m,
-            ImplicitLocOpBuilder &b) const;
-
-  BlockScanTiles tiles;
-};
-
-class SelectiveScanGradBlockScan
-    : public OpConversionPattern<SelectiveScanGradOp> {
-public:
-  SelectiveScanGradBlockScan(MLIRContext *context, const BlockScanTiles &tiles,
-                             ParallelTarget &elementwise)
-      : OpConversionPattern(context, /*benefit=*/2), tiles(tiles),
+  BlockScanPattern(MLIRContext *context, const BlockScanTiles &tiles,
+                   ParallelTarget &elementwise)
+      : OpConversionPattern<OpTy>(context, /*benefit=*/2), tiles(tiles),
         elementwise(elementwise) {}
 
   LogicalResult
-  matchAndRewrite(SelectiveScanGradOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     int64_t length = cast<ShapedType>(op.getU().getType()).getDimSize(2);
     if (length % tiles.itemsPerThread != 0)
@@ -282,14 +259,17 @@ public:
   }
 
 private:
-  void emit(SelectiveScanGradOp op, const IRMapping &m,
-            ImplicitLocOpBuilder &b) const;
+  void emit(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b) const;
 
   BlockScanTiles tiles;
   ParallelTarget &elementwise;
 };
+
+using SelectiveScanBlockScan = BlockScanPattern<SelectiveScanOp>;
+using SelectiveScanGradBlockScan = BlockScanPattern<SelectiveScanGradOp>;
 } // namespace
 
+template <>
 void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
                                   ImplicitLocOpBuilder &b) const {
   Value u = m.lookup(op.getU()), delta = m.lookup(op.getDelta());
@@ -433,6 +413,7 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
 ///     then gives every gradient of the item; dB and dC are accumulated
 ///     over the channels of a group with atomics, dA, dD and ddelta_bias
 ///     are reduced over the warp first.
+template <>
 void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
                                       const IRMapping &m,
                                       ImplicitLocOpBuilder &b) const {
@@ -456,12 +437,9 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
   };
 
   KernelBuilder outer(b, elementwise);
-  Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()));
-  Accumulator dB = makeAccumulator(outer, m.lookup(op.getDB()));
-  Accumulator dC = makeAccumulator(outer, m.lookup(op.getDC()));
-  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
-  Accumulator dBias =
-      makeAccumulator(outer, m.lookupOrNull(op.getDdeltaBias()));
+  SelectiveScanGradAccumulators grads(outer, op, m);
+  const Accumulator &dA = grads.dA, &dB = grads.dB, &dC = grads.dC,
+                    &dD = grads.dD, &dBias = grads.dDeltaBias;
   Value saved = memref::AllocOp::create(
       b, MemRefType::get({batch * channels, numChunks, numStates},
                          b.getF32Type()));
@@ -744,8 +722,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
     });
   }
 
-  for (const Accumulator &acc : {dA, dB, dC, dD, dBias})
-    finishAccumulator(outer, acc);
+  grads.finish(outer);
 }
 
 LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
@@ -766,7 +743,6 @@ LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
 void mlir::ssm::populateSelectiveScanBlockScanPatterns(
     RewritePatternSet &patterns, const BlockScanTiles &tiles,
     ParallelTarget &elementwise) {
-  patterns.add<SelectiveScanBlockScan>(patterns.getContext(), tiles);
-  patterns.add<SelectiveScanGradBlockScan>(patterns.getContext(), tiles,
-                                           elementwise);
+  patterns.add<SelectiveScanBlockScan, SelectiveScanGradBlockScan>(
+      patterns.getContext(), tiles, elementwise);
 }

@@ -16,72 +16,36 @@ namespace ssm {
 using namespace mlir;
 using namespace mlir::ssm;
 
-/// A token that the work queued so far is complete, to start an async op.
-static Value startToken(PatternRewriter &rewriter, Location loc) {
-  auto tokenType = gpu::AsyncTokenType::get(rewriter.getContext());
-  return gpu::WaitOp::create(rewriter, loc, tokenType, ValueRange())
-      .getAsyncToken();
-}
-
 static bool insideKernel(Operation *op) {
   return op->getParentOfType<gpu::LaunchOp>() ||
          op->getParentOfType<gpu::GPUFuncOp>();
 }
 
 namespace {
-struct AllocToGPU : OpRewritePattern<memref::AllocOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(memref::AllocOp op,
-                                PatternRewriter &rewriter) const override {
-    if (insideKernel(op))
-      return rewriter.notifyMatchFailure(op, "allocation inside a kernel");
-    Location loc = op.getLoc();
-    auto tokenType = gpu::AsyncTokenType::get(rewriter.getContext());
-    auto alloc = gpu::AllocOp::create(
-        rewriter, loc, op.getType(), tokenType,
-        ValueRange{startToken(rewriter, loc)}, op.getDynamicSizes(),
-        op.getSymbolOperands(), /*hostShared=*/false);
-    gpu::WaitOp::create(rewriter, loc, Type(),
-                        ValueRange{alloc.getAsyncToken()});
-    rewriter.replaceOp(op, alloc.getMemref());
-    return success();
-  }
-};
+/// Replaces a host-level memref op by the async GPU op `build` creates: it
+/// starts after the work queued so far (a fresh `gpu.wait async` token) and
+/// is waited for right after, so the program order is kept.
+template <typename OpTy> struct HostToDevice : OpRewritePattern<OpTy> {
+  using BuildFn = std::function<Operation *(PatternRewriter &, OpTy, Value)>;
+  HostToDevice(MLIRContext *context, BuildFn build)
+      : OpRewritePattern<OpTy>(context), build(std::move(build)) {}
 
-struct DeallocToGPU : OpRewritePattern<memref::DeallocOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(memref::DeallocOp op,
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     if (insideKernel(op))
-      return rewriter.notifyMatchFailure(op, "deallocation inside a kernel");
+      return rewriter.notifyMatchFailure(op, "inside a kernel");
     Location loc = op.getLoc();
     auto tokenType = gpu::AsyncTokenType::get(rewriter.getContext());
-    auto dealloc = gpu::DeallocOp::create(rewriter, loc, tokenType,
-                                          ValueRange{startToken(rewriter, loc)},
-                                          op.getMemref());
-    gpu::WaitOp::create(rewriter, loc, Type(),
-                        ValueRange{dealloc.getAsyncToken()});
-    rewriter.eraseOp(op);
+    Value start = gpu::WaitOp::create(rewriter, loc, tokenType, ValueRange())
+                      .getAsyncToken();
+    Operation *async = build(rewriter, op, start);
+    Value done = async->getResult(async->getNumResults() - 1);
+    gpu::WaitOp::create(rewriter, loc, Type(), ValueRange{done});
+    rewriter.replaceOp(op, async->getResults().drop_back());
     return success();
   }
-};
 
-struct CopyToGPU : OpRewritePattern<memref::CopyOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(memref::CopyOp op,
-                                PatternRewriter &rewriter) const override {
-    if (insideKernel(op))
-      return rewriter.notifyMatchFailure(op, "copy inside a kernel");
-    Location loc = op.getLoc();
-    auto tokenType = gpu::AsyncTokenType::get(rewriter.getContext());
-    auto copy = gpu::MemcpyOp::create(rewriter, loc, tokenType,
-                                      ValueRange{startToken(rewriter, loc)},
-                                      op.getTarget(), op.getSource());
-    gpu::WaitOp::create(rewriter, loc, Type(),
-                        ValueRange{copy.getAsyncToken()});
-    rewriter.eraseOp(op);
-    return success();
-  }
+  BuildFn build;
 };
 
 class SSMGPUDeviceBuffersPass
@@ -89,7 +53,29 @@ class SSMGPUDeviceBuffersPass
 public:
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<AllocToGPU, DeallocToGPU, CopyToGPU>(&getContext());
+    MLIRContext *context = &getContext();
+    auto token = gpu::AsyncTokenType::get(context);
+    patterns.add<HostToDevice<memref::AllocOp>>(
+        context, [token](PatternRewriter &r, memref::AllocOp op, Value start) {
+          return gpu::AllocOp::create(r, op.getLoc(), op.getType(), token,
+                                      ValueRange{start}, op.getDynamicSizes(),
+                                      op.getSymbolOperands(),
+                                      /*hostShared=*/false)
+              .getOperation();
+        });
+    patterns.add<HostToDevice<memref::DeallocOp>>(
+        context,
+        [token](PatternRewriter &r, memref::DeallocOp op, Value start) {
+          return gpu::DeallocOp::create(r, op.getLoc(), token,
+                                        ValueRange{start}, op.getMemref())
+              .getOperation();
+        });
+    patterns.add<HostToDevice<memref::CopyOp>>(
+        context, [token](PatternRewriter &r, memref::CopyOp op, Value start) {
+          return gpu::MemcpyOp::create(r, op.getLoc(), token, ValueRange{start},
+                                       op.getTarget(), op.getSource())
+              .getOperation();
+        });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -11,6 +11,7 @@
 #define SSM_CONVERSION_SSMKERNELS_KERNELS_H
 
 #include "ssm/Conversion/SSMKernels/KernelBuilder.h"
+#include "ssm/IR/SSMOps.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -44,6 +45,18 @@ LogicalResult rewriteOnBuffers(
     ConversionPatternRewriter &rewriter,
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
         emit);
+
+/// The gradients of ssm.selective_scan_grad that several points (channels,
+/// batches, positions) accumulate into, zero-filled on creation. Shared by
+/// every lowering of the op.
+struct SelectiveScanGradAccumulators {
+  SelectiveScanGradAccumulators(KernelBuilder &kb, SelectiveScanGradOp op,
+                                const IRMapping &buffers);
+  /// Converts f32 scratch accumulators into their (bf16/f16) results.
+  void finish(KernelBuilder &kb) const;
+
+  Accumulator dA, dB, dC, dD, dDeltaBias;
+};
 
 /// Returns true for the ops `emitKernels` lowers.
 bool isKernelOp(Operation *op);
