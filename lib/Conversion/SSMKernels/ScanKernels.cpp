@@ -30,51 +30,30 @@ static Value allocSavedStates(KernelBuilder &kb, int64_t points, int64_t length,
 // Mamba-1 selective scan
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// The operand buffers of a selective scan, forward or gradient.
-struct SelectiveScanBuffers {
-  Value u, delta, A, B, C, D, z, deltaBias;
-  int64_t batch, channels, length, numStates, groups;
-  bool softplus;
-
-  template <typename OpTy>
-  SelectiveScanBuffers(OpTy op, const IRMapping &m)
-      : u(m.lookup(op.getU())), delta(m.lookup(op.getDelta())),
-        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
-        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
-        deltaBias(m.lookupOrNull(op.getDeltaBias())),
-        softplus(op.getDeltaSoftplus()) {
-    batch = shapeOf(u)[0];
-    channels = shapeOf(u)[1];
-    length = shapeOf(u)[2];
-    numStates = shapeOf(A)[1];
-    groups = shapeOf(B)[1];
-  }
-
-  /// Fills the reads of point (b, d).
-  void bind(KernelBuilder &kb, ScanPoint &p, Value b, Value d) const {
-    Value g = kb.divIndex(d, channels / groups);
-    p.length = length;
-    p.numStates = numStates;
-    p.softplus = softplus;
-    p.u = [&kb, this, b, d](Value t) { return kb.load(u, {b, d, t}); };
-    p.delta = [&kb, this, b, d](Value t) { return kb.load(delta, {b, d, t}); };
-    if (z)
-      p.z = [&kb, this, b, d](Value t) { return kb.load(z, {b, d, t}); };
-    p.A = [&kb, this, d](Value n) { return kb.load(A, {d, n}); };
-    p.B = [&kb, this, b, g](Value n, Value t) {
-      return kb.load(B, {b, g, n, t});
-    };
-    p.C = [&kb, this, b, g](Value n, Value t) {
-      return kb.load(C, {b, g, n, t});
-    };
-    if (deltaBias)
-      p.deltaBias = kb.load(deltaBias, {d});
-    if (D)
-      p.D = kb.load(D, {d});
-  }
-};
-} // namespace
+/// Fills the reads of point (b, d) of a selective scan.
+static void bindSelectiveScanPoint(KernelBuilder &kb, ScanPoint &p,
+                                   const SelectiveScanBuffers &in, Value b,
+                                   Value d) {
+  Value g = kb.divIndex(d, in.channels / in.groups);
+  p.length = in.length;
+  p.numStates = in.numStates;
+  p.softplus = in.softplus;
+  p.u = [&kb, &in, b, d](Value t) { return kb.load(in.u, {b, d, t}); };
+  p.delta = [&kb, &in, b, d](Value t) { return kb.load(in.delta, {b, d, t}); };
+  if (in.z)
+    p.z = [&kb, &in, b, d](Value t) { return kb.load(in.z, {b, d, t}); };
+  p.A = [&kb, &in, d](Value n) { return kb.load(in.A, {d, n}); };
+  p.B = [&kb, &in, b, g](Value n, Value t) {
+    return kb.load(in.B, {b, g, n, t});
+  };
+  p.C = [&kb, &in, b, g](Value n, Value t) {
+    return kb.load(in.C, {b, g, n, t});
+  };
+  if (in.deltaBias)
+    p.deltaBias = kb.load(in.deltaBias, {d});
+  if (in.D)
+    p.D = kb.load(in.D, {d});
+}
 
 void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
                                   ImplicitLocOpBuilder &b,
@@ -87,7 +66,7 @@ void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
         KernelBuilder kb(ib, target);
         Value bi = iv[0], d = iv[1];
         ScanPoint p;
-        in.bind(kb, p, bi, d);
+        bindSelectiveScanPoint(kb, p, in, bi, d);
         p.y = [&](Value t, Value v) { kb.store(v, y, {bi, d, t}); };
         p.finalState = [&](Value n, Value v) { kb.store(v, last, {bi, d, n}); };
         emitScanForward(kb, p);
@@ -132,7 +111,7 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
         Value point =
             arith::AddIOp::create(ib, kb.mulIndex(bi, in.channels), d);
         ScanPoint p;
-        in.bind(kb, p, bi, d);
+        bindSelectiveScanPoint(kb, p, in, bi, d);
         p.dy = [&](Value t) { return kb.load(dy, {bi, d, t}); };
         if (dLast)
           p.dFinalState = [&](Value n) { return kb.load(dLast, {bi, d, n}); };

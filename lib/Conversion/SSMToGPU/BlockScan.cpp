@@ -272,15 +272,12 @@ using SelectiveScanGradBlockScan = BlockScanPattern<SelectiveScanGradOp>;
 template <>
 void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
                                   ImplicitLocOpBuilder &b) const {
-  Value u = m.lookup(op.getU()), delta = m.lookup(op.getDelta());
-  Value A = m.lookup(op.getA()), Bm = m.lookup(op.getB());
-  Value Cm = m.lookup(op.getC());
-  Value Dm = m.lookupOrNull(op.getD()), z = m.lookupOrNull(op.getZ());
-  Value bias = m.lookupOrNull(op.getDeltaBias());
+  SelectiveScanBuffers in(op, m);
+  Value u = in.u, delta = in.delta, A = in.A, Bm = in.B, Cm = in.C, Dm = in.D;
+  Value z = in.z, bias = in.deltaBias;
   Value y = m.lookup(op.getY()), last = m.lookup(op.getLastState());
-  ArrayRef<int64_t> shape = shapeOf(u);
-  const int64_t batch = shape[0], channels = shape[1], length = shape[2];
-  const int64_t numStates = shapeOf(A)[1], groups = shapeOf(Bm)[1];
+  const int64_t batch = in.batch, channels = in.channels, length = in.length;
+  const int64_t numStates = in.numStates, groups = in.groups;
   const int64_t T = tiles.threadsPerBlock, K = tiles.itemsPerThread;
   const int64_t warps = T / 32, chunk = T * K;
   const int64_t numChunks = (length + chunk - 1) / chunk;
@@ -417,21 +414,18 @@ template <>
 void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
                                       const IRMapping &m,
                                       ImplicitLocOpBuilder &b) const {
-  Value u = m.lookup(op.getU()), delta = m.lookup(op.getDelta());
-  Value A = m.lookup(op.getA()), Bm = m.lookup(op.getB());
-  Value Cm = m.lookup(op.getC());
-  Value Dm = m.lookupOrNull(op.getD()), z = m.lookupOrNull(op.getZ());
-  Value bias = m.lookupOrNull(op.getDeltaBias());
+  SelectiveScanBuffers in(op, m);
+  Value u = in.u, delta = in.delta, A = in.A, Bm = in.B, Cm = in.C, Dm = in.D;
+  Value z = in.z, bias = in.deltaBias;
   Value dy = m.lookup(op.getDy()), dLast = m.lookupOrNull(op.getDLastState());
   Value du = m.lookup(op.getDu()), ddelta = m.lookup(op.getDdelta());
   Value dz = m.lookupOrNull(op.getDz());
-  ArrayRef<int64_t> shape = shapeOf(u);
-  const int64_t batch = shape[0], channels = shape[1], length = shape[2];
-  const int64_t numStates = shapeOf(A)[1], groups = shapeOf(Bm)[1];
+  const int64_t batch = in.batch, channels = in.channels, length = in.length;
+  const int64_t numStates = in.numStates, groups = in.groups;
   const int64_t T = tiles.threadsPerBlock, K = tiles.itemsPerThread;
   const int64_t warps = T / 32, chunk = T * K;
   const int64_t numChunks = (length + chunk - 1) / chunk;
-  const bool softplus = op.getDeltaSoftplus();
+  const bool softplus = in.softplus;
   auto c = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);
   };

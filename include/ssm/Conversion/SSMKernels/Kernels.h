@@ -46,6 +46,29 @@ LogicalResult rewriteOnBuffers(
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
         emit);
 
+/// The operand buffers and sizes of a selective scan, forward or gradient
+/// (every lowering of the two ops reads them the same way).
+struct SelectiveScanBuffers {
+  Value u, delta, A, B, C, D, z, deltaBias;
+  int64_t batch, channels, length, numStates, groups;
+  bool softplus;
+
+  template <typename OpTy>
+  SelectiveScanBuffers(OpTy op, const IRMapping &m)
+      : u(m.lookup(op.getU())), delta(m.lookup(op.getDelta())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
+        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
+        deltaBias(m.lookupOrNull(op.getDeltaBias())),
+        softplus(op.getDeltaSoftplus()) {
+    ArrayRef<int64_t> shape = shapeOf(u);
+    batch = shape[0];
+    channels = shape[1];
+    length = shape[2];
+    numStates = shapeOf(A)[1];
+    groups = shapeOf(B)[1];
+  }
+};
+
 /// The gradients of ssm.selective_scan_grad that several points (channels,
 /// batches, positions) accumulate into, zero-filled on creation. Shared by
 /// every lowering of the op.
