@@ -26,6 +26,7 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createSSMGPUFastExp2());
   SSMGPURegisterBudgetOptions budget;
   budget.maxRegisters = options.maxRegisters;
+  budget.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;
   pm.addPass(createSSMGPURegisterBudget(budget));
 
   gpu::GPUToNVVMPipelineOptions nvvm;

@@ -257,18 +257,21 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     pipeline.chunkLen = options.chunkLen;
     buildCPUPipeline(pm, pipeline);
   } else {
-    if (options.maxRegisters != 0 &&
-        (options.maxRegisters < 16 || options.maxRegisters > 255))
-      return emitError(module.getLoc())
-             << "max-registers = " << options.maxRegisters
-             << " is impossible: use 0 (ptxas decides) or a budget between "
-                "16 and 255 registers per thread";
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>{"max-registers", options.maxRegisters},
+          {"scan-backward-max-registers", options.scanBackwardMaxRegisters}})
+      if (value != 0 && (value < 16 || value > 255))
+        return emitError(module.getLoc())
+               << name << " = " << value
+               << " is impossible: use 0 (ptxas decides) or a budget between "
+                  "16 and 255 registers per thread";
     if (failed(prepareCudaToolkit(module)))
       return failure();
     GPUPipelineOptions pipeline;
     pipeline.chunkLen = options.chunkLen;
     pipeline.threadsPerBlock = options.threadsPerBlock;
     pipeline.maxRegisters = options.maxRegisters;
+    pipeline.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;
     pipeline.scanStrategy = options.scanStrategy;
     pipeline.itemsPerThread = options.itemsPerThread;
     buildGPUPipeline(pm, pipeline);

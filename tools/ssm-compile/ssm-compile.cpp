@@ -38,6 +38,11 @@ static llvm::cl::opt<int64_t>
                  llvm::cl::desc("Register budget per GPU thread, 0: ptxas "
                                 "decides (gpu target)"),
                  llvm::cl::init(0));
+static llvm::cl::opt<int64_t> scanBackwardMaxRegisters(
+    "scan-backward-max-registers",
+    llvm::cl::desc("Register budget of the selective scan's block-scan "
+                   "backward kernel alone (gpu target)"),
+    llvm::cl::init(0));
 static llvm::cl::opt<std::string> scanStrategy(
     "scan-strategy",
     llvm::cl::desc("Selective scan on the GPU: block-scan or thread-per-point"),
@@ -71,12 +76,15 @@ int main(int argc, char **argv) {
   options.chunkLen = chunkLen;
   options.threadsPerBlock = threadsPerBlock;
   options.maxRegisters = maxRegisters;
+  options.scanBackwardMaxRegisters = scanBackwardMaxRegisters;
   options.scanStrategy = scanStrategy;
   options.itemsPerThread = itemsPerThread;
   options.lowering["chunk-len"] = std::to_string(chunkLen);
   if (target == "gpu") {
     options.lowering["threads-per-block"] = std::to_string(threadsPerBlock);
     options.lowering["max-registers"] = std::to_string(maxRegisters);
+    options.lowering["scan-backward-max-registers"] =
+        std::to_string(scanBackwardMaxRegisters);
     options.lowering["scan-strategy"] = scanStrategy;
     options.lowering["items-per-thread"] = std::to_string(itemsPerThread);
   }

@@ -159,8 +159,10 @@ def SSMGPUFreeBuffers : Pass<"ssm-gpu-free-buffers", "func::FuncOp"> {
 def SSMGPURegisterBudget : Pass<"ssm-gpu-register-budget", "ModuleOp"> {
   let summary = "Cap the registers of every GPU kernel (a lowering choice)";
   let description = [{
-    Sets `nvvm.maxnreg` on every outlined `gpu.func` kernel, which becomes
-    the PTX `.maxnreg` directive. `ptxas -maxrregcount` is not enough: the
+    Sets `nvvm.maxnreg` on every outlined `gpu.func` kernel (or only on the
+    selective scan's block-scan backward kernel, which needs more than twice
+    the registers of the others), which becomes the PTX `.maxnreg`
+    directive. `ptxas -maxrregcount` is not enough: the
     NVVM lowering gives every kernel a `.maxntid` directive, and ptxas then
     ignores the command-line budget. Fewer registers allow more resident
     blocks per SM at the price of spills; the budget is recorded in the
@@ -171,7 +173,13 @@ def SSMGPURegisterBudget : Pass<"ssm-gpu-register-budget", "ModuleOp"> {
   let dependentDialects = ["gpu::GPUDialect", "NVVM::NVVMDialect"];
   let options = [
     Option<"maxRegisters", "max-registers", "int64_t", /*default=*/"0",
-           "Registers per thread (16-255); 0 leaves every kernel alone">,
+           "Registers per thread (16-255) of every kernel; 0 leaves them "
+           "alone">,
+    Option<"scanBackwardMaxRegisters", "scan-backward-max-registers",
+           "int64_t", /*default=*/"0",
+           "Registers per thread (16-255) of the selective scan's "
+           "block-scan backward kernel alone (overrides max-registers "
+           "there); 0 leaves it to max-registers">,
   ];
 }
 

@@ -52,6 +52,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Register budget per thread passed to ptxas "
                      "(-maxrregcount); 0 leaves it to ptxas"),
       llvm::cl::init(0)};
+  PassOptions::Option<int64_t> scanBackwardMaxRegisters{
+      *this, "scan-backward-max-registers",
+      llvm::cl::desc("Register budget of the selective scan's block-scan "
+                     "backward kernel alone; 0 leaves it to max-registers"),
+      llvm::cl::init(0)};
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("GPU architecture of the cubin"),
       llvm::cl::init("sm_90")};

@@ -169,9 +169,9 @@ struct ChannelBlock {
   Value bi, d, g, tid, lane, warp;
   Value firstLane, lastLane, firstThread;
 
-  static ChannelBlock create(ImplicitLocOpBuilder &b, int64_t batch,
-                             int64_t channels, int64_t groups, int64_t threads,
-                             TypeRange workgroupBuffers) {
+  static ChannelBlock create(ImplicitLocOpBuilder &b, StringRef kernelName,
+                             int64_t batch, int64_t channels, int64_t groups,
+                             int64_t threads, TypeRange workgroupBuffers) {
     auto c = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, v);
     };
@@ -180,7 +180,10 @@ struct ChannelBlock {
     cb.launch = gpu::LaunchOp::create(
         b, c(batch * channels), one, one, c(threads), one, one,
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-        ValueRange(), workgroupBuffers);
+        ValueRange(), workgroupBuffers, /*privateAttributions=*/TypeRange(),
+        /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
+        /*clusterSizeZ=*/nullptr, /*module=*/nullptr,
+        FlatSymbolRefAttr::get(b.getContext(), kernelName));
     b.setInsertionPointToStart(&cb.launch.getBody().front());
     auto terminator = gpu::TerminatorOp::create(b);
     b.setInsertionPoint(terminator);
@@ -291,7 +294,7 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   // that one barrier per state and chunk orders all accesses.
   OpBuilder::InsertionGuard guard(b);
   ChannelBlock cb =
-      ChannelBlock::create(b, batch, channels, groups, T,
+      ChannelBlock::create(b, kSelectiveScanKernel, batch, channels, groups, T,
                            {workgroupBuffer(b, {2, numStates, 2, warps}),
                             workgroupBuffer(b, {2, numStates})});
   BlockThreads threads;
@@ -440,12 +443,12 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
 
   {
     OpBuilder::InsertionGuard guard(b);
-    ChannelBlock cb =
-        ChannelBlock::create(b, batch, channels, groups, T,
-                             {workgroupBuffer(b, {2, numStates, 2, warps}),
-                              workgroupBuffer(b, {2, numStates, 2, warps}),
-                              workgroupBuffer(b, {2, numStates}),
-                              workgroupBuffer(b, {2, K * (T + 1)})});
+    ChannelBlock cb = ChannelBlock::create(
+        b, kSelectiveScanGradKernel, batch, channels, groups, T,
+        {workgroupBuffer(b, {2, numStates, 2, warps}),
+         workgroupBuffer(b, {2, numStates, 2, warps}),
+         workgroupBuffer(b, {2, numStates}),
+         workgroupBuffer(b, {2, K * (T + 1)})});
     BlockThreads threads;
     KernelBuilder kb(b, threads);
     BlockScanBuilder sb(b, kb, K);

@@ -10,6 +10,12 @@
 namespace mlir {
 namespace ssm {
 
+/// Names of the block-scan kernels (after outlining, the gpu.func names), so
+/// that later passes and profiler reports can tell the kernels apart.
+constexpr const char kSelectiveScanKernel[] = "ssm_selective_scan_block_scan";
+constexpr const char kSelectiveScanGradKernel[] =
+    "ssm_selective_scan_grad_block_scan";
+
 /// Tiles of the block-scan strategy.
 struct BlockScanTiles {
   int64_t threadsPerBlock = 128;

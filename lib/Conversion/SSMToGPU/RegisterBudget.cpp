@@ -1,5 +1,6 @@
 //===- RegisterBudget.cpp - cap the registers of GPU kernels ----*- C++ -*-===//
 
+#include "BlockScan.h"
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -22,21 +23,30 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    if (maxRegisters == 0)
-      return;
-    if (maxRegisters < 16 || maxRegisters > 255) {
-      emitError(getOperation().getLoc())
-          << "ssm-gpu-register-budget: max-registers = "
-          << static_cast<int64_t>(maxRegisters)
-          << " is impossible: use 0 or a budget between 16 and 255";
+    if (failed(check("max-registers", maxRegisters)) ||
+        failed(check("scan-backward-max-registers", scanBackwardMaxRegisters)))
       return signalPassFailure();
-    }
-    auto attr = IntegerAttr::get(IntegerType::get(&getContext(), 32),
-                                 static_cast<int64_t>(maxRegisters));
     getOperation().walk([&](gpu::GPUFuncOp func) {
-      if (func.isKernel())
-        func->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(), attr);
+      if (!func.isKernel())
+        return;
+      int64_t budget = maxRegisters;
+      if (scanBackwardMaxRegisters != 0 &&
+          func.getName() == ssm::kSelectiveScanGradKernel)
+        budget = scanBackwardMaxRegisters;
+      if (budget != 0)
+        func->setAttr(
+            NVVM::NVVMDialect::getMaxnregAttrName(),
+            IntegerAttr::get(IntegerType::get(&getContext(), 32), budget));
     });
+  }
+
+private:
+  LogicalResult check(StringRef name, int64_t value) {
+    if (value == 0 || (value >= 16 && value <= 255))
+      return success();
+    return emitError(getOperation().getLoc())
+           << "ssm-gpu-register-budget: " << name << " = " << value
+           << " is impossible: use 0 or a budget between 16 and 255";
   }
 };
 } // namespace

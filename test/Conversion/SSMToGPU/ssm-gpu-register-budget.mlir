@@ -18,3 +18,19 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// A budget for the selective scan's block-scan backward kernel alone.
+// RUN: ssm-opt %s "--ssm-gpu-register-budget=max-registers=200 scan-backward-max-registers=128" \
+// RUN:   | FileCheck %s --check-prefix=BWD
+// RUN: not ssm-opt %s "--ssm-gpu-register-budget=scan-backward-max-registers=300" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=BADBWD
+// BWD: gpu.func @scan() kernel attributes {nvvm.maxnreg = 200 : i32}
+// BWD: gpu.func @ssm_selective_scan_grad_block_scan() kernel attributes {nvvm.maxnreg = 128 : i32}
+// BADBWD: error: ssm-gpu-register-budget: scan-backward-max-registers = 300 is impossible
+module attributes {gpu.container_module} {
+  gpu.module @backward {
+    gpu.func @ssm_selective_scan_grad_block_scan() kernel {
+      gpu.return
+    }
+  }
+}
