@@ -45,7 +45,7 @@
 // CHECK:       module attributes {gpu.container_module} {
 // CHECK-NOT:   gpu.module
 // CHECK-LABEL: llvm.func @scan(
-// CHECK:         gpu.launch_func @scan_kernel::@scan_kernel blocks in ({{.*}}) threads in ({{.*}}) : i64
+// CHECK:         gpu.launch_func @ssm_selective_scan_block_scan::@ssm_selective_scan_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64
 // CHECK-NEXT:    llvm.return
 // CHECK-LABEL: llvm.func @scan_grad(
 // CHECK:         gpu.launch_func @scan_grad_kernel::@scan_grad_kernel
@@ -54,7 +54,7 @@
 // CHECK:         %[[STREAM:.*]] = llvm.call @mgpuStreamCreate()
 // CHECK:         %[[SCRATCH:.*]] = llvm.call @mgpuMemAlloc(%{{.*}}, %[[STREAM]], %{{.*}})
 // CHECK:         llvm.call @mgpuStreamSynchronize(%[[STREAM]])
-// CHECK:         gpu.launch_func @scan_grad_kernel_2::@scan_grad_kernel blocks in ({{.*}}) threads in ({{.*}}) : i64 args({{.*}}%[[SCRATCH]] : !llvm.ptr
+// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan::@ssm_selective_scan_grad_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64 args({{.*}}%[[SCRATCH]] : !llvm.ptr
 // CHECK:         llvm.call @mgpuMemFree(%[[SCRATCH]], %{{.*}})
 // CHECK:         llvm.return
 // CHECK-NOT:   gpu.module
@@ -63,17 +63,17 @@
 // CHECK-NOT:   gpu.module
 
 // One gpu.binary per kernel, wherever it is placed in the module.
-// BINARY-DAG: gpu.binary @scan_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @ssm_selective_scan_block_scan [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 // BINARY-DAG: gpu.binary @scan_grad_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 // BINARY-DAG: gpu.binary @scan_grad_kernel_0 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 // BINARY-DAG: gpu.binary @scan_grad_kernel_1 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// BINARY-DAG: gpu.binary @scan_grad_kernel_2 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @ssm_selective_scan_grad_block_scan [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 
 // Translated to LLVM IR, each gpu.binary is a constant loaded by a global
 // constructor (mgpuModuleLoad) and each launch calls mgpuLaunchKernel with
 // the grid and block sizes.
-// LLVMIR-DAG:   @scan_kernel_binary = internal constant [{{[0-9]+}} x i8] c"\7FELF
-// LLVMIR-DAG:   @llvm.global_ctors = appending global {{.*}} @scan_kernel_load
+// LLVMIR-DAG:   @ssm_selective_scan_block_scan_binary = internal constant [{{[0-9]+}} x i8] c"\7FELF
+// LLVMIR-DAG:   @llvm.global_ctors = appending global {{.*}} @ssm_selective_scan_block_scan_load
 // LLVMIR-LABEL: define void @scan(
 // LLVMIR:         call ptr @mgpuModuleGetFunction(
 // LLVMIR:         call void @mgpuLaunchKernel(
@@ -84,9 +84,9 @@
 // LLVMIR:         call ptr @mgpuMemAlloc(i64 {{[0-9]+}},
 // LLVMIR:         call void @mgpuLaunchKernel(
 // LLVMIR:         call void @mgpuMemFree(
-// LLVMIR-LABEL: define internal void @scan_kernel_load()
-// LLVMIR:         call ptr @mgpuModuleLoad(ptr @scan_kernel_binary, i64 {{[0-9]+}})
-// LLVMIR-LABEL: define internal void @scan_kernel_unload()
+// LLVMIR-LABEL: define internal void @ssm_selective_scan_block_scan_load()
+// LLVMIR:         call ptr @mgpuModuleLoad(ptr @ssm_selective_scan_block_scan_binary, i64 {{[0-9]+}})
+// LLVMIR-LABEL: define internal void @ssm_selective_scan_block_scan_unload()
 // LLVMIR:         call void @mgpuModuleUnload(
 
 // scan-strategy, threads-per-block and chunk-len reach the kernels through
@@ -112,11 +112,11 @@
 // DYNSYM-DAG: T ssm_entry_scan_grad
 // DYNSYM-DAG: R ssm_workload_manifest
 
-// SYMS-DAG: r scan_kernel_binary
+// SYMS-DAG: r ssm_selective_scan_block_scan_binary
 // SYMS-DAG: r scan_grad_kernel_binary
 // SYMS-DAG: r scan_grad_kernel_0_binary
 // SYMS-DAG: r scan_grad_kernel_1_binary
-// SYMS-DAG: r scan_grad_kernel_2_binary
+// SYMS-DAG: r ssm_selective_scan_grad_block_scan_binary
 
 // EMBEDDED: embedded ELF objects: 5
 

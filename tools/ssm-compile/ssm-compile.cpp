@@ -41,8 +41,9 @@ static llvm::cl::opt<int64_t>
 static llvm::cl::opt<int64_t> scanBackwardMaxRegisters(
     "scan-backward-max-registers",
     llvm::cl::desc("Register budget of the selective scan's block-scan "
-                   "backward kernel alone (gpu target)"),
-    llvm::cl::init(0));
+                   "backward kernel alone, 0 for none (gpu target; 168 "
+                   "measured best at B8 L2048, see docs/PERFORMANCE.md)"),
+    llvm::cl::init(168));
 static llvm::cl::opt<std::string> scanStrategy(
     "scan-strategy",
     llvm::cl::desc("Selective scan on the GPU: block-scan or thread-per-point"),

@@ -162,7 +162,10 @@ def SSMGPURegisterBudget : Pass<"ssm-gpu-register-budget", "ModuleOp"> {
     Sets `nvvm.maxnreg` on every outlined `gpu.func` kernel (or only on the
     selective scan's block-scan backward kernel, which needs more than twice
     the registers of the others), which becomes the PTX `.maxnreg`
-    directive. `ptxas -maxrregcount` is not enough: the
+    directive. A budget larger than one block can have (65536 registers /
+    threads per block, from the kernel's `known_block_size`) is lowered to
+    that, so that the kernel stays launchable. `ptxas -maxrregcount` is not
+    enough: the
     NVVM lowering gives every kernel a `.maxntid` directive, and ptxas then
     ignores the command-line budget. Fewer registers allow more resident
     blocks per SM at the price of spills; the budget is recorded in the

@@ -55,8 +55,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<int64_t> scanBackwardMaxRegisters{
       *this, "scan-backward-max-registers",
       llvm::cl::desc("Register budget of the selective scan's block-scan "
-                     "backward kernel alone; 0 leaves it to max-registers"),
-      llvm::cl::init(0)};
+                     "backward kernel alone; 0 leaves it to max-registers "
+                     "(default 168: measured in docs/PERFORMANCE.md)"),
+      llvm::cl::init(168)};
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("GPU architecture of the cubin"),
       llvm::cl::init("sm_90")};

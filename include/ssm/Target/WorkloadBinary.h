@@ -26,7 +26,7 @@ struct CompileOptions {
   /// GPU threads per block and register budget (0: ptxas decides).
   int64_t threadsPerBlock = 128;
   int64_t maxRegisters = 0;
-  int64_t scanBackwardMaxRegisters = 0;
+  int64_t scanBackwardMaxRegisters = 168;
   std::string scanStrategy = "block-scan";
   int64_t itemsPerThread = 8;
   /// Lowering choices, by pass-option name (e.g. "chunk-len" -> "64").

@@ -33,10 +33,21 @@ public:
       if (scanBackwardMaxRegisters != 0 &&
           func.getName() == ssm::kSelectiveScanGradKernel)
         budget = scanBackwardMaxRegisters;
-      if (budget != 0)
-        func->setAttr(
-            NVVM::NVVMDialect::getMaxnregAttrName(),
-            IntegerAttr::get(IntegerType::get(&getContext(), 32), budget));
+      if (budget == 0)
+        return;
+      // A block's threads share the SM's 64K registers: a budget above
+      // 65536 / threads-per-block would make the kernel impossible to
+      // launch, so it is lowered to what one block can have.
+      if (DenseI32ArrayAttr block = func.getKnownBlockSizeAttr()) {
+        int64_t threads = 1;
+        for (int32_t dim : block.asArrayRef())
+          threads *= dim;
+        int64_t fits = (65536 / threads) & ~int64_t(7);
+        budget = std::max<int64_t>(16, std::min(budget, fits));
+      }
+      func->setAttr(
+          NVVM::NVVMDialect::getMaxnregAttrName(),
+          IntegerAttr::get(IntegerType::get(&getContext(), 32), budget));
     });
   }
 

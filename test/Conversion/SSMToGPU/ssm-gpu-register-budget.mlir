@@ -34,3 +34,15 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// A budget larger than a block of 1024 threads can have is lowered to 64.
+// RUN: ssm-opt %s --ssm-gpu-register-budget=max-registers=168 \
+// RUN:   | FileCheck %s --check-prefix=CLAMP
+// CLAMP: gpu.func @wide() kernel attributes {known_block_size = array<i32: 1024, 1, 1>, nvvm.maxnreg = 64 : i32}
+module attributes {gpu.container_module} {
+  gpu.module @wide_kernels {
+    gpu.func @wide() kernel attributes {known_block_size = array<i32: 1024, 1, 1>} {
+      gpu.return
+    }
+  }
+}
