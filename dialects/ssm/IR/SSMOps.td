@@ -74,7 +74,6 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan", [Pure,
     (`delta_bias` `(` $delta_bias^ `)`)? attr-dict `:`
     functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 def SSM_SelectiveScanGradOp : SSM_Op<"selective_scan_grad", [Pure,
@@ -183,7 +182,6 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments,
     (`initial_state` `(` $initial_state^ `)`)? attr-dict `:`
     functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 def SSM_SSDScanGradOp : SSM_Op<"ssd_scan_grad", [Pure,
@@ -270,7 +268,6 @@ def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d", [Pure,
     $x `,` $weight (`bias` `(` $bias^ `)`)? `activation` $activation
     attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 def SSM_CausalConv1dGradOp : SSM_Op<"causal_conv1d_grad", [Pure]> {
@@ -340,7 +337,6 @@ def SSM_RMSNormOp : SSM_Op<"rms_norm", [Pure, AttrSizedOperandSegments,
     $x `,` $weight (`residual` `(` $residual^ `)`)? (`z` `(` $z^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 def SSM_RMSNormGradOp : SSM_Op<"rms_norm_grad", [Pure,

@@ -259,9 +259,6 @@ LogicalResult SelectiveScanOp::inferReturnTypes(
   return success();
 }
 
-// Operand rules are checked during type inference, which runs first.
-LogicalResult SelectiveScanOp::verify() { return success(); }
-
 LogicalResult SelectiveScanGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(checkSelectiveScanOperands(c, *this)) ||
@@ -301,8 +298,6 @@ SSDScanOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
-LogicalResult SSDScanOp::verify() { return success(); }
-
 LogicalResult SSDScanGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(checkSSDScanOperands(c, *this)) ||
@@ -339,8 +334,6 @@ LogicalResult CausalConv1dOp::inferReturnTypes(
   return success();
 }
 
-LogicalResult CausalConv1dOp::verify() { return success(); }
-
 LogicalResult CausalConv1dGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(checkCausalConv1dOperands(c, *this)) ||
@@ -372,8 +365,6 @@ RMSNormOp::inferReturnTypes(MLIRContext *context,
             .clone(Float32Type::get(context)));
   return success();
 }
-
-LogicalResult RMSNormOp::verify() { return success(); }
 
 LogicalResult RMSNormGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());

@@ -108,23 +108,22 @@ public:
             kb.select(cond, x.state, y.state)};
   }
 
-  ScanPair shuffleUp(ScanPair pair, int32_t offset) {
-    auto up = gpu::ShuffleMode::UP;
-    return {gpu::ShuffleOp::create(b, pair.decay, offset, 32, up)
+  /// Both halves of `pair` from the lane `offset` below (up) or above
+  /// (down) in the warp.
+  ScanPair shuffle(ScanPair pair, int32_t offset, gpu::ShuffleMode mode) {
+    return {gpu::ShuffleOp::create(b, pair.decay, offset, 32, mode)
                 .getShuffleResult(),
-            gpu::ShuffleOp::create(b, pair.state, offset, 32, up)
+            gpu::ShuffleOp::create(b, pair.state, offset, 32, mode)
                 .getShuffleResult()};
+  }
+  ScanPair shuffleUp(ScanPair pair, int32_t offset) {
+    return shuffle(pair, offset, gpu::ShuffleMode::UP);
+  }
+  ScanPair shuffleDown(ScanPair pair, int32_t offset) {
+    return shuffle(pair, offset, gpu::ShuffleMode::DOWN);
   }
 
   ScanPair identity() { return {kb.f32(1.0), kb.f32(0.0)}; }
-
-  ScanPair shuffleDown(ScanPair pair, int32_t offset) {
-    auto down = gpu::ShuffleMode::DOWN;
-    return {gpu::ShuffleOp::create(b, pair.decay, offset, 32, down)
-                .getShuffleResult(),
-            gpu::ShuffleOp::create(b, pair.state, offset, 32, down)
-                .getShuffleResult()};
-  }
 
   /// Inclusive scan across the warp in reverse order (lane 31 first): the
   /// later lanes' segments come earlier.
