@@ -46,6 +46,7 @@ void mlir::ssm::buildCPUPipeline(OpPassManager &pm,
                                  const CPUPipelineOptions &options) {
   ConvertSSMToLoopsOptions loops;
   loops.chunkLen = options.chunkLen;
+  loops.ssdStrategy = options.ssdStrategy;
   pm.addPass(createConvertSSMToLoops(loops));
   addBufferizationPasses(pm);
 

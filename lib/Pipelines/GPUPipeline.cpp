@@ -17,6 +17,7 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
                                  const GPUPipelineOptions &options) {
   ConvertSSMToGPUOptions kernels;
   kernels.chunkLen = options.chunkLen;
+  kernels.ssdStrategy = options.ssdStrategy;
   kernels.threadsPerBlock = options.threadsPerBlock;
   kernels.scanStrategy = options.scanStrategy;
   kernels.itemsPerThread = options.itemsPerThread;

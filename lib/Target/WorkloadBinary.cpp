@@ -255,6 +255,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   if (options.target == "cpu") {
     CPUPipelineOptions pipeline;
     pipeline.chunkLen = options.chunkLen;
+    pipeline.ssdStrategy = options.ssdStrategy;
     buildCPUPipeline(pm, pipeline);
   } else {
     for (auto [name, value] :
@@ -269,6 +270,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
       return failure();
     GPUPipelineOptions pipeline;
     pipeline.chunkLen = options.chunkLen;
+    pipeline.ssdStrategy = options.ssdStrategy;
     pipeline.threadsPerBlock = options.threadsPerBlock;
     pipeline.maxRegisters = options.maxRegisters;
     pipeline.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;

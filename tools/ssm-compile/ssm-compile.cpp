@@ -27,7 +27,8 @@ static llvm::cl::opt<std::string> target("target",
                                          llvm::cl::init("cpu"));
 static llvm::cl::opt<int64_t> chunkLen(
     "chunk-len",
-    llvm::cl::desc("Positions between two saved scan states (backward)"),
+    llvm::cl::desc("Positions per scan chunk: the selective scan backward's "
+                   "recomputation interval, the chunked SSD's chunk"),
     llvm::cl::init(64));
 static llvm::cl::opt<int64_t>
     threadsPerBlock("threads-per-block",
@@ -48,6 +49,11 @@ static llvm::cl::opt<std::string> scanStrategy(
     "scan-strategy",
     llvm::cl::desc("Selective scan on the GPU: block-scan or thread-per-point"),
     llvm::cl::init("block-scan"));
+static llvm::cl::opt<std::string> ssdStrategy(
+    "ssd-strategy",
+    llvm::cl::desc("SSD scan: chunked (dual form, chunks of chunk-len) or "
+                   "recurrence"),
+    llvm::cl::init("chunked"));
 static llvm::cl::opt<int64_t>
     itemsPerThread("items-per-thread",
                    llvm::cl::desc("Positions per thread (block-scan)"),
@@ -80,7 +86,9 @@ int main(int argc, char **argv) {
   options.scanBackwardMaxRegisters = scanBackwardMaxRegisters;
   options.scanStrategy = scanStrategy;
   options.itemsPerThread = itemsPerThread;
+  options.ssdStrategy = ssdStrategy;
   options.lowering["chunk-len"] = std::to_string(chunkLen);
+  options.lowering["ssd-strategy"] = ssdStrategy;
   if (target == "gpu") {
     options.lowering["threads-per-block"] = std::to_string(threadsPerBlock);
     options.lowering["max-registers"] = std::to_string(maxRegisters);

@@ -12,8 +12,11 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
     `scf.for` loop nests over memrefs with `arith`/`math` arithmetic in f32.
     Operands enter through `bufferization.to_buffer`, results are freshly
     allocated buffers returned through `bufferization.to_tensor`, so that
-    upstream one-shot bufferization finishes the job. The scans' backward
-    saves one state per `chunk-len` positions and recomputes the rest.
+    upstream one-shot bufferization finishes the job. The selective scan's
+    backward saves one state per `chunk-len` positions and recomputes the
+    rest. The SSD scan is computed in its chunked (dual) form by default
+    (`ssd-strategy=chunked`): chunk states, state passing between chunks and
+    the quadratic intra-chunk output, each one parallel loop nest.
 
     Before:
     ```mlir
@@ -37,8 +40,15 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
   ];
   let options = [
     Option<"chunkLen", "chunk-len", "int64_t", /*default=*/"64",
-           "Positions between two states saved by a scan's forward for its "
-           "backward (the backward recomputes the others)">,
+           "Positions per chunk: the selective scan's backward saves one "
+           "state per chunk and recomputes the rest; the chunked SSD scan "
+           "is quadratic inside a chunk">,
+    Option<"ssdStrategy", "ssd-strategy", "std::string",
+           /*default=*/"\"chunked\"",
+           "How ssm.ssd_scan(_grad) is computed: 'chunked' (the dual form: "
+           "quadratic inside chunks of chunk-len positions, one state passed "
+           "between chunks) or 'recurrence' (a point per (batch, head, p) "
+           "walks the whole sequence)">,
   ];
 }
 
@@ -55,6 +65,13 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
     shared memory, and the state is carried between chunks of
     `threads-per-block x items-per-thread` positions; the gradient adds a
     reversed scan of the carried gradient and coalesced atomics for dB/dC.
+
+    The SSD scan (`ssd-strategy=chunked`, the default) is a sequence of
+    kernels, each a thread per point: time steps and cumulative decays per
+    chunk, chunk states, state passing between chunks, the C.B products
+    and the output; its gradient runs the state passing in reverse and
+    sums the per-position decay gradients with warp shuffles before one
+    atomic per warp.
 
     Every other op (and the selective scan with
     `scan-strategy=thread-per-point`, or a length that is not a multiple of
@@ -89,8 +106,15 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
   ];
   let options = [
     Option<"chunkLen", "chunk-len", "int64_t", /*default=*/"64",
-           "Positions between two states saved by a scan's forward for its "
-           "backward (the backward recomputes the others)">,
+           "Positions per chunk: the selective scan's backward saves one "
+           "state per chunk and recomputes the rest; the chunked SSD scan "
+           "is quadratic inside a chunk">,
+    Option<"ssdStrategy", "ssd-strategy", "std::string",
+           /*default=*/"\"chunked\"",
+           "How ssm.ssd_scan(_grad) is computed: 'chunked' (the dual form: "
+           "quadratic inside chunks of chunk-len positions, one state passed "
+           "between chunks) or 'recurrence' (a point per (batch, head, p) "
+           "walks the whole sequence)">,
     Option<"threadsPerBlock", "threads-per-block", "int64_t",
            /*default=*/"128",
            "GPU threads per block (a multiple of 32, at most 1024)">,

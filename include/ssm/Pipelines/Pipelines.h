@@ -18,9 +18,13 @@ namespace ssm {
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> chunkLen{
       *this, "chunk-len",
-      llvm::cl::desc("Positions between two states saved by a scan's forward "
-                     "for its backward"),
+      llvm::cl::desc("Positions per scan chunk (selective scan backward "
+                     "recomputation, chunked SSD)"),
       llvm::cl::init(64)};
+  PassOptions::Option<std::string> ssdStrategy{
+      *this, "ssd-strategy",
+      llvm::cl::desc("SSD scan: chunked or recurrence"),
+      llvm::cl::init("chunked")};
 };
 
 /// ssm (tensors) -> loops on buffers -> LLVM dialect, with bare-pointer
@@ -31,9 +35,13 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<int64_t> chunkLen{
       *this, "chunk-len",
-      llvm::cl::desc("Positions between two states saved by a scan's forward "
-                     "for its backward"),
+      llvm::cl::desc("Positions per scan chunk (selective scan backward "
+                     "recomputation, chunked SSD)"),
       llvm::cl::init(64)};
+  PassOptions::Option<std::string> ssdStrategy{
+      *this, "ssd-strategy",
+      llvm::cl::desc("SSD scan: chunked or recurrence"),
+      llvm::cl::init("chunked")};
   PassOptions::Option<int64_t> threadsPerBlock{
       *this, "threads-per-block",
       llvm::cl::desc("GPU threads per block (multiple of 32, <= 1024)"),

@@ -28,6 +28,7 @@ struct CompileOptions {
   int64_t maxRegisters = 0;
   int64_t scanBackwardMaxRegisters = 168;
   std::string scanStrategy = "block-scan";
+  std::string ssdStrategy = "chunked";
   int64_t itemsPerThread = 8;
   /// Lowering choices, by pass-option name (e.g. "chunk-len" -> "64").
   std::map<std::string, std::string> lowering;

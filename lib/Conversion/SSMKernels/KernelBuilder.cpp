@@ -45,6 +45,12 @@ void KernelBuilder::accumulate(Value value, Value memref, ValueRange indices) {
   store(add(load(memref, indices), value), memref, indices);
 }
 
+void KernelBuilder::accumulateOverInnermost(Value value, Value memref,
+                                            ValueRange indices) {
+  if (!target.accumulateOverInnermost(b, value, memref, indices))
+    accumulate(value, memref, indices);
+}
+
 Value KernelBuilder::add(Value x, Value y) {
   return arith::AddFOp::create(b, x, y);
 }
@@ -127,6 +133,35 @@ void KernelBuilder::forRangeReverse(Value n, function_ref<void(Value)> body) {
 
 void KernelBuilder::forRangeReverse(int64_t n, function_ref<void(Value)> body) {
   forRangeReverse(index(n), body);
+}
+
+SmallVector<Value> KernelBuilder::forRangeCarry(
+    Value lb, Value ub, ValueRange init,
+    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto loop = scf::ForOp::create(b, lb, ub, index(1), init);
+  Block *loopBody = loop.getBody();
+  if (loopBody->mightHaveTerminator())
+    loopBody->getTerminator()->erase();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(loopBody);
+  SmallVector<Value> next =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  scf::YieldOp::create(b, next);
+  return SmallVector<Value>(loop.getResults());
+}
+
+Value KernelBuilder::sumOver(Value lb, Value ub,
+                             function_ref<Value(Value)> term) {
+  return forRangeCarry(lb, ub, {f32(0.0)},
+                       [&](Value iv, ValueRange sum) -> SmallVector<Value> {
+                         return {add(sum[0], term(iv))};
+                       })
+      .front();
+}
+
+Value KernelBuilder::sumOver(int64_t lb, int64_t ub,
+                             function_ref<Value(Value)> term) {
+  return sumOver(index(lb), index(ub), term);
 }
 
 void KernelBuilder::ifThen(Value cond, function_ref<void()> then) {

@@ -7,6 +7,15 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
+std::optional<KernelOptions::SSDStrategy>
+mlir::ssm::parseSSDStrategy(StringRef name) {
+  if (name == "chunked")
+    return KernelOptions::SSDStrategy::Chunked;
+  if (name == "recurrence")
+    return KernelOptions::SSDStrategy::Recurrence;
+  return std::nullopt;
+}
+
 bool mlir::ssm::isKernelOp(Operation *op) {
   return isa<SelectiveScanOp, SelectiveScanGradOp, SSDScanOp, SSDScanGradOp,
              CausalConv1dOp, CausalConv1dGradOp, RMSNormOp, RMSNormGradOp>(op);
@@ -26,11 +35,17 @@ LogicalResult mlir::ssm::emitKernels(Operation *op, const IRMapping &buffers,
         return success();
       })
       .Case([&](SSDScanOp scan) {
-        emitSSDScan(scan, buffers, b, target);
+        if (options.ssdStrategy == KernelOptions::SSDStrategy::Chunked)
+          emitSSDScanChunked(scan, buffers, b, target, options);
+        else
+          emitSSDScan(scan, buffers, b, target);
         return success();
       })
       .Case([&](SSDScanGradOp grad) {
-        emitSSDScanGrad(grad, buffers, b, target, options);
+        if (options.ssdStrategy == KernelOptions::SSDStrategy::Chunked)
+          emitSSDScanGradChunked(grad, buffers, b, target, options);
+        else
+          emitSSDScanGrad(grad, buffers, b, target, options);
         return success();
       })
       .Case([&](CausalConv1dOp conv) {

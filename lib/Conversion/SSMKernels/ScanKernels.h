@@ -19,6 +19,12 @@ void emitSSDScan(SSDScanOp op, const IRMapping &buffers,
 void emitSSDScanGrad(SSDScanGradOp op, const IRMapping &buffers,
                      ImplicitLocOpBuilder &b, ParallelTarget &target,
                      const KernelOptions &options);
+void emitSSDScanChunked(SSDScanOp op, const IRMapping &buffers,
+                        ImplicitLocOpBuilder &b, ParallelTarget &target,
+                        const KernelOptions &options);
+void emitSSDScanGradChunked(SSDScanGradOp op, const IRMapping &buffers,
+                            ImplicitLocOpBuilder &b, ParallelTarget &target,
+                            const KernelOptions &options);
 void emitCausalConv1d(CausalConv1dOp op, const IRMapping &buffers,
                       ImplicitLocOpBuilder &b, ParallelTarget &target);
 void emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &buffers,

@@ -34,7 +34,8 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
-                                        bool blockScan, int64_t itemsPerThread);
+                                        bool blockScan, int64_t itemsPerThread,
+                                        bool ssdRecurrence);
 
 namespace {
 /// One thread per point of the flattened iteration space.
@@ -75,13 +76,45 @@ public:
       ivs[i] = arith::RemUIOp::create(b, rest, constant(bounds[i]));
       rest = arith::DivUIOp::create(b, rest, constant(bounds[i]));
     }
+    int64_t enclosingInnermost = innermostBound;
+    innermostBound = bounds.empty() ? 1 : bounds.back();
     body(b, ivs);
+    innermostBound = enclosingInnermost;
   }
 
   bool concurrentPoints() const override { return true; }
 
+  /// When the innermost bound is a multiple of the warp size, each warp's
+  /// 32 lanes share every outer index (blocks hold whole warps and the
+  /// flattened index runs innermost fastest), and no warp straddles the
+  /// bounds check: the warp sums its lanes with a butterfly of shuffles and
+  /// lane 0 alone adds atomically, 32 times fewer atomics on one address.
+  bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
+                               Value memref, ValueRange indices) override {
+    if (innermostBound % 32 != 0)
+      return false;
+    for (int32_t offset = 16; offset >= 1; offset /= 2)
+      value = arith::AddFOp::create(
+          b, value,
+          gpu::ShuffleOp::create(b, value, offset, 32, gpu::ShuffleMode::XOR)
+              .getShuffleResult());
+    Value lane = arith::RemUIOp::create(
+        b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
+        arith::ConstantIndexOp::create(b, 32));
+    Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
+                                        arith::ConstantIndexOp::create(b, 0));
+    auto ifFirst = scf::IfOp::create(b, first, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifFirst.thenBlock()->getTerminator());
+    memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, value, memref,
+                                indices);
+    return true;
+  }
+
 private:
   int64_t threadsPerBlock;
+  /// Innermost bound of the parallelFor being built (0 outside one).
+  int64_t innermostBound = 0;
 };
 
 class ConvertSSMToGPUPass
@@ -98,6 +131,14 @@ public:
           << "': expected 'block-scan' or 'thread-per-point'";
       return signalPassFailure();
     }
+    std::optional<KernelOptions::SSDStrategy> ssd =
+        parseSSDStrategy(ssdStrategy);
+    if (!ssd) {
+      emitError(getOperation().getLoc())
+          << "convert-ssm-to-gpu: unknown ssd-strategy '" << ssdStrategy
+          << "': expected 'chunked' or 'recurrence'";
+      return signalPassFailure();
+    }
     if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(itemsPerThread))) {
       emitError(getOperation().getLoc())
           << "convert-ssm-to-gpu: items-per-thread = "
@@ -105,12 +146,14 @@ public:
           << " is not supported: expected 1, 2, 4, 8 or 16";
       return signalPassFailure();
     }
-    if (failed(checkPrivateStates(getOperation(), chunkLen,
-                                  scanStrategy == "block-scan",
-                                  itemsPerThread)))
+    if (failed(checkPrivateStates(
+            getOperation(), chunkLen, scanStrategy == "block-scan",
+            itemsPerThread,
+            *ssd == KernelOptions::SSDStrategy::Recurrence)))
       return signalPassFailure();
     KernelOptions options;
     options.chunkLen = chunkLen;
+    options.ssdStrategy = *ssd;
     ThreadPerPoint threads(threadsPerBlock);
     RewritePatternSet patterns(&getContext());
     BlockScanTiles tiles{threadsPerBlock, itemsPerThread};
@@ -158,8 +201,8 @@ LogicalResult mlir::ssm::validateGPUTiles(Operation *anchor,
 /// for every resident thread, so large chunks fail at launch with an
 /// out-of-memory error. Reject them here, naming the parameter.
 static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
-                                        bool blockScan,
-                                        int64_t itemsPerThread) {
+                                        bool blockScan, int64_t itemsPerThread,
+                                        bool ssdRecurrence) {
   const int64_t limit = 64 * 1024;
   WalkResult result = root->walk([&](Operation *op) {
     int64_t length = 0, numStates = 0;
@@ -168,7 +211,7 @@ static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
       numStates = cast<ShapedType>(grad.getA().getType()).getDimSize(1);
       if (blockScan && length % itemsPerThread == 0)
         return WalkResult::advance(); // lowered by the block scan
-    } else if (auto grad = dyn_cast<SSDScanGradOp>(op)) {
+    } else if (auto grad = dyn_cast<SSDScanGradOp>(op); grad && ssdRecurrence) {
       length = cast<ShapedType>(grad.getX().getType()).getDimSize(1);
       numStates = cast<ShapedType>(grad.getB().getType()).getDimSize(3);
     } else {

@@ -80,6 +80,15 @@ public:
     }
     KernelOptions options;
     options.chunkLen = chunkLen;
+    std::optional<KernelOptions::SSDStrategy> ssd =
+        parseSSDStrategy(ssdStrategy);
+    if (!ssd) {
+      emitError(getOperation().getLoc())
+          << "convert-ssm-to-loops: unknown ssd-strategy '" << ssdStrategy
+          << "': expected 'chunked' or 'recurrence'";
+      return signalPassFailure();
+    }
+    options.ssdStrategy = *ssd;
     RewritePatternSet patterns(&getContext());
     populateSSMToLoopsConversionPatterns(patterns, options);
     ConversionTarget target(getContext());

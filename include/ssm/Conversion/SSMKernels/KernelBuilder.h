@@ -43,6 +43,17 @@ public:
   virtual Block *privateBufferBlock(ImplicitLocOpBuilder &b) {
     return b.getInsertionBlock();
   }
+
+  /// Emits memref[indices] += value summed over the points of the enclosing
+  /// parallelFor that differ only in its innermost index, when the target
+  /// can sum those points' values cheaply before the one accumulation (a
+  /// warp's lanes); returns false (emitting nothing) otherwise. `indices`
+  /// must not depend on the innermost index and every such point must
+  /// reach the call (uniform control flow).
+  virtual bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
+                                       Value memref, ValueRange indices) {
+    return false;
+  }
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
@@ -66,6 +77,11 @@ public:
   void store(Value value, Value memref, ValueRange indices);
   /// memref[indices] += value, atomically where points run concurrently.
   void accumulate(Value value, Value memref, ValueRange indices);
+  /// memref[indices] += value, where the points differing only in the
+  /// innermost parallel index all add into the same element (see
+  /// ParallelTarget::accumulateOverInnermost): summed across them first
+  /// where the target can.
+  void accumulateOverInnermost(Value value, Value memref, ValueRange indices);
 
   Value add(Value x, Value y);
   Value sub(Value x, Value y);
@@ -96,6 +112,14 @@ public:
   /// for iv in [0, n) walking from n-1 down to 0.
   void forRangeReverse(int64_t n, function_ref<void(Value)> body);
   void forRangeReverse(Value n, function_ref<void(Value)> body);
+  /// for iv in [lb, ub) carrying `init`: `body(iv, carried)` returns the
+  /// next carried values; returns the values after the last iteration.
+  SmallVector<Value>
+  forRangeCarry(Value lb, Value ub, ValueRange init,
+                function_ref<SmallVector<Value>(Value, ValueRange)> body);
+  /// The f32 sum of term(iv) over iv in [lb, ub) (0 when empty).
+  Value sumOver(Value lb, Value ub, function_ref<Value(Value)> term);
+  Value sumOver(int64_t lb, int64_t ub, function_ref<Value(Value)> term);
   /// if (cond) then().
   void ifThen(Value cond, function_ref<void()> then);
 

@@ -22,11 +22,18 @@ namespace ssm {
 /// Lowering choices the emitters take. They are pass options, recorded in
 /// the workload binary.
 struct KernelOptions {
-  /// Positions between two saved scan states in the backward pass: the
-  /// backward recomputes the states of one chunk from its saved start state
-  /// instead of storing every state.
+  /// Positions per chunk. The selective scan's backward saves one state per
+  /// chunk and recomputes the others; the chunked SSD scan is quadratic
+  /// inside a chunk and passes one state between chunks.
   int64_t chunkLen = 64;
+  /// How ssm.ssd_scan(_grad) is computed: the chunked (dual) form, or the
+  /// per-point recurrence (each (batch, head, p) walks the sequence).
+  enum class SSDStrategy { Chunked, Recurrence };
+  SSDStrategy ssdStrategy = SSDStrategy::Chunked;
 };
+
+/// Parses an `ssd-strategy` option value ("chunked" or "recurrence").
+std::optional<KernelOptions::SSDStrategy> parseSSDStrategy(StringRef name);
 
 /// Emits the computation of `op` (an ssm op) at the builder's insertion
 /// point. `buffers` maps each present operand and result tensor of `op` to
