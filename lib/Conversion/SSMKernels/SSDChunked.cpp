@@ -92,7 +92,13 @@ private:
   Value lt(Value x, Value y) {
     return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, y);
   }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
+  /// s <= t < len: the (t, s) pairs of a chunk of `len` positions in
+  /// which position s reaches position t.
+  Value lowerTriangle(Value t, Value s, Value len) {
+    Value reaches = le(s, t);
+    Value inside = lt(t, len);
+    return arith::AndIOp::create(b, reaches, inside);
+  }
 
   /// Where chunk `c` starts, how many positions it has, and its last one.
   struct ChunkSpan {
@@ -232,7 +238,7 @@ void ChunkedSSD::emitChunkProducts() {
         KernelBuilder kb(ib, target);
         Value bi = iv[0], g = iv[1], c = iv[2], t = iv[3], s = iv[4];
         ChunkSpan cs = span(kb, c);
-        kb.ifThen(both(le(s, t), lt(t, cs.len)), [&] {
+        kb.ifThen(lowerTriangle(t, s, cs.len), [&] {
           Value tPos = add(cs.start, t), sPos = add(cs.start, s);
           Value dot = kb.sumOver(0, numStates, [&](Value n) {
             return kb.mul(kb.load(C, {bi, tPos, g, n}),
@@ -250,7 +256,7 @@ void ChunkedSSD::emitDecayedProducts() {
         KernelBuilder kb(ib, target);
         Value bi = iv[0], h = iv[1], c = iv[2], t = iv[3], s = iv[4];
         ChunkSpan cs = span(kb, c);
-        kb.ifThen(both(le(s, t), lt(t, cs.len)), [&] {
+        kb.ifThen(lowerTriangle(t, s, cs.len), [&] {
           Value decay =
               kb.exp(kb.sub(kb.load(cum, {bi, h, add(cs.start, t)}),
                             kb.load(cum, {bi, h, add(cs.start, s)})));
@@ -448,7 +454,7 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         KernelBuilder kb(ib, target);
         Value bi = iv[0], h = iv[1], c = iv[2], t = iv[3], s = iv[4];
         ChunkSpan cs = span(kb, c);
-        kb.ifThen(both(le(s, t), lt(t, cs.len)), [&] {
+        kb.ifThen(lowerTriangle(t, s, cs.len), [&] {
           Value tPos = add(cs.start, t), sPos = add(cs.start, s);
           Value dot = kb.sumOver(0, headDim, [&](Value p) {
             return kb.mul(loadGated(kb, {bi, tPos, h, p}),

@@ -1,20 +1,22 @@
 // The thread-per-point lowering of every op family. The selective scans
 // (forward and gradient) are lowered by default as block scans
-// (scan-strategy=block-scan), which are not checked here: the checking runs
-// ask for scan-strategy=thread-per-point, which leaves the other ops as they
-// are. The DEFAULT run only checks that by default too every op is lowered
-// and no forward op uses atomics.
-// RUN: ssm-opt %s --convert-ssm-to-gpu=scan-strategy=thread-per-point \
+// (scan-strategy=block-scan) and the SSD scans in the chunked form
+// (ssd-strategy=chunked, see ssd-chunked.mlir), which are not checked here:
+// the checking runs ask for scan-strategy=thread-per-point and
+// ssd-strategy=recurrence, which leave the other ops as they are. The
+// DEFAULT run only checks that by default too every op is lowered and no
+// forward op uses atomics.
+// RUN: ssm-opt %s '--convert-ssm-to-gpu=scan-strategy=thread-per-point ssd-strategy=recurrence' \
 // RUN:   | FileCheck %s
-// RUN: ssm-opt %s --convert-ssm-to-gpu=scan-strategy=thread-per-point \
+// RUN: ssm-opt %s '--convert-ssm-to-gpu=scan-strategy=thread-per-point ssd-strategy=recurrence' \
 // RUN:   | FileCheck %s --check-prefix=ATOMIC
 // RUN: ssm-opt %s \
-// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point threads-per-block=32' \
+// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point threads-per-block=32 ssd-strategy=recurrence' \
 // RUN:   | FileCheck %s --check-prefix=TPB32
-// RUN: ssm-opt %s "--convert-ssm-to-gpu=threads-per-block=1024 items-per-thread=2" \
+// RUN: ssm-opt %s "--convert-ssm-to-gpu=threads-per-block=1024 items-per-thread=2 ssd-strategy=recurrence" \
 // RUN:   | FileCheck %s --check-prefix=TPB1024
 // RUN: ssm-opt %s \
-// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point chunk-len=3' \
+// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point chunk-len=3 ssd-strategy=recurrence' \
 // RUN:   | FileCheck %s --check-prefix=CHUNK3
 // RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s --check-prefix=DEFAULT
 

@@ -1,9 +1,11 @@
 // The thread-per-point scan backward keeps chunk-len x d_state floats per
 // thread in local memory; a chunk that would need more than 64 KiB is
 // rejected at compile time, naming the parameter, instead of failing at
-// launch. The default chunk fits; the block scan does not use the buffer.
+// launch. The default chunk fits; the block scan and the chunked SSD scan
+// (the default) do not use the buffer.
+// RUN: ssm-opt %s --convert-ssm-to-gpu=chunk-len=5000 | FileCheck %s --check-prefix=OK
 // RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s --check-prefix=OK
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=chunk-len=5000 2>&1 \
+// RUN: not ssm-opt %s '--convert-ssm-to-gpu=chunk-len=5000 ssd-strategy=recurrence' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BIG
 // RUN: not ssm-compile %s --target=gpu --max-registers=-5 -o %t.so 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REGS

@@ -1,7 +1,9 @@
-// RUN: ssm-opt %s --convert-ssm-to-loops \
+// The SSD scans are checked in their recurrence form here and in their
+// default chunked form in ssd-chunked.mlir.
+// RUN: ssm-opt %s --convert-ssm-to-loops=ssd-strategy=recurrence \
 // RUN:   | FileCheck %s --check-prefixes=CHECK,DEFAULT \
 // RUN:       --implicit-check-not=alloca_scope
-// RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 \
+// RUN: ssm-opt %s '--convert-ssm-to-loops=chunk-len=4 ssd-strategy=recurrence' \
 // RUN:   | FileCheck %s --check-prefixes=CHECK,CHUNK4 \
 // RUN:       --implicit-check-not=alloca_scope
 // RUN: not ssm-opt %s --convert-ssm-to-loops=chunk-len=0 2>&1 \

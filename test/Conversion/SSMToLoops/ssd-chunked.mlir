@@ -1,0 +1,78 @@
+// The chunked (dual) form of the SSD scan, the default ssd-strategy: L=6
+// positions in chunks of chunk-len=4 (two chunks, the second ragged), seven
+// loop nests in order: time steps and decays, chunk states, state passing
+// (which also writes the final state), B transposed, C.B products, their
+// decayed form, the output. Scratch is f32: [b,h,L] per-position values,
+// [b,h,chunks] chunk decays, [b,h,chunks,N,P] states, [b,g,N,L] B^T,
+// [b,g,chunks,Q,Q] and [b,h,chunks,Q,Q] intra-chunk products.
+// RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 | FileCheck %s
+// RUN: ssm-opt %s --convert-ssm-to-loops | FileCheck %s --check-prefix=WHOLE
+// RUN: ssm-opt %s '--convert-ssm-to-loops=ssd-strategy=recurrence' \
+// RUN:   | FileCheck %s --check-prefix=RECURRENCE
+// RUN: not ssm-opt %s '--convert-ssm-to-loops=ssd-strategy=dual' 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=BAD
+
+// CHECK-LABEL: func.func @ssd_scan(
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x6x2x4xf32>
+// CHECK:         %[[FINAL:.*]] = memref.alloc() : memref<1x2x4x3xf32>
+// CHECK:         %[[DTW:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK:         %[[CUM:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK:         %[[EXPCUM:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK:         %[[DECAYEND:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK:         %[[CHUNKDECAY:.*]] = memref.alloc() : memref<1x2x2xf32>
+// CHECK:         %[[STATES:.*]] = memref.alloc() : memref<1x2x2x3x4xf32>
+// CHECK:         %[[BT:.*]] = memref.alloc() : memref<1x1x3x6xf32>
+// CHECK:         %[[CB:.*]] = memref.alloc() : memref<1x1x2x4x4xf32>
+// CHECK:         %[[K:.*]] = memref.alloc() : memref<1x2x2x4x4xf32>
+// Time steps: a running sum carried through the chunk's positions.
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} iter_args
+// CHECK:             memref.store %{{.*}}, %[[DTW]]
+// CHECK:             memref.store %{{.*}}, %[[CUM]]
+// CHECK:             math.exp
+// CHECK:             memref.store %{{.*}}, %[[EXPCUM]]
+// CHECK:             memref.store %{{.*}}, %[[DECAYEND]]
+// CHECK:           memref.store %{{.*}}, %[[CHUNKDECAY]]
+// CHECK:         memref.store %{{.*}}, %[[STATES]]
+// State passing: the state entering each chunk replaces the chunk's own.
+// CHECK:         memref.load %[[STATES]]
+// CHECK:         memref.store %{{.*}}, %[[STATES]]
+// CHECK:         memref.load %[[CHUNKDECAY]]
+// CHECK:         memref.store %{{.*}}, %[[FINAL]]
+// CHECK:         memref.store %{{.*}}, %[[BT]]
+// C.B only where s <= t inside the chunk.
+// CHECK:         arith.cmpi ule
+// CHECK:         arith.cmpi ult
+// CHECK:         scf.if
+// CHECK:           memref.load %[[BT]]
+// CHECK:           memref.store %{{.*}}, %[[CB]]
+// CHECK:         memref.load %[[CB]]
+// CHECK:         memref.store %{{.*}}, %[[K]]
+// Output: intra-chunk sum over K, then the entering state read through C.
+// CHECK:         memref.load %[[K]]
+// CHECK:         memref.load %[[STATES]]
+// CHECK:         memref.load %[[EXPCUM]]
+// CHECK:         memref.store %{{.*}}, %[[Y]]
+// CHECK-NOT:     memref.store
+// CHECK:         return
+
+// With the default chunk-len (64 > L) the whole sequence is one chunk.
+// WHOLE-LABEL: func.func @ssd_scan(
+// WHOLE:         memref.alloc() : memref<1x2x1x3x4xf32>
+// WHOLE:         memref.alloc() : memref<1x2x1x6x6xf32>
+
+// The recurrence keeps the state of one point in a private buffer.
+// RECURRENCE-LABEL: func.func @ssd_scan(
+// RECURRENCE:         memref.alloca() : memref<3xf32>
+// RECURRENCE-NOT:     memref<1x2x1x6x6xf32>
+
+// BAD: error: convert-ssm-to-loops: unknown ssd-strategy 'dual': expected 'chunked' or 'recurrence'
+func.func @ssd_scan(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
+    %A: tensor<2xf32>, %B: tensor<1x6x1x3xf32>, %C: tensor<1x6x1x3xf32>)
+    -> (tensor<1x6x2x4xf32>, tensor<1x2x4x3xf32>) {
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C
+      : (tensor<1x6x2x4xf32>, tensor<1x6x2xf32>, tensor<2xf32>,
+         tensor<1x6x1x3xf32>, tensor<1x6x1x3xf32>)
+      -> (tensor<1x6x2x4xf32>, tensor<1x2x4x3xf32>)
+  return %y, %s : tensor<1x6x2x4xf32>, tensor<1x2x4x3xf32>
+}
