@@ -3,7 +3,7 @@
 // loop nests in order: time steps and decays, chunk states, state passing
 // (which also writes the final state), B transposed, C.B products, their
 // decayed form, the output. Scratch is f32: [b,h,L] per-position values,
-// [b,h,chunks] chunk decays, [b,h,chunks,N,P] states, [b,g,N,L] B^T,
+// [b,h,chunks] chunk decays, [b,chunks,h,N,P] states, [b,g,N,L] B^T,
 // [b,g,chunks,Q,Q] and [b,h,chunks,Q,Q] intra-chunk products.
 // RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 | FileCheck %s
 // RUN: ssm-opt %s --convert-ssm-to-loops | FileCheck %s --check-prefix=WHOLE
@@ -58,7 +58,7 @@
 
 // With the default chunk-len (64 > L) the whole sequence is one chunk.
 // WHOLE-LABEL: func.func @ssd_scan(
-// WHOLE:         memref.alloc() : memref<1x2x1x3x4xf32>
+// WHOLE:         memref.alloc() : memref<1x1x2x3x4xf32>
 // WHOLE:         memref.alloc() : memref<1x2x1x6x6xf32>
 
 // The recurrence keeps the state of one point in a private buffer.
