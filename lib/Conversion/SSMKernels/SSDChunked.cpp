@@ -22,11 +22,12 @@
 // inner loops do not walk) last, so that on the GPU a warp's loads are
 // either one broadcast or one contiguous segment: states are stored as
 // [N, P] for the phases whose points run along P and as [P, N] for those
-// that run along N. States are [b, chunk, h, ...]: the state passing walks
-// the chunks, and with the heads of one chunk side by side the warps in
-// flight read one contiguous region per step instead of one region per
-// head a power-of-two stride apart (measured on the H100: with
-// [b, h, chunk, ...] the passing ran at about 0.2 TB/s).
+// that run along N. States are [b, chunk, h, ...], so that the warps of
+// the state passing, which walk the chunks, read one contiguous region per
+// step. The passing reads one buffer and writes another: in place (each
+// element loaded, then overwritten) the same walk took 12.5 ms instead of
+// 0.61 ms on the H100 (CUDA micro-benchmark at B1 L65536, recorded in
+// docs/PERFORMANCE.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +70,7 @@ public:
     expCum = scratch({batch, heads, length});
     decayEnd = scratch({batch, heads, length});
     chunkDecay = scratch({batch, heads, numChunks});
+    chunkStates = scratch({batch, numChunks, heads, numStates, headDim});
     states = scratch({batch, numChunks, heads, numStates, headDim});
     BT = scratch({batch, groups, numStates, length});
     cb = scratch({batch, groups, numChunks, chunk, chunk});
@@ -149,7 +151,8 @@ private:
   Value expCum;     // [b,h,L] exp(cum_t)
   Value decayEnd;   // [b,h,L] exp(cum_last - cum_t)
   Value chunkDecay; // [b,h,chunks] exp(cum_last)
-  Value states;     // [b,chunks,h,N,P] chunk states, then entering states
+  Value chunkStates; // [b,chunks,h,N,P] each chunk's own contribution
+  Value states;      // [b,chunks,h,N,P] the state entering each chunk
   Value BT;         // [b,g,N,L] B transposed
   Value cb;         // [b,g,chunks,Q,Q] C_t . B_s, s <= t
   Value K;          // [b,h,chunks,Q,Q] (C_t . B_s) E[t,s], s <= t
@@ -232,7 +235,7 @@ void ChunkedSSD::emitChunkOuterProducts(Value out, const WeightFn &weight,
 
 void ChunkedSSD::emitChunkStates() {
   emitChunkOuterProducts(
-      states,
+      chunkStates,
       [&](KernelBuilder &kb, Value bi, Value h, Value t) {
         return kb.mul(kb.load(decayEnd, {bi, h, t}), kb.load(dtw, {bi, h, t}));
       },
@@ -250,7 +253,7 @@ void ChunkedSSD::emitStatePassing(Value finalState, Value statesT) {
             kb.forRangeCarry(
                   kb.index(0), kb.index(numChunks), {start},
                   [&](Value c, ValueRange entering) -> SmallVector<Value> {
-                    Value own = kb.load(states, {bi, c, h, n, p});
+                    Value own = kb.load(chunkStates, {bi, c, h, n, p});
                     kb.store(entering[0], states, {bi, c, h, n, p});
                     if (statesT)
                       kb.store(entering[0], statesT, {bi, c, h, p, n});
@@ -394,18 +397,19 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
 
   // The state gradient each chunk's outputs send to the state entering it:
   // G_c = sum_t exp(cum_t) C_t dyg_t^T, stored as [N, P].
+  Value dLocal = scratch({batch, numChunks, heads, numStates, headDim});
   Value dStates = scratch({batch, numChunks, heads, numStates, headDim});
   Value dStatesT = scratch({batch, numChunks, heads, headDim, numStates});
   emitChunkOuterProducts(
-      dStates,
+      dLocal,
       [&](KernelBuilder &kb, Value bi, Value h, Value t) {
         return kb.load(expCum, {bi, h, t});
       },
       C, loadGated);
 
   // Reverse state passing: dh_c = exp(cum_last) dh_c+1 + G_c, from the
-  // final state's gradient. Each chunk's slot is overwritten with the
-  // gradient of the state leaving the chunk; its last position's cum gets
+  // final state's gradient, written for each chunk as the gradient of the
+  // state leaving it (both layouts); its last position's cum gets
   // exp(cum_last) dh_out . h_in.
   target.parallelFor(
       b, {batch, heads, numStates, headDim},
@@ -420,7 +424,7 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
                   [&](Value i, ValueRange leaving) -> SmallVector<Value> {
                     Value c = kb.subIndex(numChunks - 1, i);
                     ChunkSpan cs = span(kb, c);
-                    Value own = kb.load(dStates, {bi, c, h, n, p});
+                    Value own = kb.load(dLocal, {bi, c, h, n, p});
                     kb.store(leaving[0], dStates, {bi, c, h, n, p});
                     kb.store(leaving[0], dStatesT, {bi, c, h, p, n});
                     Value decay = kb.load(chunkDecay, {bi, h, c});

@@ -3,7 +3,7 @@
 // loop nests in order: time steps and decays, chunk states, state passing
 // (which also writes the final state), B transposed, C.B products, their
 // decayed form, the output. Scratch is f32: [b,h,L] per-position values,
-// [b,h,chunks] chunk decays, [b,chunks,h,N,P] states, [b,g,N,L] B^T,
+// [b,h,chunks] chunk decays, [b,chunks,h,N,P] own and entering states, [b,g,N,L] B^T,
 // [b,g,chunks,Q,Q] and [b,h,chunks,Q,Q] intra-chunk products.
 // RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 | FileCheck %s
 // RUN: ssm-opt %s --convert-ssm-to-loops | FileCheck %s --check-prefix=WHOLE
@@ -20,6 +20,7 @@
 // CHECK:         %[[EXPCUM:.*]] = memref.alloc() : memref<1x2x6xf32>
 // CHECK:         %[[DECAYEND:.*]] = memref.alloc() : memref<1x2x6xf32>
 // CHECK:         %[[CHUNKDECAY:.*]] = memref.alloc() : memref<1x2x2xf32>
+// CHECK:         %[[OWN:.*]] = memref.alloc() : memref<1x2x2x3x4xf32>
 // CHECK:         %[[STATES:.*]] = memref.alloc() : memref<1x2x2x3x4xf32>
 // CHECK:         %[[BT:.*]] = memref.alloc() : memref<1x1x3x6xf32>
 // CHECK:         %[[CB:.*]] = memref.alloc() : memref<1x1x2x4x4xf32>
@@ -33,9 +34,9 @@
 // CHECK:             memref.store %{{.*}}, %[[EXPCUM]]
 // CHECK:             memref.store %{{.*}}, %[[DECAYEND]]
 // CHECK:           memref.store %{{.*}}, %[[CHUNKDECAY]]
-// CHECK:         memref.store %{{.*}}, %[[STATES]]
-// State passing: the state entering each chunk replaces the chunk's own.
-// CHECK:         memref.load %[[STATES]]
+// CHECK:         memref.store %{{.*}}, %[[OWN]]
+// State passing: reads each chunk's own state, writes the entering one.
+// CHECK:         memref.load %[[OWN]]
 // CHECK:         memref.store %{{.*}}, %[[STATES]]
 // CHECK:         memref.load %[[CHUNKDECAY]]
 // CHECK:         memref.store %{{.*}}, %[[FINAL]]
