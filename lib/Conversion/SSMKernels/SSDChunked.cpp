@@ -135,9 +135,34 @@ private:
   void emitTransposedB();
   void emitChunkProducts();
   void emitDecayedProducts();
-  /// The ungated output of the scan at (b, t, h, p): intra-chunk plus
-  /// inter-chunk parts, without the D skip.
-  Value emitScanOutput(KernelBuilder &kb, Value bi, Value t, Value h, Value p);
+  /// The consecutive positions of one chunk that a point of the
+  /// position-parallel phases owns: the values it shares between them
+  /// (a row of states, a column of the intra-chunk products) are loaded
+  /// once per tile instead of once per position.
+  struct PositionTile {
+    Value chunk, start, len;   // the chunk, its first position, its length
+    SmallVector<Value> local;  // chunk-local index of each position
+    SmallVector<Value> global; // sequence position
+    SmallVector<Value> safe;   // the position, clamped inside the sequence
+    SmallVector<Value> valid;  // whether the position is in the sequence
+  };
+  int64_t positionTileSize() const;
+  /// A parallel phase over (batch, chunk, position tile, extra...): body
+  /// gets the tile and the extra induction values.
+  void forEachPositionTile(
+      ArrayRef<int64_t> extra,
+      function_ref<void(KernelBuilder &, Value, const PositionTile &,
+                        ValueRange)>
+          body);
+  /// acc + term where cond holds, else acc (term may be garbage there).
+  Value addWhere(KernelBuilder &kb, Value cond, Value acc, Value term) {
+    return kb.select(cond, kb.add(acc, term), acc);
+  }
+  /// The ungated output of the scan at the tile's positions of (b, h, p):
+  /// intra-chunk plus inter-chunk parts, without the D skip.
+  SmallVector<Value> emitScanOutputs(KernelBuilder &kb, Value bi,
+                                     const PositionTile &tile, Value h,
+                                     Value p);
 
   ImplicitLocOpBuilder &b;
   ParallelTarget &target;
@@ -311,23 +336,81 @@ void ChunkedSSD::emitDecayedProducts() {
       });
 }
 
-Value ChunkedSSD::emitScanOutput(KernelBuilder &kb, Value bi, Value t, Value h,
-                                 Value p) {
-  Value c = kb.divIndex(t, chunk);
-  Value start = kb.mulIndex(c, chunk);
-  Value tt = sub(t, start);
-  Value intra = kb.sumOver(kb.index(0), kb.addIndex(tt, 1), [&](Value ss) {
-    Value s = add(start, ss);
-    return kb.mul(kb.mul(kb.load(K, {bi, h, c, tt, ss}),
-                         kb.load(dtw, {bi, h, s})),
-                  kb.load(x, {bi, s, h, p}));
-  });
+int64_t ChunkedSSD::positionTileSize() const {
+  for (int64_t size : {8, 4, 2})
+    if (chunk % size == 0)
+      return size;
+  return 1;
+}
+
+void ChunkedSSD::forEachPositionTile(
+    ArrayRef<int64_t> extra,
+    function_ref<void(KernelBuilder &, Value, const PositionTile &,
+                      ValueRange)>
+        body) {
+  int64_t size = positionTileSize();
+  SmallVector<int64_t> bounds = {batch, numChunks, chunk / size};
+  bounds.append(extra.begin(), extra.end());
+  target.parallelFor(
+      b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        ChunkSpan cs = span(kb, iv[1]);
+        PositionTile tile{iv[1], cs.start, cs.len, {}, {}, {}, {}};
+        Value first = kb.mulIndex(iv[2], size);
+        for (int64_t i = 0; i < size; ++i) {
+          Value local = kb.addIndex(first, i);
+          Value global = add(cs.start, local);
+          tile.local.push_back(local);
+          tile.global.push_back(global);
+          tile.safe.push_back(kb.minIndex(global, length - 1));
+          tile.valid.push_back(lt(local, cs.len));
+        }
+        body(kb, iv[0], tile, iv.drop_front(3));
+      });
+}
+
+SmallVector<Value> ChunkedSSD::emitScanOutputs(KernelBuilder &kb, Value bi,
+                                               const PositionTile &tile,
+                                               Value h, Value p) {
+  int64_t size = tile.local.size();
+  Value c = tile.chunk;
+  SmallVector<Value> zeros(size, kb.f32(0.0));
+  // Intra-chunk: sum over s <= t of K[t,s] dt_s x_s, x_s loaded once for
+  // the tile (K at s > t is never written: masked, not read as data).
+  Value sEnd =
+      arith::MinUIOp::create(b, kb.addIndex(tile.local.back(), 1), tile.len);
+  SmallVector<Value> intra = kb.forRangeCarry(
+      kb.index(0), sEnd, zeros,
+      [&](Value ss, ValueRange acc) -> SmallVector<Value> {
+        Value s = add(tile.start, ss);
+        Value xs =
+            kb.mul(kb.load(dtw, {bi, h, s}), kb.load(x, {bi, s, h, p}));
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < size; ++i)
+          next.push_back(addWhere(kb, le(ss, tile.local[i]), acc[i],
+                                  kb.mul(kb.load(K, {bi, h, c, tile.local[i],
+                                                     ss}),
+                                         xs)));
+        return next;
+      });
+  // Inter-chunk: C_t . h_c[:, p], the state column loaded once.
   Value g = groupOf(kb, h);
-  Value inter = kb.sumOver(0, numStates, [&](Value n) {
-    return kb.mul(kb.load(C, {bi, t, g, n}),
-                  kb.load(states, {bi, c, h, n, p}));
-  });
-  return kb.add(intra, kb.mul(kb.load(expCum, {bi, h, t}), inter));
+  SmallVector<Value> inter = kb.forRangeCarry(
+      kb.index(0), kb.index(numStates), zeros,
+      [&](Value n, ValueRange acc) -> SmallVector<Value> {
+        Value state = kb.load(states, {bi, c, h, n, p});
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < size; ++i)
+          next.push_back(kb.add(
+              acc[i], kb.mul(kb.load(C, {bi, tile.safe[i], g, n}), state)));
+        return next;
+      });
+  SmallVector<Value> outs;
+  for (int64_t i = 0; i < size; ++i)
+    outs.push_back(kb.add(
+        intra[i],
+        kb.mul(kb.load(expCum, {bi, h, tile.safe[i]}), inter[i])));
+  return outs;
 }
 
 void ChunkedSSD::emitForward(Value y, Value finalState) {
@@ -337,17 +420,21 @@ void ChunkedSSD::emitForward(Value y, Value finalState) {
   emitTransposedB();
   emitChunkProducts();
   emitDecayedProducts();
-  target.parallelFor(
-      b, {batch, length, heads, headDim},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        Value bi = iv[0], t = iv[1], h = iv[2], p = iv[3];
-        Value out = emitScanOutput(kb, bi, t, h, p);
-        if (D)
-          out = kb.add(out, kb.mul(kb.load(D, {h}), kb.load(x, iv)));
-        if (z)
-          out = kb.mul(out, kb.silu(kb.load(z, iv)));
-        kb.store(out, y, iv);
+  forEachPositionTile(
+      {heads, headDim}, [&](KernelBuilder &kb, Value bi,
+                            const PositionTile &tile, ValueRange iv) {
+        Value h = iv[0], p = iv[1];
+        SmallVector<Value> outs = emitScanOutputs(kb, bi, tile, h, p);
+        for (auto [i, scan] : llvm::enumerate(outs))
+          kb.ifThen(tile.valid[i], [&, i = i, scan = scan] {
+            SmallVector<Value> idx = {bi, tile.global[i], h, p};
+            Value out = scan;
+            if (D)
+              out = kb.add(out, kb.mul(kb.load(D, {h}), kb.load(x, idx)));
+            if (z)
+              out = kb.mul(out, kb.silu(kb.load(z, idx)));
+            kb.store(out, y, idx);
+          });
       });
 }
 
@@ -375,24 +462,29 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   PSideFn loadGated = [&](KernelBuilder &kb, ValueRange idx) {
     return kb.load(gated ? gated : grads.dy, idx);
   };
-  target.parallelFor(
-      b, {batch, length, heads, headDim},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        Value bi = iv[0], t = iv[1], h = iv[2], p = iv[3];
-        Value scan = emitScanOutput(kb, bi, t, h, p);
-        Value dyv = kb.load(grads.dy, iv);
-        Value xv = kb.load(x, iv);
-        if (z) {
-          Value zv = kb.load(z, iv);
-          Value out = D ? kb.add(scan, kb.mul(kb.load(D, {h}), xv)) : scan;
-          kb.store(kb.mul(kb.mul(dyv, out), kb.siluGrad(zv)), grads.dz, iv);
-          dyv = kb.mul(dyv, kb.silu(zv));
-          kb.store(dyv, gated, iv);
-        }
-        kb.accumulateOverInnermost(kb.mul(dyv, scan), dCum, {bi, h, t});
-        if (grads.dD)
-          kb.accumulateOverInnermost(kb.mul(dyv, xv), grads.dD, {h});
+  forEachPositionTile(
+      {heads, headDim}, [&](KernelBuilder &kb, Value bi,
+                            const PositionTile &tile, ValueRange iv) {
+        Value h = iv[0], p = iv[1];
+        SmallVector<Value> outs = emitScanOutputs(kb, bi, tile, h, p);
+        for (auto [i, scan] : llvm::enumerate(outs))
+          kb.ifThen(tile.valid[i], [&, i = i, scan = scan] {
+            Value t = tile.global[i];
+            SmallVector<Value> idx = {bi, t, h, p};
+            Value dyv = kb.load(grads.dy, idx);
+            Value xv = kb.load(x, idx);
+            if (z) {
+              Value zv = kb.load(z, idx);
+              Value out = D ? kb.add(scan, kb.mul(kb.load(D, {h}), xv)) : scan;
+              kb.store(kb.mul(kb.mul(dyv, out), kb.siluGrad(zv)), grads.dz,
+                       idx);
+              dyv = kb.mul(dyv, kb.silu(zv));
+              kb.store(dyv, gated, idx);
+            }
+            kb.accumulateOverInnermost(kb.mul(dyv, scan), dCum, {bi, h, t});
+            if (grads.dD)
+              kb.accumulateOverInnermost(kb.mul(dyv, xv), grads.dD, {h});
+          });
       });
 
   // The state gradient each chunk's outputs send to the state entering it:
@@ -442,37 +534,58 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   // dx, and the x dt and cum parts of the time step's gradient, per
   // position s: dxb_s = sum_{t>=s} K[t,s] dyg_t + exp(cum_last - cum_s)
   // B_s . dh_out is the gradient of xb_s = dt_s x_s.
-  target.parallelFor(
-      b, {batch, length, heads, headDim},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        Value bi = iv[0], s = iv[1], h = iv[2], p = iv[3];
+  forEachPositionTile(
+      {heads, headDim}, [&](KernelBuilder &kb, Value bi,
+                            const PositionTile &tile, ValueRange iv) {
+        Value h = iv[0], p = iv[1];
         Value g = groupOf(kb, h);
-        Value c = kb.divIndex(s, chunk);
-        ChunkSpan cs = span(kb, c);
-        Value ss = sub(s, cs.start);
-        Value intra = kb.sumOver(ss, cs.len, [&](Value tt) {
-          return kb.mul(kb.load(K, {bi, h, c, tt, ss}),
-                        loadGated(kb, {bi, add(cs.start, tt), h, p}));
-        });
-        Value inter = kb.mul(
-            kb.load(decayEnd, {bi, h, s}),
-            kb.sumOver(0, numStates, [&](Value n) {
-              return kb.mul(kb.load(B, {bi, s, g, n}),
-                            kb.load(dStates, {bi, c, h, n, p}));
-            }));
-        Value dxb = kb.add(intra, inter);
-        Value step = kb.load(dtw, {bi, h, s});
-        Value xv = kb.load(x, iv);
-        Value dxv = kb.mul(dxb, step);
-        if (D)
-          dxv = kb.add(dxv, kb.mul(kb.load(D, {h}), loadGated(kb, iv)));
-        kb.store(dxv, grads.dx, iv);
-        kb.accumulateOverInnermost(kb.mul(xv, dxb), dStep, {bi, h, s});
-        Value xb = kb.mul(step, xv);
-        kb.accumulateOverInnermost(arith::NegFOp::create(ib, kb.mul(xb, dxb)),
-                                   dCum, {bi, h, s});
-        kb.accumulateOverInnermost(kb.mul(xb, inter), dCum, {bi, h, cs.last});
+        Value c = tile.chunk;
+        int64_t size = tile.local.size();
+        SmallVector<Value> zeros(size, kb.f32(0.0));
+        // Intra-chunk: sum over t >= s of K[t,s] dyg_t, dyg_t loaded once.
+        SmallVector<Value> intra = kb.forRangeCarry(
+            tile.local.front(), tile.len, zeros,
+            [&](Value tt, ValueRange acc) -> SmallVector<Value> {
+              Value gradOut = loadGated(kb, {bi, add(tile.start, tt), h, p});
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < size; ++i)
+                next.push_back(addWhere(
+                    kb, le(tile.local[i], tt), acc[i],
+                    kb.mul(kb.load(K, {bi, h, c, tt, tile.local[i]}),
+                           gradOut)));
+              return next;
+            });
+        // Inter-chunk: B_s . dh_out[:, p], the gradient column loaded once.
+        SmallVector<Value> interDot = kb.forRangeCarry(
+            kb.index(0), kb.index(numStates), zeros,
+            [&](Value n, ValueRange acc) -> SmallVector<Value> {
+              Value leaving = kb.load(dStates, {bi, c, h, n, p});
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < size; ++i)
+                next.push_back(kb.add(
+                    acc[i],
+                    kb.mul(kb.load(B, {bi, tile.safe[i], g, n}), leaving)));
+              return next;
+            });
+        Value last = kb.addIndex(add(tile.start, tile.len), -1);
+        for (int64_t i = 0; i < size; ++i)
+          kb.ifThen(tile.valid[i], [&, i] {
+            Value s = tile.global[i];
+            SmallVector<Value> idx = {bi, s, h, p};
+            Value inter = kb.mul(kb.load(decayEnd, {bi, h, s}), interDot[i]);
+            Value dxb = kb.add(intra[i], inter);
+            Value step = kb.load(dtw, {bi, h, s});
+            Value xv = kb.load(x, idx);
+            Value dxv = kb.mul(dxb, step);
+            if (D)
+              dxv = kb.add(dxv, kb.mul(kb.load(D, {h}), loadGated(kb, idx)));
+            kb.store(dxv, grads.dx, idx);
+            kb.accumulateOverInnermost(kb.mul(xv, dxb), dStep, {bi, h, s});
+            Value xb = kb.mul(step, xv);
+            kb.accumulateOverInnermost(
+                arith::NegFOp::create(b, kb.mul(xb, dxb)), dCum, {bi, h, s});
+            kb.accumulateOverInnermost(kb.mul(xb, inter), dCum, {bi, h, last});
+          });
       });
 
   // W[t,s] = E[t,s] dyg_t . xb_s, the weight of C_t B_s in the loss: dC_t
@@ -508,46 +621,93 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   // inter-chunk parts read the entering states and the leaving states'
   // gradients as [P, N].
   int64_t headsPerGroup = heads / groups;
-  target.parallelFor(
-      b, {batch, length, groups, numStates},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        Value bi = iv[0], t = iv[1], g = iv[2], n = iv[3];
-        Value c = kb.divIndex(t, chunk);
-        ChunkSpan cs = span(kb, c);
-        Value tt = sub(t, cs.start);
+  forEachPositionTile(
+      {groups, numStates}, [&](KernelBuilder &kb, Value bi,
+                               const PositionTile &tile, ValueRange iv) {
+        Value g = iv[0], n = iv[1], c = tile.chunk;
+        int64_t size = tile.local.size();
+        SmallVector<Value> zeros(size, kb.f32(0.0));
         Value firstHead = kb.mulIndex(g, headsPerGroup);
+        Value sEnd = arith::MinUIOp::create(
+            b, kb.addIndex(tile.local.back(), 1), tile.len);
+        // Carried over the group's heads: dC of each position, then dB.
+        SmallVector<Value> initial(2 * size, kb.f32(0.0));
         SmallVector<Value> sums = kb.forRangeCarry(
-            kb.index(0), kb.index(headsPerGroup), {kb.f32(0.0), kb.f32(0.0)},
-            [&](Value i, ValueRange acc) -> SmallVector<Value> {
-              Value h = add(firstHead, i);
-              Value dCIntra =
-                  kb.sumOver(kb.index(0), kb.addIndex(tt, 1), [&](Value ss) {
-                    return kb.mul(kb.load(B, {bi, add(cs.start, ss), g, n}),
-                                  kb.load(W, {bi, h, c, tt, ss}));
+            kb.index(0), kb.index(headsPerGroup), initial,
+            [&](Value hi, ValueRange acc) -> SmallVector<Value> {
+              Value h = add(firstHead, hi);
+              // Each loop loads the value its positions share once.
+              SmallVector<Value> dCIntra = kb.forRangeCarry(
+                  kb.index(0), sEnd, zeros,
+                  [&](Value ss, ValueRange part) -> SmallVector<Value> {
+                    Value bv = kb.load(B, {bi, add(tile.start, ss), g, n});
+                    SmallVector<Value> next;
+                    for (int64_t i = 0; i < size; ++i)
+                      next.push_back(addWhere(
+                          kb, le(ss, tile.local[i]), part[i],
+                          kb.mul(bv,
+                                 kb.load(W, {bi, h, c, tile.local[i], ss}))));
+                    return next;
                   });
-              Value dCInter = kb.sumOver(0, headDim, [&](Value p) {
-                return kb.mul(loadGated(kb, {bi, t, h, p}),
-                              kb.load(statesT, {bi, c, h, p, n}));
-              });
-              Value dBIntra = kb.sumOver(tt, cs.len, [&](Value t2) {
-                return kb.mul(kb.load(C, {bi, add(cs.start, t2), g, n}),
-                              kb.load(W, {bi, h, c, t2, tt}));
-              });
-              Value dBInter = kb.sumOver(0, headDim, [&](Value p) {
-                return kb.mul(kb.load(x, {bi, t, h, p}),
-                              kb.load(dStatesT, {bi, c, h, p, n}));
-              });
-              Value dCv = kb.add(
-                  dCIntra, kb.mul(kb.load(expCum, {bi, h, t}), dCInter));
-              Value dBv =
-                  kb.add(dBIntra, kb.mul(kb.mul(kb.load(decayEnd, {bi, h, t}),
-                                                kb.load(dtw, {bi, h, t})),
-                                         dBInter));
-              return {kb.add(acc[0], dCv), kb.add(acc[1], dBv)};
+              SmallVector<Value> dCInter = kb.forRangeCarry(
+                  kb.index(0), kb.index(headDim), zeros,
+                  [&](Value p, ValueRange part) -> SmallVector<Value> {
+                    Value entering = kb.load(statesT, {bi, c, h, p, n});
+                    SmallVector<Value> next;
+                    for (int64_t i = 0; i < size; ++i)
+                      next.push_back(kb.add(
+                          part[i],
+                          kb.mul(loadGated(kb, {bi, tile.safe[i], h, p}),
+                                 entering)));
+                    return next;
+                  });
+              SmallVector<Value> dBIntra = kb.forRangeCarry(
+                  tile.local.front(), tile.len, zeros,
+                  [&](Value t2, ValueRange part) -> SmallVector<Value> {
+                    Value cv = kb.load(C, {bi, add(tile.start, t2), g, n});
+                    SmallVector<Value> next;
+                    for (int64_t i = 0; i < size; ++i)
+                      next.push_back(addWhere(
+                          kb, le(tile.local[i], t2), part[i],
+                          kb.mul(cv,
+                                 kb.load(W, {bi, h, c, t2, tile.local[i]}))));
+                    return next;
+                  });
+              SmallVector<Value> dBInter = kb.forRangeCarry(
+                  kb.index(0), kb.index(headDim), zeros,
+                  [&](Value p, ValueRange part) -> SmallVector<Value> {
+                    Value leaving = kb.load(dStatesT, {bi, c, h, p, n});
+                    SmallVector<Value> next;
+                    for (int64_t i = 0; i < size; ++i)
+                      next.push_back(kb.add(
+                          part[i],
+                          kb.mul(kb.load(x, {bi, tile.safe[i], h, p}),
+                                 leaving)));
+                    return next;
+                  });
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < size; ++i) {
+                Value t = tile.safe[i];
+                next.push_back(kb.add(
+                    acc[i],
+                    kb.add(dCIntra[i], kb.mul(kb.load(expCum, {bi, h, t}),
+                                              dCInter[i]))));
+              }
+              for (int64_t i = 0; i < size; ++i) {
+                Value t = tile.safe[i];
+                Value weight = kb.mul(kb.load(decayEnd, {bi, h, t}),
+                                      kb.load(dtw, {bi, h, t}));
+                next.push_back(
+                    kb.add(acc[size + i],
+                           kb.add(dBIntra[i], kb.mul(weight, dBInter[i]))));
+              }
+              return next;
             });
-        kb.store(sums[0], grads.dC, {bi, t, g, n});
-        kb.store(sums[1], grads.dB, {bi, t, g, n});
+        for (int64_t i = 0; i < size; ++i)
+          kb.ifThen(tile.valid[i], [&, i] {
+            kb.store(sums[i], grads.dC, {bi, tile.global[i], g, n});
+            kb.store(sums[size + i], grads.dB, {bi, tile.global[i], g, n});
+          });
       });
 
   // The time step's gradient: the decay part da_i = sum_{t>=i} dcum_t (in

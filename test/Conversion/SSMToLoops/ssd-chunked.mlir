@@ -49,11 +49,15 @@
 // CHECK:           memref.store %{{.*}}, %[[CB]]
 // CHECK:         memref.load %[[CB]]
 // CHECK:         memref.store %{{.*}}, %[[K]]
-// Output: intra-chunk sum over K, then the entering state read through C.
-// CHECK:         memref.load %[[K]]
-// CHECK:         memref.load %[[STATES]]
-// CHECK:         memref.load %[[EXPCUM]]
-// CHECK:         memref.store %{{.*}}, %[[Y]]
+// Output: each point owns a tile of 4 positions (chunk-len 4): the
+// intra-chunk sums over K and the entering state read through C carry
+// four accumulators; each position is stored where it is in the sequence.
+// CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}, {{.*}}, {{.*}}) -> (f32, f32, f32, f32)
+// CHECK-COUNT-4:   memref.load %[[K]]
+// CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}, {{.*}}, {{.*}}) -> (f32, f32, f32, f32)
+// CHECK:           memref.load %[[STATES]]
+// CHECK-COUNT-4: memref.load %[[EXPCUM]]
+// CHECK-COUNT-4: memref.store %{{.*}}, %[[Y]]
 // CHECK-NOT:     memref.store
 // CHECK:         return
 
