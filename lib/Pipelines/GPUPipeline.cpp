@@ -21,6 +21,7 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   kernels.threadsPerBlock = options.threadsPerBlock;
   kernels.scanStrategy = options.scanStrategy;
   kernels.itemsPerThread = options.itemsPerThread;
+  kernels.channelsPerBlock = options.channelsPerBlock;
   pm.addPass(createConvertSSMToGPU(kernels));
   addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());

@@ -276,6 +276,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     pipeline.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;
     pipeline.scanStrategy = options.scanStrategy;
     pipeline.itemsPerThread = options.itemsPerThread;
+    pipeline.channelsPerBlock = options.channelsPerBlock;
     buildGPUPipeline(pm, pipeline);
   }
   if (failed(pm.run(module)))

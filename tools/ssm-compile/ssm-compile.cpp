@@ -58,6 +58,10 @@ static llvm::cl::opt<int64_t>
     itemsPerThread("items-per-thread",
                    llvm::cl::desc("Positions per thread (block-scan)"),
                    llvm::cl::init(8));
+static llvm::cl::opt<int64_t> channelsPerBlock(
+    "channels-per-block",
+    llvm::cl::desc("Channels one block scans side by side (block-scan)"),
+    llvm::cl::init(1));
 static llvm::cl::opt<bool> keepObject("keep-object",
                                       llvm::cl::desc("Keep NAME.so.o"),
                                       llvm::cl::init(false));
@@ -86,6 +90,7 @@ int main(int argc, char **argv) {
   options.scanBackwardMaxRegisters = scanBackwardMaxRegisters;
   options.scanStrategy = scanStrategy;
   options.itemsPerThread = itemsPerThread;
+  options.channelsPerBlock = channelsPerBlock;
   options.ssdStrategy = ssdStrategy;
   options.lowering["chunk-len"] = std::to_string(chunkLen);
   options.lowering["ssd-strategy"] = ssdStrategy;
@@ -96,6 +101,7 @@ int main(int argc, char **argv) {
         std::to_string(scanBackwardMaxRegisters);
     options.lowering["scan-strategy"] = scanStrategy;
     options.lowering["items-per-thread"] = std::to_string(itemsPerThread);
+    options.lowering["channels-per-block"] = std::to_string(channelsPerBlock);
   }
   options.keepObject = keepObject;
   return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;

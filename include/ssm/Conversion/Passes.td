@@ -124,6 +124,10 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
            "per (batch, channel), threads split the sequence and combine "
            "with shuffles and shared memory) or 'thread-per-point' (a "
            "thread per (batch, channel) walks the whole sequence)">,
+    Option<"channelsPerBlock", "channels-per-block", "int64_t",
+           /*default=*/"1",
+           "Channels one block scans side by side (block-scan), each with "
+           "threads-per-block / channels-per-block threads (whole warps)">,
     Option<"itemsPerThread", "items-per-thread", "int64_t", /*default=*/"8",
            "Consecutive positions each thread scans in registers and loads "
            "as one vector (block-scan; 1, 2, 4, 8 or 16)">,

@@ -51,6 +51,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Selective scan parallelisation: block-scan or "
                      "thread-per-point"),
       llvm::cl::init("block-scan")};
+  PassOptions::Option<int64_t> channelsPerBlock{
+      *this, "channels-per-block",
+      llvm::cl::desc("Channels per block in the block scan"),
+      llvm::cl::init(1)};
   PassOptions::Option<int64_t> itemsPerThread{
       *this, "items-per-thread",
       llvm::cl::desc("Positions per thread in the block scan"),

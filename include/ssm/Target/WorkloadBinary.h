@@ -30,6 +30,7 @@ struct CompileOptions {
   std::string scanStrategy = "block-scan";
   std::string ssdStrategy = "chunked";
   int64_t itemsPerThread = 8;
+  int64_t channelsPerBlock = 1;
   /// Lowering choices, by pass-option name (e.g. "chunk-len" -> "64").
   std::map<std::string, std::string> lowering;
   /// Keep the intermediate object file next to the output (debugging).

@@ -1,8 +1,8 @@
 //===- BlockScan.cpp - block-parallel selective scan on the GPU -*- C++ -*-===//
 //
 // The Mamba-1 scan with parallelism along the sequence. One thread block per
-// (batch, channel); the sequence is walked in chunks of T*K positions (T
-// threads, K items each). For every state n:
+// (batch, channels-per-block channels); each channel's T threads walk its
+// sequence in chunks of T*K positions (K items each). For every state n:
 //   1. each thread forms the pairs (a_i, b_i) = (exp(dt_i A_n), dt_i B_i u_i)
 //      of its K items and scans them sequentially in registers;
 //   2. the warp combines the threads' aggregates with gpu.shuffle (up);
@@ -163,21 +163,42 @@ public:
 
 /// A launch with one block per (batch, channel) and the indices every
 /// block-scan kernel needs; the builder is left inside the launch body.
+/// With several channels per block, `slot` is the channel's place in the
+/// block (the leading index of every shared buffer) and `tid`, `warp` and
+/// `firstThread` are relative to the channel's own threads.
 struct ChannelBlock {
   gpu::LaunchOp launch;
-  Value bi, d, g, tid, lane, warp;
+  Value bi, d, g, slot, tid, lane, warp;
   Value firstLane, lastLane, firstThread;
+  int64_t threads = 0;
+
+  /// body(n) for the states n this thread owns: n = tid, tid + threads, ...
+  /// (a channel may have fewer threads than states).
+  void forEachOwnState(KernelBuilder &kb, int64_t numStates,
+                       function_ref<void(Value)> body) const {
+    int64_t rounds = (numStates + threads - 1) / threads;
+    kb.forRange(0, rounds, [&](Value round) {
+      Value n = arith::AddIOp::create(kb.builder(), tid,
+                                      kb.mulIndex(round, threads));
+      kb.ifThen(kb.cmpIndexLt(n, numStates), [&] { body(n); });
+    });
+  }
 
   static ChannelBlock create(ImplicitLocOpBuilder &b, StringRef kernelName,
                              int64_t batch, int64_t channels, int64_t groups,
-                             int64_t threads, TypeRange workgroupBuffers) {
+                             const BlockScanTiles &tiles,
+                             TypeRange workgroupBuffers) {
+    int64_t perBlock = tiles.channelsPerBlock;
+    int64_t threads = tiles.threadsPerChannel();
     auto c = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, v);
     };
     Value one = c(1);
     ChannelBlock cb;
+    cb.threads = threads;
     cb.launch = gpu::LaunchOp::create(
-        b, c(batch * channels), one, one, c(threads), one, one,
+        b, c(batch * channels / perBlock), one, one, c(tiles.threadsPerBlock),
+        one, one,
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         ValueRange(), workgroupBuffers, /*privateAttributions=*/TypeRange(),
         /*clusterSizeX=*/nullptr, /*clusterSizeY=*/nullptr,
@@ -187,9 +208,17 @@ struct ChannelBlock {
     auto terminator = gpu::TerminatorOp::create(b);
     b.setInsertionPoint(terminator);
     Value block = cb.launch.getBlockIds().x;
-    cb.tid = cb.launch.getThreadIds().x;
-    cb.bi = arith::DivUIOp::create(b, block, c(channels));
-    cb.d = arith::RemUIOp::create(b, block, c(channels));
+    Value thread = cb.launch.getThreadIds().x;
+    cb.slot = arith::DivUIOp::create(b, thread, c(threads));
+    cb.tid = arith::RemUIOp::create(b, thread, c(threads));
+    int64_t blocksPerBatch = channels / perBlock;
+    cb.bi = arith::DivUIOp::create(b, block, c(blocksPerBatch));
+    cb.d = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(
+            b, arith::RemUIOp::create(b, block, c(blocksPerBatch)),
+            c(perBlock)),
+        cb.slot);
     cb.g = arith::DivUIOp::create(b, cb.d, c(channels / groups));
     cb.lane = arith::RemUIOp::create(b, cb.tid, c(32));
     cb.warp = arith::DivUIOp::create(b, cb.tid, c(32));
@@ -217,19 +246,21 @@ static LogicalResult checkSharedMemory(Operation *op,
                                        const BlockScanTiles &tiles,
                                        int64_t numStates, bool backward) {
   const int64_t limit = 48 * 1024;
-  int64_t warps = tiles.threadsPerBlock / 32;
+  int64_t threads = tiles.threadsPerChannel();
+  int64_t warps = threads / 32;
   int64_t floats = 2 * numStates * 2 * warps + 2 * numStates;
   if (backward)
     floats += 2 * numStates * 2 * warps +
-              2 * tiles.itemsPerThread * (tiles.threadsPerBlock + 1);
-  int64_t bytes = 4 * floats;
+              2 * tiles.itemsPerThread * (threads + 1);
+  int64_t bytes = 4 * floats * tiles.channelsPerBlock;
   if (bytes <= limit)
     return success();
   return op->emitOpError()
          << "cannot be lowered with scan-strategy=block-scan: "
             "threads-per-block = "
          << tiles.threadsPerBlock
-         << " and items-per-thread = " << tiles.itemsPerThread << " need "
+         << ", items-per-thread = " << tiles.itemsPerThread
+         << " and channels-per-block = " << tiles.channelsPerBlock << " need "
          << bytes << " bytes of shared memory per block for d_state "
          << numStates << ", and sm_90 gives at most " << limit
          << "; lower either, or use scan-strategy=thread-per-point";
@@ -280,8 +311,8 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   Value y = m.lookup(op.getY()), last = m.lookup(op.getLastState());
   const int64_t batch = in.batch, channels = in.channels, length = in.length;
   const int64_t numStates = in.numStates, groups = in.groups;
-  const int64_t T = tiles.threadsPerBlock, K = tiles.itemsPerThread;
-  const int64_t warps = T / 32, chunk = T * K;
+  const int64_t T = tiles.threadsPerChannel(), K = tiles.itemsPerThread;
+  const int64_t warps = T / 32, chunk = T * K, C = tiles.channelsPerBlock;
   const int64_t numChunks = (length + chunk - 1) / chunk;
 
   auto c = [&](int64_t v) -> Value {
@@ -293,15 +324,17 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   // that one barrier per state and chunk orders all accesses.
   OpBuilder::InsertionGuard guard(b);
   ChannelBlock cb =
-      ChannelBlock::create(b, kSelectiveScanKernel, batch, channels, groups, T,
-                           {workgroupBuffer(b, {2, numStates, 2, warps}),
-                            workgroupBuffer(b, {2, numStates})});
+      ChannelBlock::create(b, kSelectiveScanKernel, batch, channels, groups,
+                           tiles,
+                           {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+                            workgroupBuffer(b, {C, 2, numStates})});
   BlockThreads threads;
   KernelBuilder kb(b, threads);
   BlockScanBuilder sb(b, kb, K);
   Value aggs = cb.launch.getWorkgroupAttributions()[0];
   Value carries = cb.launch.getWorkgroupAttributions()[1];
   Value bi = cb.bi, d = cb.d, g = cb.g, tid = cb.tid, lane = cb.lane;
+  Value slot = cb.slot;
   Value warp = cb.warp, firstLane = cb.firstLane, lastLane = cb.lastLane;
   Value firstThread = cb.firstThread;
   const double log2e = 1.4426950408889634;
@@ -309,8 +342,8 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   Value dtBias = bias ? kb.load(bias, {d}) : Value();
 
   // The scan starts from a zero state.
-  kb.ifThen(kb.cmpIndexLt(tid, numStates), [&] {
-    kb.store(kb.f32(0.0), carries, {c(0), tid});
+  cb.forEachOwnState(kb, numStates, [&](Value n) {
+    kb.store(kb.f32(0.0), carries, {slot, c(0), n});
   });
   gpu::BarrierOp::create(b);
 
@@ -357,21 +390,21 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
       ScanPair exclusive = sb.shuffleUp(inclusive, 1);
       exclusive = sb.select(firstLane, sb.identity(), exclusive);
       kb.ifThen(lastLane, [&] {
-        kb.store(inclusive.decay, aggs, {parity, n, c(0), warp});
-        kb.store(inclusive.state, aggs, {parity, n, c(1), warp});
+        kb.store(inclusive.decay, aggs, {slot, parity, n, c(0), warp});
+        kb.store(inclusive.state, aggs, {slot, parity, n, c(1), warp});
       });
       gpu::BarrierOp::create(b);
       // Prefix of the earlier warps, and the whole block's aggregate.
       ScanPair before = sb.identity(), total = sb.identity();
       for (int64_t w = 0; w < warps; ++w) {
-        ScanPair agg{kb.load(aggs, {parity, n, c(0), c(w)}),
-                     kb.load(aggs, {parity, n, c(1), c(w)})};
+        ScanPair agg{kb.load(aggs, {slot, parity, n, c(0), c(w)}),
+                     kb.load(aggs, {slot, parity, n, c(1), c(w)})};
         Value later =
             arith::CmpIOp::create(b, arith::CmpIPredicate::uge, c(w), warp);
         before = sb.select(later, before, sb.combine(before, agg));
         total = sb.combine(total, agg);
       }
-      Value carry = kb.load(carries, {parity, n});
+      Value carry = kb.load(carries, {slot, parity, n});
       // State before this thread's first item.
       Value warpStart = kb.add(kb.mul(before.decay, carry), before.state);
       Value threadStart =
@@ -382,7 +415,7 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
       }
       kb.ifThen(firstThread, [&] {
         kb.store(kb.add(kb.mul(total.decay, carry), total.state), carries,
-                 {nextParity, n});
+                 {slot, nextParity, n});
       });
       scf::YieldOp::create(b, out);
     }
@@ -396,8 +429,8 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   });
 
   gpu::BarrierOp::create(b);
-  kb.ifThen(kb.cmpIndexLt(tid, numStates), [&] {
-    kb.store(kb.load(carries, {c(numChunks % 2), tid}), last, {bi, d, tid});
+  cb.forEachOwnState(kb, numStates, [&](Value n) {
+    kb.store(kb.load(carries, {slot, c(numChunks % 2), n}), last, {bi, d, n});
   });
 }
 
@@ -424,8 +457,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
   Value dz = m.lookupOrNull(op.getDz());
   const int64_t batch = in.batch, channels = in.channels, length = in.length;
   const int64_t numStates = in.numStates, groups = in.groups;
-  const int64_t T = tiles.threadsPerBlock, K = tiles.itemsPerThread;
-  const int64_t warps = T / 32, chunk = T * K;
+  const int64_t T = tiles.threadsPerChannel(), K = tiles.itemsPerThread;
+  const int64_t warps = T / 32, chunk = T * K, C = tiles.channelsPerBlock;
   const int64_t numChunks = (length + chunk - 1) / chunk;
   const bool softplus = in.softplus;
   auto c = [&](int64_t v) -> Value {
@@ -443,11 +476,11 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
   {
     OpBuilder::InsertionGuard guard(b);
     ChannelBlock cb = ChannelBlock::create(
-        b, kSelectiveScanGradKernel, batch, channels, groups, T,
-        {workgroupBuffer(b, {2, numStates, 2, warps}),
-         workgroupBuffer(b, {2, numStates, 2, warps}),
-         workgroupBuffer(b, {2, numStates}),
-         workgroupBuffer(b, {2, K * (T + 1)})});
+        b, kSelectiveScanGradKernel, batch, channels, groups, tiles,
+        {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+         workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+         workgroupBuffer(b, {C, 2, numStates}),
+         workgroupBuffer(b, {C, 2, K * (T + 1)})});
     BlockThreads threads;
     KernelBuilder kb(b, threads);
     BlockScanBuilder sb(b, kb, K);
@@ -457,13 +490,12 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
     // One chunk's dB and dC, exchanged for coalesced atomics.
     Value exchange = cb.launch.getWorkgroupAttributions()[3];
     Value bi = cb.bi, d = cb.d, g = cb.g, tid = cb.tid, lane = cb.lane;
-    Value warp = cb.warp;
+    Value warp = cb.warp, slot = cb.slot;
     Value point = arith::AddIOp::create(b, kb.mulIndex(bi, channels), d);
     Value one = c(1);
     const double log2e = 1.4426950408889634;
     Value dSkip = Dm ? kb.load(Dm, {d}) : Value();
     Value dtBias = bias ? kb.load(bias, {d}) : Value();
-    Value stateThreads = kb.cmpIndexLt(tid, numStates);
 
     /// The items of this thread in chunk `chunkIdx`: their first position,
     /// whether they lie inside the sequence, the clamped load position,
@@ -511,8 +543,8 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
       total = sb.identity();
       for (int64_t k = 0; k < warps; ++k) {
         int64_t w = reverse ? warps - 1 - k : k;
-        ScanPair agg{kb.load(buffer, {parity, n, c(0), c(w)}),
-                     kb.load(buffer, {parity, n, c(1), c(w)})};
+        ScanPair agg{kb.load(buffer, {slot, parity, n, c(0), c(w)}),
+                     kb.load(buffer, {slot, parity, n, c(1), c(w)})};
         // Forward: warps w < mine come first; reverse: warps w > mine.
         Value counts = arith::CmpIOp::create(
             b, reverse ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::ult,
@@ -524,14 +556,14 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
     auto publish = [&](Value cond, Value buffer, Value parity, Value n,
                        ScanPair pair) {
       kb.ifThen(cond, [&] {
-        kb.store(pair.decay, buffer, {parity, n, c(0), warp});
-        kb.store(pair.state, buffer, {parity, n, c(1), warp});
+        kb.store(pair.decay, buffer, {slot, parity, n, c(0), warp});
+        kb.store(pair.state, buffer, {slot, parity, n, c(1), warp});
       });
     };
 
     // Pass 1: the state at every chunk start.
-    kb.ifThen(stateThreads, [&] {
-      kb.store(kb.f32(0.0), carries, {c(0), tid});
+    cb.forEachOwnState(kb, numStates, [&](Value n) {
+      kb.store(kb.f32(0.0), carries, {slot, c(0), n});
     });
     gpu::BarrierOp::create(b);
     kb.forRange(0, numChunks, [&](Value chunkIdx) {
@@ -546,19 +578,19 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         ScanPair before, total;
         blockPrefix(aggs, parity, n, /*reverse=*/false, before, total);
         kb.ifThen(cb.firstThread, [&] {
-          Value carry = kb.load(carries, {parity, n});
+          Value carry = kb.load(carries, {slot, parity, n});
           kb.store(carry, saved, {point, chunkIdx, n});
           kb.store(kb.add(kb.mul(total.decay, carry), total.state), carries,
-                   {arith::SubIOp::create(b, one, parity), n});
+                   {slot, arith::SubIOp::create(b, one, parity), n});
         });
       });
     });
     gpu::BarrierOp::create(b);
 
     // Pass 2: the chunks in reverse, with the gradient carried backwards.
-    kb.ifThen(stateThreads, [&] {
-      kb.store(dLast ? kb.load(dLast, {bi, d, tid}) : kb.f32(0.0), carries,
-               {c(0), tid});
+    cb.forEachOwnState(kb, numStates, [&](Value n) {
+      kb.store(dLast ? kb.load(dLast, {bi, d, n}) : kb.f32(0.0), carries,
+               {slot, c(0), n});
     });
     gpu::BarrierOp::create(b);
     kb.forRange(0, numChunks, [&](Value step) {
@@ -612,7 +644,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         Value threadStart =
             kb.add(kb.mul(exclusive.decay, warpStart), exclusive.state);
         // Reverse: Q entering this thread's last item from the right.
-        Value qCarry = kb.load(carries, {parity, n});
+        Value qCarry = kb.load(carries, {slot, parity, n});
         Value warpEnd =
             kb.add(kb.mul(revBefore.decay, qCarry), revBefore.state);
         Value threadEnd =
@@ -636,12 +668,12 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
           // over the banks, and a thread's K stores are never merged into
           // vector stores (whose alignment the attribution does not
           // guarantee).
-          Value slot = kb.addIndex(tid, i * (T + 1));
+          Value word = kb.addIndex(tid, i * (T + 1));
           Value zero = kb.f32(0.0);
           kb.store(kb.select(it.valid, kb.mul(grad, it.dtU[i]), zero), exchange,
-                   {c(0), slot});
+                   {slot, c(0), word});
           kb.store(kb.select(it.valid, kb.mul(dyPre[i], h), zero), exchange,
-                   {c(1), slot});
+                   {slot, c(1), word});
           Value ddtTerm =
               kb.add(kb.mul(an, decayedPrev), kb.mul(bv[i], it.uv[i]));
           acc[i] = kb.add(acc[i], kb.mul(grad, ddtTerm));
@@ -661,9 +693,9 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
               b, kb.mulIndex(arith::RemUIOp::create(b, pos, c(K)), T + 1),
               kb.divIndex(pos, K));
           kb.ifThen(kb.cmpIndexLt(t, length), [&] {
-            kb.accumulate(kb.load(exchange, {c(0), from}), dB.target(),
+            kb.accumulate(kb.load(exchange, {slot, c(0), from}), dB.target(),
                           {bi, g, n, t});
-            kb.accumulate(kb.load(exchange, {c(1), from}), dC.target(),
+            kb.accumulate(kb.load(exchange, {slot, c(1), from}), dC.target(),
                           {bi, g, n, t});
           });
         }
@@ -674,7 +706,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
         });
         kb.ifThen(cb.firstThread, [&] {
           kb.store(kb.add(kb.mul(revTotal.decay, qCarry), revTotal.state),
-                   carries, {arith::SubIOp::create(b, one, parity), n});
+                   carries, {slot, arith::SubIOp::create(b, one, parity), n});
         });
         scf::YieldOp::create(b, acc);
       }
@@ -729,6 +761,28 @@ LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
       return WalkResult::advance();
     Value A = op->getOperand(2);
     int64_t numStates = cast<ShapedType>(A.getType()).getDimSize(1);
+    int64_t channels = cast<ShapedType>(A.getType()).getDimSize(0);
+    int64_t length =
+        cast<ShapedType>(op->getOperand(0).getType()).getDimSize(2);
+    if (length % tiles.itemsPerThread != 0)
+      return WalkResult::advance(); // lowered thread-per-point
+    int64_t perBlock = tiles.channelsPerBlock;
+    if (perBlock < 1 || tiles.threadsPerBlock % perBlock != 0 ||
+        tiles.threadsPerChannel() % 32 != 0) {
+      op->emitOpError()
+          << "cannot be lowered with scan-strategy=block-scan: "
+             "channels-per-block = "
+          << perBlock << " must divide threads-per-block = "
+          << tiles.threadsPerBlock << " into whole warps per channel";
+      return WalkResult::interrupt();
+    }
+    if (channels % perBlock != 0) {
+      op->emitOpError() << "cannot be lowered with scan-strategy=block-scan: "
+                           "channels-per-block = "
+                        << perBlock << " does not divide the " << channels
+                        << " channels";
+      return WalkResult::interrupt();
+    }
     return failed(checkSharedMemory(op, tiles, numStates, backward))
                ? WalkResult::interrupt()
                : WalkResult::advance();

@@ -20,10 +20,18 @@ constexpr const char kSelectiveScanGradKernel[] =
 struct BlockScanTiles {
   int64_t threadsPerBlock = 128;
   int64_t itemsPerThread = 8;
+  /// Channels one block scans side by side, each with threadsPerBlock /
+  /// channelsPerBlock threads (whole warps).
+  int64_t channelsPerBlock = 1;
+
+  int64_t threadsPerChannel() const {
+    return threadsPerBlock / channelsPerBlock;
+  }
 };
 
 /// Adds the patterns lowering ssm.selective_scan (and its gradient) with one
-/// thread block per (batch, channel) whose threads split the sequence:
+/// thread block per (batch, `channelsPerBlock` channels) whose threads split
+/// the sequence of their channel:
 /// each thread scans `itemsPerThread` consecutive positions in registers,
 /// warps combine their (decay, state) pairs with shuffles, warps through
 /// shared memory, and the state is carried from one block-wide chunk of the
@@ -31,8 +39,9 @@ struct BlockScanTiles {
 /// lowering and decline shapes they do not cover (L not a multiple of
 /// `itemsPerThread`), which then fall back to it.
 /// Checks that the tiles fit every selective scan (and gradient) under
-/// `root`: their shared memory must fit a block; the diagnostic names the
-/// tiles and the op.
+/// `root`: whole warps per channel, a channel count that the blocks divide,
+/// and shared memory that fits a block; the diagnostic names the tiles and
+/// the op.
 LogicalResult checkBlockScanTiles(Operation *root, const BlockScanTiles &tiles);
 
 /// `elementwise` maps the zero-fills and conversions of the gradient

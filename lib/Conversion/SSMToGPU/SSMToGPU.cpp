@@ -156,13 +156,13 @@ public:
     options.ssdStrategy = *ssd;
     ThreadPerPoint threads(threadsPerBlock);
     RewritePatternSet patterns(&getContext());
-    BlockScanTiles tiles{threadsPerBlock, itemsPerThread};
+    BlockScanTiles tiles{threadsPerBlock, itemsPerThread, channelsPerBlock};
     if (scanStrategy == "block-scan" &&
         failed(checkBlockScanTiles(getOperation(), tiles)))
       return signalPassFailure();
     if (scanStrategy == "block-scan")
       populateSelectiveScanBlockScanPatterns(
-          patterns, BlockScanTiles{threadsPerBlock, itemsPerThread}, threads);
+          patterns, tiles, threads);
     populateSSMKernelPatterns(patterns, threads, options);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();

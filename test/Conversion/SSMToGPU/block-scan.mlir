@@ -1,5 +1,5 @@
 // The block-scan lowering of the selective scan: one block per (batch,
-// channel), warp shuffles, barriers, vector loads, fast exp2; the gradient's
+// channel) or per (batch, channels-per-block channels), warp shuffles, barriers, vector loads, fast exp2; the gradient's
 // coalesced atomics; the fallback for lengths that are not a multiple of
 // items-per-thread; and the impossible-tile diagnostic.
 // RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s
@@ -9,9 +9,32 @@
 // RUN:   | FileCheck %s --check-prefix=ITEMS
 // RUN: not ssm-opt %s --convert-ssm-to-gpu=scan-strategy=magic 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STRATEGY
+// RUN: ssm-opt %s --convert-ssm-to-gpu=channels-per-block=2 \
+// RUN:   | FileCheck %s --check-prefix=CPB2
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=channels-per-block=3 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CPB3
+// RUN: not ssm-opt %s --convert-ssm-to-gpu=channels-per-block=16 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CPB16
+// RUN: not ssm-opt %s '--convert-ssm-to-gpu=channels-per-block=4 threads-per-block=256' 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CPB4
+
+// Two channels per block: 2*8/2 = 8 blocks of 128 threads, 64 (two warps)
+// per channel; every shared buffer has one slot per channel.
+// CPB2-LABEL: func.func @fwd
+// CPB2-DAG: %[[NB:.*]] = arith.constant 8 : index
+// CPB2-DAG: %[[NT:.*]] = arith.constant 128 : index
+// CPB2: gpu.launch blocks({{.*}}) in ({{.*}} = %[[NB]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[NT]], {{.*}}) workgroup({{.*}} : memref<2x2x4x2x2xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x4xf32, #gpu.address_space<workgroup>>)
+// CPB2: arith.constant 64 : index
+// CPB2: arith.divui
+// CPB2: arith.remui
+// CPB2-LABEL: func.func @grad
+// CPB2: gpu.launch {{.*}} workgroup({{.*}} : memref<2x2x4x2x2xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x4x2x2xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x520xf32, #gpu.address_space<workgroup>>)
+// CPB3: error: 'ssm.selective_scan' op cannot be lowered with scan-strategy=block-scan: channels-per-block = 3 must divide threads-per-block = 128 into whole warps per channel
+// CPB16: error: 'ssm.selective_scan' op cannot be lowered with scan-strategy=block-scan: channels-per-block = 16 must divide threads-per-block = 128 into whole warps per channel
+// CPB4: error: 'ssm.selective_scan' op cannot be lowered with scan-strategy=block-scan: channels-per-block = 4 does not divide the 6 channels
 
 // CHECK-LABEL: func.func @fwd
-// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[BLOCKS:.*]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS:.*]], {{.*}}) workgroup(%[[AGGS:.*]] : memref<2x4x2x4xf32, #gpu.address_space<workgroup>>, %[[CARRY:.*]] : memref<2x4xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[BLOCKS:.*]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS:.*]], {{.*}}) workgroup(%[[AGGS:.*]] : memref<1x2x4x2x4xf32, #gpu.address_space<workgroup>>, %[[CARRY:.*]] : memref<1x2x4xf32, #gpu.address_space<workgroup>>)
 // CHECK: vector.load {{.*}} : memref<2x8x2048xbf16>, vector<8xbf16>
 // CHECK: scf.for
 // CHECK: math.exp2 {{.*}} fastmath<afn> : f32
@@ -26,7 +49,7 @@ func.func @fwd(%u: tensor<2x8x2048xbf16>, %delta: tensor<2x8x2048xbf16>, %A: ten
 }
 
 // CHECK-LABEL: func.func @grad
-// CHECK: gpu.launch {{.*}} workgroup({{.*}} : memref<2x4x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x4x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x4xf32, #gpu.address_space<workgroup>>, %[[EXCHANGE:.*]] : memref<2x1032xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch {{.*}} workgroup({{.*}} : memref<1x2x4x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<1x2x4x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<1x2x4xf32, #gpu.address_space<workgroup>>, %[[EXCHANGE:.*]] : memref<1x2x1032xf32, #gpu.address_space<workgroup>>)
 // CHECK: gpu.shuffle up
 // CHECK: gpu.shuffle down
 // CHECK: memref.store {{.*}}, %[[EXCHANGE]]
@@ -51,6 +74,13 @@ func.func @odd_length(%u: tensor<1x2x37xf32>, %delta: tensor<1x2x37xf32>, %A: te
   return %y, %s : tensor<1x2x37xf32>, tensor<1x2x3xf32>
 }
 
-// SMEM: error: 'ssm.selective_scan_grad' op cannot be lowered with scan-strategy=block-scan: threads-per-block = 1024 and items-per-thread = 8 need 69728 bytes of shared memory per block for d_state 4, and sm_90 gives at most 49152; lower either, or use scan-strategy=thread-per-point
+// SMEM: error: 'ssm.selective_scan_grad' op cannot be lowered with scan-strategy=block-scan: threads-per-block = 1024, items-per-thread = 8 and channels-per-block = 1 need 69728 bytes of shared memory per block for d_state 4, and sm_90 gives at most 49152; lower either, or use scan-strategy=thread-per-point
 // ITEMS: error: convert-ssm-to-gpu: items-per-thread = 3 is not supported: expected 1, 2, 4, 8 or 16
 // STRATEGY: error: convert-ssm-to-gpu: unknown scan-strategy 'magic': expected 'block-scan' or 'thread-per-point'
+
+// Six channels: channels-per-block=4 cannot tile them.
+// CHECK-LABEL: func.func @six_channels
+func.func @six_channels(%u: tensor<1x6x64xf32>, %delta: tensor<1x6x64xf32>, %A: tensor<6x4xf32>, %B: tensor<1x1x4x64xf32>, %C: tensor<1x1x4x64xf32>) -> (tensor<1x6x64xf32>, tensor<1x6x4xf32>) {
+  %y, %s = ssm.selective_scan %u, %delta, %A, %B, %C : (tensor<1x6x64xf32>, tensor<1x6x64xf32>, tensor<6x4xf32>, tensor<1x1x4x64xf32>, tensor<1x1x4x64xf32>) -> (tensor<1x6x64xf32>, tensor<1x6x4xf32>)
+  return %y, %s : tensor<1x6x64xf32>, tensor<1x6x4xf32>
+}
