@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
@@ -43,6 +44,58 @@ void KernelBuilder::accumulate(Value value, Value memref, ValueRange indices) {
     return;
   }
   store(add(load(memref, indices), value), memref, indices);
+}
+
+/// Alignment in bytes of a row of `count` (a power of two) elements whose
+/// first index is a multiple of `count`, in a buffer aligned to 16 bytes.
+static llvm::MaybeAlign rowAlignment(Type element, int64_t count) {
+  assert(llvm::isPowerOf2_64(count) && "rows are a power of two long");
+  int64_t bytes = count * element.getIntOrFloatBitWidth() / 8;
+  return llvm::MaybeAlign(std::min<int64_t>(bytes, 16));
+}
+
+SmallVector<Value> KernelBuilder::loadRow(Value memref, ValueRange indices,
+                                          int64_t count) {
+  SmallVector<Value> values;
+  if (count == 1 || !target.vectorRows()) {
+    SmallVector<Value> at(indices);
+    for (int64_t i = 0; i < count; ++i) {
+      at.back() = addIndex(indices.back(), i);
+      values.push_back(load(memref, at));
+    }
+    return values;
+  }
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  Value row = vector::LoadOp::create(b, VectorType::get({count}, element),
+                                     memref, indices, /*nontemporal=*/false,
+                                     rowAlignment(element, count));
+  for (int64_t i = 0; i < count; ++i) {
+    Value v = vector::ExtractOp::create(b, row, ArrayRef<int64_t>{i});
+    if (!element.isF32())
+      v = arith::ExtFOp::create(b, b.getF32Type(), v);
+    values.push_back(v);
+  }
+  return values;
+}
+
+void KernelBuilder::storeRow(ArrayRef<Value> values, Value memref,
+                             ValueRange indices) {
+  int64_t count = values.size();
+  if (count == 1 || !target.vectorRows()) {
+    SmallVector<Value> at(indices);
+    for (int64_t i = 0; i < count; ++i) {
+      at.back() = addIndex(indices.back(), i);
+      store(values[i], memref, at);
+    }
+    return;
+  }
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  Value row = vector::FromElementsOp::create(
+      b, VectorType::get({count}, b.getF32Type()), values);
+  if (!element.isF32())
+    row = arith::TruncFOp::create(b, VectorType::get({count}, element), row);
+  vector::StoreOp::create(b, row, memref, indices, /*nontemporal=*/false,
+                          rowAlignment(element, count));
 }
 
 void KernelBuilder::accumulateOverInnermost(Value value, Value memref,

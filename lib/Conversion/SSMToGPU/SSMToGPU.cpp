@@ -83,6 +83,7 @@ public:
   }
 
   bool concurrentPoints() const override { return true; }
+  bool vectorRows() const override { return true; }
 
   /// When the innermost bound is a multiple of the warp size, each warp's
   /// 32 lanes share every outer index (blocks hold whole warps and the

@@ -12,10 +12,17 @@
 
 // BAD: error: convert-ssm-to-gpu: unknown ssd-strategy 'quadratic': expected 'chunked' or 'recurrence'
 
-// Forward: time steps, chunk states, state passing, B^T, C.B, decayed
-// C.B, output: seven kernels, no atomics.
+// Forward: time steps, B^T and C^T, chunk states, state passing, C.B,
+// decayed C.B, output: seven kernels, no atomics. The tiles' rows (K^T
+// along t, C^T, exp(cum)) are single 16-byte vector loads, K^T is written
+// as one vector per point.
 // CHECK-LABEL: func.func @ssd_scan(
-// CHECK-COUNT-7: gpu.launch
+// CHECK-COUNT-5: gpu.launch
+// CHECK:         gpu.launch
+// CHECK:           vector.store %{{.*}} {alignment = 16 : i64} : memref<1x2x2x4x4xf32>, vector<4xf32>
+// CHECK:         gpu.launch
+// CHECK:           vector.load %{{.*}} {alignment = 16 : i64} : memref<1x2x2x4x4xf32>, vector<4xf32>
+// CHECK:           vector.load %{{.*}} {alignment = 16 : i64} : memref<1x1x3x8xf32>, vector<4xf32>
 // CHECK-NOT:     gpu.launch
 // CHECK-NOT:     memref.atomic_rmw
 // CHECK:         return
@@ -33,8 +40,8 @@ func.func @ssd_scan(%x: tensor<1x6x2x32xf32>, %dt: tensor<1x6x2xf32>,
 // reverse state passing the chunk-end dcum, the dx kernel three more.
 // CHECK-LABEL: func.func @ssd_grad_warp(
 // CHECK:         memref.alloc() : memref<1x2x2x32x3xf32>
-// CHECK:         %[[DCUM:.*]] = memref.alloc() : memref<1x2x6xf32>
-// CHECK:         %[[DSTEP:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK:         %[[DCUM:.*]] = memref.alloc() : memref<1x2x8xf32>
+// CHECK:         %[[DSTEP:.*]] = memref.alloc() : memref<1x2x8xf32>
 // CHECK:         gpu.launch
 // CHECK:           gpu.shuffle xor %{{.*}}, %c16_i32
 // CHECK-NEXT:      arith.addf

@@ -1,10 +1,9 @@
 // The chunked (dual) form of the SSD scan, the default ssd-strategy: L=6
-// positions in chunks of chunk-len=4 (two chunks, the second ragged), seven
-// loop nests in order: time steps and decays, chunk states, state passing
-// (which also writes the final state), B transposed, C.B products, their
-// decayed form, the output. Scratch is f32: [b,h,L] per-position values,
-// [b,h,chunks] chunk decays, [b,chunks,h,N,P] own and entering states, [b,g,N,L] B^T,
-// [b,g,chunks,Q,Q] and [b,h,chunks,Q,Q] intra-chunk products.
+// positions in chunks of chunk-len=4 (two chunks, the second ragged, per-
+// position scratch padded to 8), seven loop nests in order: time steps and
+// decays, B and C transposed, chunk states, state passing (which also
+// writes the final state), C.B products, their decayed form (K and its
+// transpose), the output. On the CPU rows are scalar loads and stores.
 // RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 | FileCheck %s
 // RUN: ssm-opt %s --convert-ssm-to-loops | FileCheck %s --check-prefix=WHOLE
 // RUN: ssm-opt %s '--convert-ssm-to-loops=ssd-strategy=recurrence' \
@@ -15,16 +14,18 @@
 // CHECK-LABEL: func.func @ssd_scan(
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x6x2x4xf32>
 // CHECK:         %[[FINAL:.*]] = memref.alloc() : memref<1x2x4x3xf32>
-// CHECK:         %[[DTW:.*]] = memref.alloc() : memref<1x2x6xf32>
-// CHECK:         %[[CUM:.*]] = memref.alloc() : memref<1x2x6xf32>
-// CHECK:         %[[EXPCUM:.*]] = memref.alloc() : memref<1x2x6xf32>
-// CHECK:         %[[DECAYEND:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK:         %[[DTW:.*]] = memref.alloc() : memref<1x2x8xf32>
+// CHECK:         %[[CUM:.*]] = memref.alloc() : memref<1x2x8xf32>
+// CHECK:         %[[EXPCUM:.*]] = memref.alloc() : memref<1x2x8xf32>
+// CHECK:         %[[DECAYEND:.*]] = memref.alloc() : memref<1x2x8xf32>
 // CHECK:         %[[CHUNKDECAY:.*]] = memref.alloc() : memref<1x2x2xf32>
 // CHECK:         %[[OWN:.*]] = memref.alloc() : memref<1x2x2x3x4xf32>
 // CHECK:         %[[STATES:.*]] = memref.alloc() : memref<1x2x2x3x4xf32>
-// CHECK:         %[[BT:.*]] = memref.alloc() : memref<1x1x3x6xf32>
+// CHECK:         %[[BT:.*]] = memref.alloc() : memref<1x1x3x8xf32>
+// CHECK:         %[[CT:.*]] = memref.alloc() : memref<1x1x3x8xf32>
 // CHECK:         %[[CB:.*]] = memref.alloc() : memref<1x1x2x4x4xf32>
 // CHECK:         %[[K:.*]] = memref.alloc() : memref<1x2x2x4x4xf32>
+// CHECK:         %[[KT:.*]] = memref.alloc() : memref<1x2x2x4x4xf32>
 // Time steps: a running sum carried through the chunk's positions.
 // CHECK:         scf.for
 // CHECK:           scf.for {{.*}} iter_args
@@ -34,28 +35,31 @@
 // CHECK:             memref.store %{{.*}}, %[[EXPCUM]]
 // CHECK:             memref.store %{{.*}}, %[[DECAYEND]]
 // CHECK:           memref.store %{{.*}}, %[[CHUNKDECAY]]
+// CHECK:         memref.store %{{.*}}, %[[BT]]
+// CHECK:         memref.store %{{.*}}, %[[CT]]
 // CHECK:         memref.store %{{.*}}, %[[OWN]]
 // State passing: reads each chunk's own state, writes the entering one.
+// CHECK:         memref.load %[[CHUNKDECAY]]
 // CHECK:         memref.load %[[OWN]]
 // CHECK:         memref.store %{{.*}}, %[[STATES]]
-// CHECK:         memref.load %[[CHUNKDECAY]]
 // CHECK:         memref.store %{{.*}}, %[[FINAL]]
-// CHECK:         memref.store %{{.*}}, %[[BT]]
 // C.B only where s <= t inside the chunk.
-// CHECK:         arith.cmpi ule
-// CHECK:         arith.cmpi ult
 // CHECK:         scf.if
 // CHECK:           memref.load %[[BT]]
 // CHECK:           memref.store %{{.*}}, %[[CB]]
+// K for a tile of 4 t's per s, zero outside the triangle, then K^T.
 // CHECK:         memref.load %[[CB]]
-// CHECK:         memref.store %{{.*}}, %[[K]]
-// Output: each point owns a tile of 4 positions (chunk-len 4): the
-// intra-chunk sums over K and the entering state read through C carry
-// four accumulators; each position is stored where it is in the sequence.
+// CHECK:         arith.select
+// CHECK-COUNT-4: memref.store %{{.*}}, %[[K]]
+// CHECK-COUNT-4: memref.store %{{.*}}, %[[KT]]
+// Output: each point owns a tile of 4 positions: the intra-chunk sums over
+// rows of K^T and the entering state read through rows of C^T carry four
+// accumulators; each position is stored where it is in the sequence.
 // CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}, {{.*}}, {{.*}}) -> (f32, f32, f32, f32)
-// CHECK-COUNT-4:   memref.load %[[K]]
+// CHECK-COUNT-4:   memref.load %[[KT]]
 // CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}, {{.*}}, {{.*}}) -> (f32, f32, f32, f32)
 // CHECK:           memref.load %[[STATES]]
+// CHECK-COUNT-4:   memref.load %[[CT]]
 // CHECK-COUNT-4: memref.load %[[EXPCUM]]
 // CHECK-COUNT-4: memref.store %{{.*}}, %[[Y]]
 // CHECK-NOT:     memref.store

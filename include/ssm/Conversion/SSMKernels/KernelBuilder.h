@@ -54,6 +54,10 @@ public:
                                        Value memref, ValueRange indices) {
     return false;
   }
+
+  /// True when a point should move a row of consecutive elements as one
+  /// vector access (a GPU thread: one wide load instead of several).
+  virtual bool vectorRows() const { return false; }
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
@@ -77,6 +81,13 @@ public:
   void store(Value value, Value memref, ValueRange indices);
   /// memref[indices] += value, atomically where points run concurrently.
   void accumulate(Value value, Value memref, ValueRange indices);
+  /// The `count` consecutive elements memref[indices..., last .. last +
+  /// count) as f32, loaded as one vector where the target prefers it. The
+  /// caller guarantees that the last index is a multiple of `count` and
+  /// the last dimension too (so that the row is aligned and in bounds).
+  SmallVector<Value> loadRow(Value memref, ValueRange indices, int64_t count);
+  /// Stores `values` at memref[indices..., last ..), as loadRow reads them.
+  void storeRow(ArrayRef<Value> values, Value memref, ValueRange indices);
   /// memref[indices] += value, where the points differing only in the
   /// innermost parallel index all add into the same element (see
   /// ParallelTarget::accumulateOverInnermost): summed across them first
