@@ -1,4 +1,5 @@
-//===- SSDChunked.cpp - chunked SSD scan: shared phases, forward -*- C++ -*-===//
+//===- SSDChunked.cpp - chunked SSD scan: shared phases, forward -*- C++
+//-*-===//
 //
 // The phases of the chunked SSD scan that the forward and the backward
 // share, and the forward's output. The algorithm and the scratch layouts
@@ -29,32 +30,30 @@ void ChunkedSSD::allocateScratch() {
 
 void ChunkedSSD::forEachPositionTile(
     ArrayRef<int64_t> extra,
-    function_ref<void(KernelBuilder &, Value, const PositionTile &,
-                      ValueRange)>
+    function_ref<void(KernelBuilder &, Value, const PositionTile &, ValueRange)>
         body) {
   int64_t size = tileFor(chunk);
   SmallVector<int64_t> bounds = {batch, numChunks, chunk / size};
   bounds.append(extra.begin(), extra.end());
-  target.parallelFor(
-      b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        ChunkSpan cs = span(kb, iv[1]);
-        PositionTile tile;
-        tile.chunk = iv[1];
-        tile.start = cs.start;
-        tile.len = cs.len;
-        tile.first = kb.mulIndex(iv[2], size);
-        tile.firstGlobal = add(cs.start, tile.first);
-        for (int64_t i = 0; i < size; ++i) {
-          Value local = kb.addIndex(tile.first, i);
-          Value global = add(cs.start, local);
-          tile.local.push_back(local);
-          tile.global.push_back(global);
-          tile.safe.push_back(kb.minIndex(global, length - 1));
-          tile.valid.push_back(lt(local, cs.len));
-        }
-        body(kb, iv[0], tile, iv.drop_front(3));
-      });
+  target.parallelFor(b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+    KernelBuilder kb(ib, target);
+    ChunkSpan cs = span(kb, iv[1]);
+    PositionTile tile;
+    tile.chunk = iv[1];
+    tile.start = cs.start;
+    tile.len = cs.len;
+    tile.first = kb.mulIndex(iv[2], size);
+    tile.firstGlobal = add(cs.start, tile.first);
+    for (int64_t i = 0; i < size; ++i) {
+      Value local = kb.addIndex(tile.first, i);
+      Value global = add(cs.start, local);
+      tile.local.push_back(local);
+      tile.global.push_back(global);
+      tile.safe.push_back(kb.minIndex(global, length - 1));
+      tile.valid.push_back(lt(local, cs.len));
+    }
+    body(kb, iv[0], tile, iv.drop_front(3));
+  });
 }
 
 void ChunkedSSD::emitTimeSteps() {
@@ -154,9 +153,9 @@ void ChunkedSSD::emitPassing(Value own, Value out, Value outT, Value first,
         KernelBuilder kb(ib, target);
         Value bi = iv[0], h = iv[1], p = iv[3];
         Value n0 = kb.mulIndex(iv[2], tile);
-        SmallVector<Value> start =
-            first ? kb.loadRow(first, {bi, h, p, n0}, tile)
-                  : SmallVector<Value>(tile, kb.f32(0.0));
+        SmallVector<Value> start = first
+                                       ? kb.loadRow(first, {bi, h, p, n0}, tile)
+                                       : SmallVector<Value>(tile, kb.f32(0.0));
         SmallVector<Value> final = kb.forRangeCarry(
             kb.index(0), kb.index(numChunks), start,
             [&](Value i, ValueRange carried) -> SmallVector<Value> {
@@ -182,21 +181,21 @@ void ChunkedSSD::emitPassing(Value own, Value out, Value outT, Value first,
 }
 
 void ChunkedSSD::emitChunkProducts() {
-  target.parallelFor(
-      b, {batch, groups, numChunks, chunk, chunk},
-      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
-        Value bi = iv[0], g = iv[1], c = iv[2], t = iv[3], s = iv[4];
-        ChunkSpan cs = span(kb, c);
-        kb.ifThen(lowerTriangle(t, s, cs.len), [&] {
-          Value tPos = add(cs.start, t), sPos = add(cs.start, s);
-          Value dot = kb.sumOver(0, numStates, [&](Value n) {
-            return kb.mul(kb.load(C, {bi, tPos, g, n}),
-                          kb.load(BT, {bi, g, n, sPos}));
-          });
-          kb.store(dot, cb, iv);
-        });
-      });
+  target.parallelFor(b, {batch, groups, numChunks, chunk, chunk},
+                     [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+                       KernelBuilder kb(ib, target);
+                       Value bi = iv[0], g = iv[1], c = iv[2], t = iv[3],
+                             s = iv[4];
+                       ChunkSpan cs = span(kb, c);
+                       kb.ifThen(lowerTriangle(t, s, cs.len), [&] {
+                         Value tPos = add(cs.start, t), sPos = add(cs.start, s);
+                         Value dot = kb.sumOver(0, numStates, [&](Value n) {
+                           return kb.mul(kb.load(C, {bi, tPos, g, n}),
+                                         kb.load(BT, {bi, g, n, sPos}));
+                         });
+                         kb.store(dot, cb, iv);
+                       });
+                     });
 }
 
 void ChunkedSSD::emitDecayedProducts() {
@@ -236,16 +235,15 @@ SmallVector<Value> ChunkedSSD::emitScanOutputs(KernelBuilder &kb, Value bi,
   SmallVector<Value> zeros(size, kb.f32(0.0));
   // Intra-chunk: sum over s <= t of K[t,s] dt_s x_s, x_s loaded once for
   // the tile and K[., s] as one row of K^T (zero above the diagonal).
-  Value sEnd = arith::MinUIOp::create(b, kb.addIndex(tile.local.back(), 1),
-                                      tile.len);
+  Value sEnd =
+      arith::MinUIOp::create(b, kb.addIndex(tile.local.back(), 1), tile.len);
   SmallVector<Value> intra = kb.forRangeCarry(
       kb.index(0), sEnd, zeros,
       [&](Value ss, ValueRange acc) -> SmallVector<Value> {
         Value s = add(tile.start, ss);
-        Value xs =
-            kb.mul(kb.load(dtw, {bi, h, s}), kb.load(x, {bi, s, h, p}));
-        SmallVector<Value> decayed = kb.loadRow(KT, {bi, h, c, ss, tile.first},
-                                                size);
+        Value xs = kb.mul(kb.load(dtw, {bi, h, s}), kb.load(x, {bi, s, h, p}));
+        SmallVector<Value> decayed =
+            kb.loadRow(KT, {bi, h, c, ss, tile.first}, size);
         SmallVector<Value> next;
         for (int64_t i = 0; i < size; ++i)
           next.push_back(kb.add(acc[i], kb.mul(decayed[i], xs)));
@@ -281,22 +279,22 @@ void ChunkedSSD::emitForward(Value y, Value finalState) {
               /*reverse=*/false, ChunkHook());
   emitChunkProducts();
   emitDecayedProducts();
-  forEachPositionTile(
-      {heads, headDim}, [&](KernelBuilder &kb, Value bi,
-                            const PositionTile &tile, ValueRange iv) {
-        Value h = iv[0], p = iv[1];
-        SmallVector<Value> outs = emitScanOutputs(kb, bi, tile, h, p);
-        for (auto [i, scan] : llvm::enumerate(outs))
-          kb.ifThen(tile.valid[i], [&, i = i, scan = scan] {
-            SmallVector<Value> idx = {bi, tile.global[i], h, p};
-            Value out = scan;
-            if (D)
-              out = kb.add(out, kb.mul(kb.load(D, {h}), kb.load(x, idx)));
-            if (z)
-              out = kb.mul(out, kb.silu(kb.load(z, idx)));
-            kb.store(out, y, idx);
-          });
+  forEachPositionTile({heads, headDim}, [&](KernelBuilder &kb, Value bi,
+                                            const PositionTile &tile,
+                                            ValueRange iv) {
+    Value h = iv[0], p = iv[1];
+    SmallVector<Value> outs = emitScanOutputs(kb, bi, tile, h, p);
+    for (auto [i, scan] : llvm::enumerate(outs))
+      kb.ifThen(tile.valid[i], [&, i = i, scan = scan] {
+        SmallVector<Value> idx = {bi, tile.global[i], h, p};
+        Value out = scan;
+        if (D)
+          out = kb.add(out, kb.mul(kb.load(D, {h}), kb.load(x, idx)));
+        if (z)
+          out = kb.mul(out, kb.silu(kb.load(z, idx)));
+        kb.store(out, y, idx);
       });
+  });
 }
 
 void mlir::ssm::emitSSDScanChunked(SSDScanOp op, const IRMapping &m,

@@ -57,9 +57,8 @@ public:
   template <typename OpTy>
   ChunkedSSD(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b,
              ParallelTarget &target, int64_t chunkLen)
-      : b(b), target(target), x(m.lookup(op.getX())),
-        dt(m.lookup(op.getDt())), A(m.lookup(op.getA())),
-        B(m.lookup(op.getB())), C(m.lookup(op.getC())),
+      : b(b), target(target), x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
         D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
         dtBias(m.lookupOrNull(op.getDtBias())),
         init(m.lookupOrNull(op.getInitialState())),
@@ -133,9 +132,9 @@ private:
   /// The consecutive positions of one chunk that a point of the
   /// position-parallel phases owns.
   struct PositionTile {
-    Value chunk, start, len; // the chunk, its first position, its length
-    Value first;             // chunk-local index of the tile's first
-    Value firstGlobal;       // start + first: where its rows begin
+    Value chunk, start, len;   // the chunk, its first position, its length
+    Value first;               // chunk-local index of the tile's first
+    Value firstGlobal;         // start + first: where its rows begin
     SmallVector<Value> local;  // chunk-local index of each position
     SmallVector<Value> global; // sequence position
     SmallVector<Value> safe;   // the position, clamped inside the sequence
@@ -144,11 +143,10 @@ private:
   };
   /// A parallel phase over (batch, chunk, position tile, extra...): body
   /// gets the batch index, the tile and the extra induction values.
-  void forEachPositionTile(
-      ArrayRef<int64_t> extra,
-      function_ref<void(KernelBuilder &, Value, const PositionTile &,
-                        ValueRange)>
-          body);
+  void forEachPositionTile(ArrayRef<int64_t> extra,
+                           function_ref<void(KernelBuilder &, Value,
+                                             const PositionTile &, ValueRange)>
+                               body);
 
   using WeightFn = std::function<Value(KernelBuilder &, Value, Value, Value)>;
   using PSideFn = std::function<Value(KernelBuilder &, ValueRange)>;
@@ -164,9 +162,8 @@ private:
   /// nothing); `outT` gets out[c] as [P, N] too. Each point owns a tile of
   /// consecutive states; `perChunk(kb, bi, h, c, n0, p, carried)` runs for
   /// every chunk before the carry is updated.
-  using ChunkHook =
-      std::function<void(KernelBuilder &, Value, Value, Value, Value, Value,
-                         ArrayRef<Value>)>;
+  using ChunkHook = std::function<void(KernelBuilder &, Value, Value, Value,
+                                       Value, Value, ArrayRef<Value>)>;
   void emitPassing(Value own, Value out, Value outT, Value first, Value last,
                    bool reverse, const ChunkHook &perChunk);
 

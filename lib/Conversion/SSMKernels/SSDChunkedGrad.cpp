@@ -52,42 +52,41 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   PSideFn loadGated = [&](KernelBuilder &kb, ValueRange idx) {
     return kb.load(gated ? gated : grads.dy, idx);
   };
-  forEachPositionTile(
-      {heads, headDim}, [&](KernelBuilder &kb, Value bi,
-                            const PositionTile &tile, ValueRange iv) {
-        Value h = iv[0], p = iv[1];
-        SmallVector<Value> outs = emitScanOutputs(kb, bi, tile, h, p);
-        SmallVector<Value> gatedRow;
-        for (int64_t i = 0; i < tile.size(); ++i) {
-          SmallVector<Value> idx = {bi, tile.safe[i], h, p};
-          Value dyv = kb.load(grads.dy, idx);
-          if (z)
-            dyv = kb.mul(dyv, kb.silu(kb.load(z, idx)));
-          gatedRow.push_back(kb.select(tile.valid[i], dyv, kb.f32(0.0)));
+  forEachPositionTile({heads, headDim}, [&](KernelBuilder &kb, Value bi,
+                                            const PositionTile &tile,
+                                            ValueRange iv) {
+    Value h = iv[0], p = iv[1];
+    SmallVector<Value> outs = emitScanOutputs(kb, bi, tile, h, p);
+    SmallVector<Value> gatedRow;
+    for (int64_t i = 0; i < tile.size(); ++i) {
+      SmallVector<Value> idx = {bi, tile.safe[i], h, p};
+      Value dyv = kb.load(grads.dy, idx);
+      if (z)
+        dyv = kb.mul(dyv, kb.silu(kb.load(z, idx)));
+      gatedRow.push_back(kb.select(tile.valid[i], dyv, kb.f32(0.0)));
+    }
+    kb.storeRow(gatedRow, gatedT, {bi, h, p, tile.firstGlobal});
+    for (int64_t i = 0; i < tile.size(); ++i)
+      kb.ifThen(tile.valid[i], [&, i] {
+        Value t = tile.global[i];
+        SmallVector<Value> idx = {bi, t, h, p};
+        Value xv = kb.load(x, idx);
+        if (z) {
+          Value out =
+              D ? kb.add(outs[i], kb.mul(kb.load(D, {h}), xv)) : outs[i];
+          kb.store(kb.mul(kb.mul(kb.load(grads.dy, idx), out),
+                          kb.siluGrad(kb.load(z, idx))),
+                   grads.dz, idx);
+          kb.store(gatedRow[i], gated, idx);
         }
-        kb.storeRow(gatedRow, gatedT, {bi, h, p, tile.firstGlobal});
-        for (int64_t i = 0; i < tile.size(); ++i)
-          kb.ifThen(tile.valid[i], [&, i] {
-            Value t = tile.global[i];
-            SmallVector<Value> idx = {bi, t, h, p};
-            Value xv = kb.load(x, idx);
-            if (z) {
-              Value out =
-                  D ? kb.add(outs[i], kb.mul(kb.load(D, {h}), xv)) : outs[i];
-              kb.store(kb.mul(kb.mul(kb.load(grads.dy, idx), out),
-                              kb.siluGrad(kb.load(z, idx))),
-                       grads.dz, idx);
-              kb.store(gatedRow[i], gated, idx);
-            }
-            // Every output term depends on cum_t through exp(cum_t) or
-            // E[t, s]: dcum_t += dyg_t . (y_t - D x_t).
-            kb.accumulateOverInnermost(kb.mul(gatedRow[i], outs[i]), dCum,
-                                       {bi, h, t});
-            if (grads.dD)
-              kb.accumulateOverInnermost(kb.mul(gatedRow[i], xv), grads.dD,
-                                         {h});
-          });
+        // Every output term depends on cum_t through exp(cum_t) or
+        // E[t, s]: dcum_t += dyg_t . (y_t - D x_t).
+        kb.accumulateOverInnermost(kb.mul(gatedRow[i], outs[i]), dCum,
+                                   {bi, h, t});
+        if (grads.dD)
+          kb.accumulateOverInnermost(kb.mul(gatedRow[i], xv), grads.dD, {h});
       });
+  });
 
   // The state gradient each chunk's outputs send to the state entering it:
   // G_c = sum_t exp(cum_t) C_t dyg_t^T, stored as [N, P].
@@ -104,88 +103,87 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   // last position gets exp(cum_last) dh_out . h_c.
   Value dStates = scratch({batch, numChunks, heads, numStates, headDim});
   Value dStatesT = scratch({batch, numChunks, heads, headDim, numStates});
-  emitPassing(dLocal, dStates, dStatesT, grads.dFinal, grads.dInit,
-              /*reverse=*/true,
-              [&](KernelBuilder &kb, Value bi, Value h, Value c, Value n0,
-                  Value p, ArrayRef<Value> leaving) {
-                Value dot = kb.f32(0.0);
-                for (auto [j, value] : llvm::enumerate(leaving))
-                  dot = kb.add(
-                      dot, kb.mul(value, kb.load(states, {bi, c, h,
-                                                          kb.addIndex(n0, j),
-                                                          p})));
-                Value decay = kb.load(chunkDecay, {bi, h, c});
-                kb.accumulateOverInnermost(kb.mul(decay, dot), dCum,
-                                           {bi, h, span(kb, c).last});
-              });
+  emitPassing(
+      dLocal, dStates, dStatesT, grads.dFinal, grads.dInit,
+      /*reverse=*/true,
+      [&](KernelBuilder &kb, Value bi, Value h, Value c, Value n0, Value p,
+          ArrayRef<Value> leaving) {
+        Value dot = kb.f32(0.0);
+        for (auto [j, value] : llvm::enumerate(leaving))
+          dot = kb.add(
+              dot, kb.mul(value,
+                          kb.load(states, {bi, c, h, kb.addIndex(n0, j), p})));
+        Value decay = kb.load(chunkDecay, {bi, h, c});
+        kb.accumulateOverInnermost(kb.mul(decay, dot), dCum,
+                                   {bi, h, span(kb, c).last});
+      });
 
   // dx and the x dt and cum parts of the time step's gradient, per
   // position s: dxb_s = intra (sum over t >= s of K[t,s] dyg_t, rows of K)
   // + inter (exp(cum_last - cum_s) B_s . dh_out[:, p], rows of B^T).
-  forEachPositionTile(
-      {heads, headDim}, [&](KernelBuilder &kb, Value bi,
-                            const PositionTile &tile, ValueRange iv) {
-        Value h = iv[0], p = iv[1];
-        Value g = groupOf(kb, h);
-        Value c = tile.chunk;
-        int64_t size = tile.size();
-        SmallVector<Value> zeros(size, kb.f32(0.0));
-        SmallVector<Value> intra = kb.forRangeCarry(
-            tile.first, tile.len, zeros,
-            [&](Value tt, ValueRange acc) -> SmallVector<Value> {
-              Value gradOut = loadGated(kb, {bi, add(tile.start, tt), h, p});
-              SmallVector<Value> decayed =
-                  kb.loadRow(K, {bi, h, c, tt, tile.first}, size);
-              SmallVector<Value> next;
-              for (int64_t i = 0; i < size; ++i)
-                next.push_back(kb.add(acc[i], kb.mul(decayed[i], gradOut)));
-              return next;
-            });
-        SmallVector<Value> interDot = kb.forRangeCarry(
-            kb.index(0), kb.index(numStates), zeros,
-            [&](Value n, ValueRange acc) -> SmallVector<Value> {
-              Value leaving = kb.load(dStates, {bi, c, h, n, p});
-              SmallVector<Value> bRow =
-                  kb.loadRow(BT, {bi, g, n, tile.firstGlobal}, size);
-              SmallVector<Value> next;
-              for (int64_t i = 0; i < size; ++i)
-                next.push_back(kb.add(acc[i], kb.mul(bRow[i], leaving)));
-              return next;
-            });
-        SmallVector<Value> toEnd =
-            kb.loadRow(decayEnd, {bi, h, tile.firstGlobal}, size);
-        SmallVector<Value> steps =
-            kb.loadRow(dtw, {bi, h, tile.firstGlobal}, size);
-        Value last = kb.addIndex(add(tile.start, tile.len), -1);
-        for (int64_t i = 0; i < size; ++i)
-          kb.ifThen(tile.valid[i], [&, i] {
-            Value s = tile.global[i];
-            SmallVector<Value> idx = {bi, s, h, p};
-            Value inter = kb.mul(toEnd[i], interDot[i]);
-            Value dxb = kb.add(intra[i], inter);
-            Value xv = kb.load(x, idx);
-            Value dxv = kb.mul(dxb, steps[i]);
-            if (D)
-              dxv = kb.add(dxv, kb.mul(kb.load(D, {h}), loadGated(kb, idx)));
-            kb.store(dxv, grads.dx, idx);
-            kb.accumulateOverInnermost(kb.mul(xv, dxb), dStep, {bi, h, s});
-            Value xb = kb.mul(steps[i], xv);
-            kb.accumulateOverInnermost(
-                arith::NegFOp::create(b, kb.mul(xb, dxb)), dCum, {bi, h, s});
-            kb.accumulateOverInnermost(kb.mul(xb, inter), dCum, {bi, h, last});
-          });
+  forEachPositionTile({heads, headDim}, [&](KernelBuilder &kb, Value bi,
+                                            const PositionTile &tile,
+                                            ValueRange iv) {
+    Value h = iv[0], p = iv[1];
+    Value g = groupOf(kb, h);
+    Value c = tile.chunk;
+    int64_t size = tile.size();
+    SmallVector<Value> zeros(size, kb.f32(0.0));
+    SmallVector<Value> intra = kb.forRangeCarry(
+        tile.first, tile.len, zeros,
+        [&](Value tt, ValueRange acc) -> SmallVector<Value> {
+          Value gradOut = loadGated(kb, {bi, add(tile.start, tt), h, p});
+          SmallVector<Value> decayed =
+              kb.loadRow(K, {bi, h, c, tt, tile.first}, size);
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < size; ++i)
+            next.push_back(kb.add(acc[i], kb.mul(decayed[i], gradOut)));
+          return next;
+        });
+    SmallVector<Value> interDot = kb.forRangeCarry(
+        kb.index(0), kb.index(numStates), zeros,
+        [&](Value n, ValueRange acc) -> SmallVector<Value> {
+          Value leaving = kb.load(dStates, {bi, c, h, n, p});
+          SmallVector<Value> bRow =
+              kb.loadRow(BT, {bi, g, n, tile.firstGlobal}, size);
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < size; ++i)
+            next.push_back(kb.add(acc[i], kb.mul(bRow[i], leaving)));
+          return next;
+        });
+    SmallVector<Value> toEnd =
+        kb.loadRow(decayEnd, {bi, h, tile.firstGlobal}, size);
+    SmallVector<Value> steps = kb.loadRow(dtw, {bi, h, tile.firstGlobal}, size);
+    Value last = kb.addIndex(add(tile.start, tile.len), -1);
+    for (int64_t i = 0; i < size; ++i)
+      kb.ifThen(tile.valid[i], [&, i] {
+        Value s = tile.global[i];
+        SmallVector<Value> idx = {bi, s, h, p};
+        Value inter = kb.mul(toEnd[i], interDot[i]);
+        Value dxb = kb.add(intra[i], inter);
+        Value xv = kb.load(x, idx);
+        Value dxv = kb.mul(dxb, steps[i]);
+        if (D)
+          dxv = kb.add(dxv, kb.mul(kb.load(D, {h}), loadGated(kb, idx)));
+        kb.store(dxv, grads.dx, idx);
+        kb.accumulateOverInnermost(kb.mul(xv, dxb), dStep, {bi, h, s});
+        Value xb = kb.mul(steps[i], xv);
+        kb.accumulateOverInnermost(arith::NegFOp::create(b, kb.mul(xb, dxb)),
+                                   dCum, {bi, h, s});
+        kb.accumulateOverInnermost(kb.mul(xb, inter), dCum, {bi, h, last});
       });
+  });
 
   // W[t,s] = E[t,s] dyg_t . xb_s (zero outside the triangle), the weight of
   // C_t . B_s in the loss, in both orientations: a point per (s, tile of t)
   // reads x^T along s and rows of dyg^T along t.
   Value xT = scratch({batch, heads, headDim, padded});
-  target.parallelFor(b, {batch, heads, headDim, length},
-                     [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-                       KernelBuilder kb(ib, target);
-                       kb.store(kb.load(x, {iv[0], iv[3], iv[1], iv[2]}), xT,
-                                iv);
-                     });
+  target.parallelFor(
+      b, {batch, heads, headDim, length},
+      [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+        KernelBuilder kb(ib, target);
+        kb.store(kb.load(x, {iv[0], iv[3], iv[1], iv[2]}), xT, iv);
+      });
   Value W = scratch({batch, heads, numChunks, chunk, chunk});
   Value WT = scratch({batch, heads, numChunks, chunk, chunk});
   int64_t size = tileFor(chunk);
@@ -215,8 +213,8 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         SmallVector<Value> row;
         for (int64_t i = 0; i < size; ++i) {
           Value t = kb.addIndex(tFirst, i);
-          Value value = kb.mul(kb.mul(kb.exp(kb.sub(cumT[i], cumS)), weightS),
-                               dots[i]);
+          Value value =
+              kb.mul(kb.mul(kb.exp(kb.sub(cumT[i], cumS)), weightS), dots[i]);
           value = kb.select(lowerTriangle(t, s, cs.len), value, kb.f32(0.0));
           kb.store(value, W, {bi, h, c, t, s});
           row.push_back(value);
@@ -225,91 +223,97 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
       });
 
   // dB and dC per (b, t, g, n), summed over the group's heads: a point per
-  // (tile of positions, n) loads B_s or C_t along n once and the tile's
-  // weights as rows of W^T, W, dyg^T and x^T.
-  int64_t headsPerGroup = heads / groups;
-  forEachPositionTile(
-      {groups, numStates}, [&](KernelBuilder &kb, Value bi,
-                               const PositionTile &tile, ValueRange iv) {
-        Value g = iv[0], n = iv[1], c = tile.chunk;
-        int64_t size = tile.size();
-        SmallVector<Value> zeros(size, kb.f32(0.0));
-        Value firstHead = kb.mulIndex(g, headsPerGroup);
-        Value sEnd = arith::MinUIOp::create(
-            b, kb.addIndex(tile.local.back(), 1), tile.len);
-        // One row-weighted sum over `lb <= k < ub` of along(k) row(k)[i].
-        auto rowSums = [&](Value lb, Value ub, function_ref<Value(Value)> along,
-                           function_ref<SmallVector<Value>(Value)> row) {
-          return kb.forRangeCarry(
-              lb, ub, zeros,
-              [&](Value k, ValueRange acc) -> SmallVector<Value> {
-                Value shared = along(k);
-                SmallVector<Value> weights = row(k);
-                SmallVector<Value> next;
-                for (int64_t i = 0; i < size; ++i)
-                  next.push_back(kb.add(acc[i], kb.mul(weights[i], shared)));
-                return next;
-              });
-        };
-        // Carried over the group's heads: dC of each position, then dB.
-        SmallVector<Value> initial(2 * size, kb.f32(0.0));
-        SmallVector<Value> sums = kb.forRangeCarry(
-            kb.index(0), kb.index(headsPerGroup), initial,
-            [&](Value hi, ValueRange acc) -> SmallVector<Value> {
-              Value h = add(firstHead, hi);
-              SmallVector<Value> dCIntra = rowSums(
-                  kb.index(0), sEnd,
-                  [&](Value ss) {
-                    return kb.load(B, {bi, add(tile.start, ss), g, n});
-                  },
-                  [&](Value ss) {
-                    return kb.loadRow(WT, {bi, h, c, ss, tile.first}, size);
-                  });
-              SmallVector<Value> dCInter = rowSums(
-                  kb.index(0), kb.index(headDim),
-                  [&](Value p) { return kb.load(statesT, {bi, c, h, p, n}); },
-                  [&](Value p) {
-                    return kb.loadRow(gatedT, {bi, h, p, tile.firstGlobal},
-                                      size);
-                  });
-              SmallVector<Value> dBIntra = rowSums(
-                  tile.first, tile.len,
-                  [&](Value t2) {
-                    return kb.load(C, {bi, add(tile.start, t2), g, n});
-                  },
-                  [&](Value t2) {
-                    return kb.loadRow(W, {bi, h, c, t2, tile.first}, size);
-                  });
-              SmallVector<Value> dBInter = rowSums(
-                  kb.index(0), kb.index(headDim),
-                  [&](Value p) { return kb.load(dStatesT, {bi, c, h, p, n}); },
-                  [&](Value p) {
-                    return kb.loadRow(xT, {bi, h, p, tile.firstGlobal}, size);
-                  });
-              SmallVector<Value> fromStart =
-                  kb.loadRow(expCum, {bi, h, tile.firstGlobal}, size);
-              SmallVector<Value> toEnd =
-                  kb.loadRow(decayEnd, {bi, h, tile.firstGlobal}, size);
-              SmallVector<Value> steps =
-                  kb.loadRow(dtw, {bi, h, tile.firstGlobal}, size);
-              SmallVector<Value> next;
-              for (int64_t i = 0; i < size; ++i)
-                next.push_back(kb.add(
-                    acc[i],
-                    kb.add(dCIntra[i], kb.mul(fromStart[i], dCInter[i]))));
-              for (int64_t i = 0; i < size; ++i)
-                next.push_back(kb.add(
-                    acc[size + i],
-                    kb.add(dBIntra[i], kb.mul(kb.mul(toEnd[i], steps[i]),
-                                              dBInter[i]))));
-              return next;
-            });
-        for (int64_t i = 0; i < size; ++i)
-          kb.ifThen(tile.valid[i], [&, i] {
-            kb.store(sums[i], grads.dC, {bi, tile.global[i], g, n});
-            kb.store(sums[size + i], grads.dB, {bi, tile.global[i], g, n});
+  // (tile of positions, head, n) loads B_s or C_t along n once and the
+  // tile's weights as rows of W^T, W, dyg^T and x^T; the heads of a group
+  // add into one element (a loop over the heads inside each point left too
+  // few, too long threads: 4.3 ms at B8 on the H100).
+  bool sharedByHeads = heads != groups;
+  Accumulator dBAcc{grads.dB, Value()}, dCAcc{grads.dC, Value()};
+  if (sharedByHeads) {
+    dBAcc = makeAccumulator(outer, grads.dB);
+    dCAcc = makeAccumulator(outer, grads.dC);
+  }
+  forEachPositionTile({heads, numStates}, [&](KernelBuilder &kb, Value bi,
+                                              const PositionTile &tile,
+                                              ValueRange iv) {
+    Value h = iv[0], n = iv[1], c = tile.chunk;
+    Value g = groupOf(kb, h);
+    int64_t size = tile.size();
+    SmallVector<Value> zeros(size, kb.f32(0.0));
+    Value sEnd =
+        arith::MinUIOp::create(b, kb.addIndex(tile.local.back(), 1), tile.len);
+    // One row-weighted sum over `lb <= k < ub` of along(k) row(k)[i].
+    auto rowSums = [&](Value lb, Value ub, function_ref<Value(Value)> along,
+                       function_ref<SmallVector<Value>(Value)> row) {
+      return kb.forRangeCarry(
+          lb, ub, zeros, [&](Value k, ValueRange acc) -> SmallVector<Value> {
+            Value shared = along(k);
+            SmallVector<Value> weights = row(k);
+            SmallVector<Value> next;
+            for (int64_t i = 0; i < size; ++i)
+              next.push_back(kb.add(acc[i], kb.mul(weights[i], shared)));
+            return next;
           });
+    };
+    SmallVector<Value> sums;
+    SmallVector<Value> dCIntra = rowSums(
+        kb.index(0), sEnd,
+        [&](Value ss) {
+          return kb.load(B, {bi, add(tile.start, ss), g, n});
+        },
+        [&](Value ss) {
+          return kb.loadRow(WT, {bi, h, c, ss, tile.first}, size);
+        });
+    SmallVector<Value> dCInter = rowSums(
+        kb.index(0), kb.index(headDim),
+        [&](Value p) {
+          return kb.load(statesT, {bi, c, h, p, n});
+        },
+        [&](Value p) {
+          return kb.loadRow(gatedT, {bi, h, p, tile.firstGlobal}, size);
+        });
+    SmallVector<Value> dBIntra = rowSums(
+        tile.first, tile.len,
+        [&](Value t2) {
+          return kb.load(C, {bi, add(tile.start, t2), g, n});
+        },
+        [&](Value t2) {
+          return kb.loadRow(W, {bi, h, c, t2, tile.first}, size);
+        });
+    SmallVector<Value> dBInter = rowSums(
+        kb.index(0), kb.index(headDim),
+        [&](Value p) {
+          return kb.load(dStatesT, {bi, c, h, p, n});
+        },
+        [&](Value p) {
+          return kb.loadRow(xT, {bi, h, p, tile.firstGlobal}, size);
+        });
+    SmallVector<Value> fromStart =
+        kb.loadRow(expCum, {bi, h, tile.firstGlobal}, size);
+    SmallVector<Value> toEnd =
+        kb.loadRow(decayEnd, {bi, h, tile.firstGlobal}, size);
+    SmallVector<Value> steps = kb.loadRow(dtw, {bi, h, tile.firstGlobal}, size);
+    for (int64_t i = 0; i < size; ++i)
+      sums.push_back(kb.add(dCIntra[i], kb.mul(fromStart[i], dCInter[i])));
+    for (int64_t i = 0; i < size; ++i)
+      sums.push_back(
+          kb.add(dBIntra[i], kb.mul(kb.mul(toEnd[i], steps[i]), dBInter[i])));
+    for (int64_t i = 0; i < size; ++i)
+      kb.ifThen(tile.valid[i], [&, i] {
+        SmallVector<Value> at = {bi, tile.global[i], g, n};
+        if (sharedByHeads) {
+          kb.accumulate(sums[i], dCAcc.target(), at);
+          kb.accumulate(sums[size + i], dBAcc.target(), at);
+        } else {
+          kb.store(sums[i], grads.dC, at);
+          kb.store(sums[size + i], grads.dB, at);
+        }
       });
+  });
+  if (sharedByHeads) {
+    finishAccumulator(outer, dCAcc);
+    finishAccumulator(outer, dBAcc);
+  }
 
   // The time step's gradient: the decay part da_i = sum_{t>=i} dcum_t (in
   // the chunk) times A, plus the x dt part; then through softplus and the
@@ -328,8 +332,8 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
               Value t = sub(cs.last, i);
               Value decayGrad = kb.add(acc[0], kb.load(dCum, {bi, h, t}));
               Value step = kb.load(dtw, {bi, h, t});
-              Value stepGrad = kb.add(kb.load(dStep, {bi, h, t}),
-                                      kb.mul(decayGrad, rate));
+              Value stepGrad =
+                  kb.add(kb.load(dStep, {bi, h, t}), kb.mul(decayGrad, rate));
               if (softplus) {
                 Value raw = kb.load(dt, {bi, t, h});
                 if (bias)

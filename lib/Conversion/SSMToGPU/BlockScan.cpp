@@ -178,8 +178,8 @@ struct ChannelBlock {
                        function_ref<void(Value)> body) const {
     int64_t rounds = (numStates + threads - 1) / threads;
     kb.forRange(0, rounds, [&](Value round) {
-      Value n = arith::AddIOp::create(kb.builder(), tid,
-                                      kb.mulIndex(round, threads));
+      Value n =
+          arith::AddIOp::create(kb.builder(), tid, kb.mulIndex(round, threads));
       kb.ifThen(kb.cmpIndexLt(n, numStates), [&] { body(n); });
     });
   }
@@ -250,8 +250,8 @@ static LogicalResult checkSharedMemory(Operation *op,
   int64_t warps = threads / 32;
   int64_t floats = 2 * numStates * 2 * warps + 2 * numStates;
   if (backward)
-    floats += 2 * numStates * 2 * warps +
-              2 * tiles.itemsPerThread * (threads + 1);
+    floats +=
+        2 * numStates * 2 * warps + 2 * tiles.itemsPerThread * (threads + 1);
   int64_t bytes = 4 * floats * tiles.channelsPerBlock;
   if (bytes <= limit)
     return success();
@@ -323,11 +323,10 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   // between chunks [parity][state], both double-buffered by chunk parity so
   // that one barrier per state and chunk orders all accesses.
   OpBuilder::InsertionGuard guard(b);
-  ChannelBlock cb =
-      ChannelBlock::create(b, kSelectiveScanKernel, batch, channels, groups,
-                           tiles,
-                           {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
-                            workgroupBuffer(b, {C, 2, numStates})});
+  ChannelBlock cb = ChannelBlock::create(
+      b, kSelectiveScanKernel, batch, channels, groups, tiles,
+      {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+       workgroupBuffer(b, {C, 2, numStates})});
   BlockThreads threads;
   KernelBuilder kb(b, threads);
   BlockScanBuilder sb(b, kb, K);
@@ -769,11 +768,11 @@ LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
     int64_t perBlock = tiles.channelsPerBlock;
     if (perBlock < 1 || tiles.threadsPerBlock % perBlock != 0 ||
         tiles.threadsPerChannel() % 32 != 0) {
-      op->emitOpError()
-          << "cannot be lowered with scan-strategy=block-scan: "
-             "channels-per-block = "
-          << perBlock << " must divide threads-per-block = "
-          << tiles.threadsPerBlock << " into whole warps per channel";
+      op->emitOpError() << "cannot be lowered with scan-strategy=block-scan: "
+                           "channels-per-block = "
+                        << perBlock << " must divide threads-per-block = "
+                        << tiles.threadsPerBlock
+                        << " into whole warps per channel";
       return WalkResult::interrupt();
     }
     if (channels % perBlock != 0) {

@@ -99,9 +99,9 @@ public:
           b, value,
           gpu::ShuffleOp::create(b, value, offset, 32, gpu::ShuffleMode::XOR)
               .getShuffleResult());
-    Value lane = arith::RemUIOp::create(
-        b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
-        arith::ConstantIndexOp::create(b, 32));
+    Value lane =
+        arith::RemUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
+                               arith::ConstantIndexOp::create(b, 32));
     Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
                                         arith::ConstantIndexOp::create(b, 0));
     auto ifFirst = scf::IfOp::create(b, first, /*withElseRegion=*/false);
@@ -149,8 +149,7 @@ public:
     }
     if (failed(checkPrivateStates(
             getOperation(), chunkLen, scanStrategy == "block-scan",
-            itemsPerThread,
-            *ssd == KernelOptions::SSDStrategy::Recurrence)))
+            itemsPerThread, *ssd == KernelOptions::SSDStrategy::Recurrence)))
       return signalPassFailure();
     KernelOptions options;
     options.chunkLen = chunkLen;
@@ -162,8 +161,7 @@ public:
         failed(checkBlockScanTiles(getOperation(), tiles)))
       return signalPassFailure();
     if (scanStrategy == "block-scan")
-      populateSelectiveScanBlockScanPatterns(
-          patterns, tiles, threads);
+      populateSelectiveScanBlockScanPatterns(patterns, tiles, threads);
     populateSSMKernelPatterns(patterns, threads, options);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
