@@ -22,8 +22,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "recomputation, chunked SSD)"),
       llvm::cl::init(64)};
   PassOptions::Option<std::string> ssdStrategy{
-      *this, "ssd-strategy",
-      llvm::cl::desc("SSD scan: chunked or recurrence"),
+      *this, "ssd-strategy", llvm::cl::desc("SSD scan: chunked or recurrence"),
       llvm::cl::init("chunked")};
 };
 
@@ -39,8 +38,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "recomputation, chunked SSD)"),
       llvm::cl::init(64)};
   PassOptions::Option<std::string> ssdStrategy{
-      *this, "ssd-strategy",
-      llvm::cl::desc("SSD scan: chunked or recurrence"),
+      *this, "ssd-strategy", llvm::cl::desc("SSD scan: chunked or recurrence"),
       llvm::cl::init("chunked")};
   PassOptions::Option<int64_t> threadsPerBlock{
       *this, "threads-per-block",
