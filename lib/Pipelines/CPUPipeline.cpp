@@ -47,6 +47,7 @@ void mlir::ssm::buildCPUPipeline(OpPassManager &pm,
   ConvertSSMToLoopsOptions loops;
   loops.chunkLen = options.chunkLen;
   loops.ssdStrategy = options.ssdStrategy;
+  loops.ssdTile = options.ssdTile;
   pm.addPass(createConvertSSMToLoops(loops));
   addBufferizationPasses(pm);
 

@@ -18,6 +18,7 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   ConvertSSMToGPUOptions kernels;
   kernels.chunkLen = options.chunkLen;
   kernels.ssdStrategy = options.ssdStrategy;
+  kernels.ssdTile = options.ssdTile;
   kernels.threadsPerBlock = options.threadsPerBlock;
   kernels.scanStrategy = options.scanStrategy;
   kernels.itemsPerThread = options.itemsPerThread;

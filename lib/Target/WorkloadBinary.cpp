@@ -256,6 +256,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     CPUPipelineOptions pipeline;
     pipeline.chunkLen = options.chunkLen;
     pipeline.ssdStrategy = options.ssdStrategy;
+    pipeline.ssdTile = options.ssdTile;
     buildCPUPipeline(pm, pipeline);
   } else {
     for (auto [name, value] :
@@ -271,6 +272,7 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     GPUPipelineOptions pipeline;
     pipeline.chunkLen = options.chunkLen;
     pipeline.ssdStrategy = options.ssdStrategy;
+    pipeline.ssdTile = options.ssdTile;
     pipeline.threadsPerBlock = options.threadsPerBlock;
     pipeline.maxRegisters = options.maxRegisters;
     pipeline.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;

@@ -33,10 +33,18 @@
 // RUN:   | FileCheck %s --check-prefix=GRAD-LONG
 // RUN: ssm-run %t.r8.so --entry grad_long_min --check \
 // RUN:   | FileCheck %s --check-prefix=GRAD-LONG-MIN
+// RUN: ssm-compile %s --target=cpu --chunk-len=16 --ssd-tile=16 -o %t.t16.so
+// RUN: ssm-run %t.t16.so --entry grad_long --check \
+// RUN:   | FileCheck %s --check-prefix=GRAD-LONG
+// RUN: ssm-run %t.t16.so --entry grad_long_min --check \
+// RUN:   | FileCheck %s --check-prefix=GRAD-LONG-MIN
+// RUN: ssm-compile %s --target=cpu --chunk-len=8 --ssd-tile=1 -o %t.t1.so
+// RUN: ssm-run %t.t1.so --entry grad_long --check \
+// RUN:   | FileCheck %s --check-prefix=GRAD-LONG
 // ssm.ssd_scan_grad over L=37 positions with chunk lengths that do not divide
 // it (8, 5), that save every state (1), that equal it (37), and that exceed
-// it (100); and once with the per-point recurrence instead of the chunked
-// form.
+// it (100); with 16 and 1 positions or states per point (ssd-tile); and
+// once with the per-point recurrence instead of the chunked form.
 
 // L=37, everything present, d_final_state, softplus, G=2.
 // GRAD-LONG: check dx f32 {{.*}} PASS

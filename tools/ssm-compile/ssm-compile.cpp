@@ -54,6 +54,11 @@ static llvm::cl::opt<std::string> ssdStrategy(
     llvm::cl::desc("SSD scan: chunked (dual form, chunks of chunk-len) or "
                    "recurrence"),
     llvm::cl::init("chunked"));
+static llvm::cl::opt<int64_t> ssdTile(
+    "ssd-tile",
+    llvm::cl::desc("States or positions per point of the chunked SSD (1, 2, "
+                   "4, 8, 16)"),
+    llvm::cl::init(8));
 static llvm::cl::opt<int64_t>
     itemsPerThread("items-per-thread",
                    llvm::cl::desc("Positions per thread (block-scan)"),
@@ -94,6 +99,8 @@ int main(int argc, char **argv) {
   options.ssdStrategy = ssdStrategy;
   options.lowering["chunk-len"] = std::to_string(chunkLen);
   options.lowering["ssd-strategy"] = ssdStrategy;
+  options.ssdTile = ssdTile;
+  options.lowering["ssd-tile"] = std::to_string(ssdTile);
   if (target == "gpu") {
     options.lowering["threads-per-block"] = std::to_string(threadsPerBlock);
     options.lowering["max-registers"] = std::to_string(maxRegisters);

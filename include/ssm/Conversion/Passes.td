@@ -49,6 +49,9 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
            "quadratic inside chunks of chunk-len positions, one state passed "
            "between chunks) or 'recurrence' (a point per (batch, head, p) "
            "walks the whole sequence)">,
+    Option<"ssdTile", "ssd-tile", "int64_t", /*default=*/"8",
+           "Most consecutive states or positions one point of the chunked "
+           "SSD phases owns (1, 2, 4, 8 or 16)">,
   ];
 }
 
@@ -115,6 +118,9 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
            "quadratic inside chunks of chunk-len positions, one state passed "
            "between chunks) or 'recurrence' (a point per (batch, head, p) "
            "walks the whole sequence)">,
+    Option<"ssdTile", "ssd-tile", "int64_t", /*default=*/"8",
+           "Most consecutive states or positions one point of the chunked "
+           "SSD phases owns (1, 2, 4, 8 or 16)">,
     Option<"threadsPerBlock", "threads-per-block", "int64_t",
            /*default=*/"128",
            "GPU threads per block (a multiple of 32, at most 1024)">,

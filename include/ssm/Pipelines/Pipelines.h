@@ -24,6 +24,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> ssdStrategy{
       *this, "ssd-strategy", llvm::cl::desc("SSD scan: chunked or recurrence"),
       llvm::cl::init("chunked")};
+  PassOptions::Option<int64_t> ssdTile{
+      *this, "ssd-tile",
+      llvm::cl::desc("States or positions per point of the chunked SSD"),
+      llvm::cl::init(8)};
 };
 
 /// ssm (tensors) -> loops on buffers -> LLVM dialect, with bare-pointer
@@ -40,6 +44,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> ssdStrategy{
       *this, "ssd-strategy", llvm::cl::desc("SSD scan: chunked or recurrence"),
       llvm::cl::init("chunked")};
+  PassOptions::Option<int64_t> ssdTile{
+      *this, "ssd-tile",
+      llvm::cl::desc("States or positions per point of the chunked SSD"),
+      llvm::cl::init(8)};
   PassOptions::Option<int64_t> threadsPerBlock{
       *this, "threads-per-block",
       llvm::cl::desc("GPU threads per block (multiple of 32, <= 1024)"),

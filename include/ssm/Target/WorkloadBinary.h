@@ -29,6 +29,7 @@ struct CompileOptions {
   int64_t scanBackwardMaxRegisters = 168;
   std::string scanStrategy = "block-scan";
   std::string ssdStrategy = "chunked";
+  int64_t ssdTile = 8;
   int64_t itemsPerThread = 8;
   int64_t channelsPerBlock = 1;
   /// Lowering choices, by pass-option name (e.g. "chunk-len" -> "64").

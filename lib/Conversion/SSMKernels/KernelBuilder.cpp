@@ -104,14 +104,17 @@ void KernelBuilder::accumulateOverInnermost(Value value, Value memref,
     accumulate(value, memref, indices);
 }
 
+// Sums and products may be contracted into fused multiply-adds (one
+// rounding instead of two): without `contract` the NVPTX backend emits
+// mul.rn + add.rn pairs, which ptxas may not fuse.
 Value KernelBuilder::add(Value x, Value y) {
-  return arith::AddFOp::create(b, x, y);
+  return arith::AddFOp::create(b, x, y, arith::FastMathFlags::contract);
 }
 Value KernelBuilder::sub(Value x, Value y) {
-  return arith::SubFOp::create(b, x, y);
+  return arith::SubFOp::create(b, x, y, arith::FastMathFlags::contract);
 }
 Value KernelBuilder::mul(Value x, Value y) {
-  return arith::MulFOp::create(b, x, y);
+  return arith::MulFOp::create(b, x, y, arith::FastMathFlags::contract);
 }
 Value KernelBuilder::div(Value x, Value y) {
   return arith::DivFOp::create(b, x, y);

@@ -32,9 +32,10 @@ void ChunkedSSD::forEachPositionTile(
     ArrayRef<int64_t> extra,
     function_ref<void(KernelBuilder &, Value, const PositionTile &, ValueRange)>
         body) {
+  assert(extra.size() == 2 && "an outer and an inner extra dimension");
   int64_t size = tileFor(chunk);
-  SmallVector<int64_t> bounds = {batch, numChunks, chunk / size};
-  bounds.append(extra.begin(), extra.end());
+  SmallVector<int64_t> bounds = {batch, numChunks, extra[0], chunk / size,
+                                 extra[1]};
   target.parallelFor(b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
     KernelBuilder kb(ib, target);
     ChunkSpan cs = span(kb, iv[1]);
@@ -42,7 +43,7 @@ void ChunkedSSD::forEachPositionTile(
     tile.chunk = iv[1];
     tile.start = cs.start;
     tile.len = cs.len;
-    tile.first = kb.mulIndex(iv[2], size);
+    tile.first = kb.mulIndex(iv[3], size);
     tile.firstGlobal = add(cs.start, tile.first);
     for (int64_t i = 0; i < size; ++i) {
       Value local = kb.addIndex(tile.first, i);
@@ -52,7 +53,7 @@ void ChunkedSSD::forEachPositionTile(
       tile.safe.push_back(kb.minIndex(global, length - 1));
       tile.valid.push_back(lt(local, cs.len));
     }
-    body(kb, iv[0], tile, iv.drop_front(3));
+    body(kb, iv[0], tile, {iv[2], iv[4]});
   });
 }
 
@@ -301,7 +302,7 @@ void mlir::ssm::emitSSDScanChunked(SSDScanOp op, const IRMapping &m,
                                    ImplicitLocOpBuilder &b,
                                    ParallelTarget &target,
                                    const KernelOptions &options) {
-  ChunkedSSD ssd(op, m, b, target, options.chunkLen);
+  ChunkedSSD ssd(op, m, b, target, options.chunkLen, options.ssdTile);
   ssd.emitForward(m.lookup(op.getY()), m.lookup(op.getFinalState()));
 }
 
@@ -313,7 +314,7 @@ void mlir::ssm::emitSSDScanGradChunked(SSDScanGradOp op, const IRMapping &m,
   Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()));
   Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
   Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()));
-  ChunkedSSD ssd(op, m, b, target, options.chunkLen);
+  ChunkedSSD ssd(op, m, b, target, options.chunkLen, options.ssdTile);
   ChunkedSSD::Grads grads;
   grads.dy = m.lookup(op.getDy());
   grads.dFinal = m.lookupOrNull(op.getDFinalState());

@@ -56,8 +56,8 @@ class ChunkedSSD {
 public:
   template <typename OpTy>
   ChunkedSSD(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b,
-             ParallelTarget &target, int64_t chunkLen)
-      : b(b), target(target), x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
+             ParallelTarget &target, int64_t chunkLen, int64_t maxTile)
+      : b(b), target(target), maxTile(maxTile), x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
         A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
         D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
         dtBias(m.lookupOrNull(op.getDtBias())),
@@ -121,9 +121,10 @@ private:
     return kb.divIndex(h, heads / groups);
   }
 
-  /// The largest of 8, 4, 2, 1 that divides `n`: the tile a point owns.
-  static int64_t tileFor(int64_t n) {
-    for (int64_t size : {8, 4, 2})
+  /// The largest power of two up to `ssd-tile` that divides `n`: the tile
+  /// a point owns.
+  int64_t tileFor(int64_t n) const {
+    for (int64_t size = maxTile; size > 1; size /= 2)
       if (n % size == 0)
         return size;
     return 1;
@@ -141,8 +142,10 @@ private:
     SmallVector<Value> valid;  // whether the position is in the sequence
     int64_t size() const { return local.size(); }
   };
-  /// A parallel phase over (batch, chunk, position tile, extra...): body
-  /// gets the batch index, the tile and the extra induction values.
+  /// A parallel phase over (batch, chunk, extra[0], position tile,
+  /// extra[1]): body gets the batch index, the tile and the two extra
+  /// induction values. The tiles of one head sit between the head and the
+  /// innermost index, so that one block's points share the head's rows.
   void forEachPositionTile(ArrayRef<int64_t> extra,
                            function_ref<void(KernelBuilder &, Value,
                                              const PositionTile &, ValueRange)>
@@ -181,6 +184,7 @@ private:
 
   ImplicitLocOpBuilder &b;
   ParallelTarget &target;
+  int64_t maxTile;
   Value x, dt, A, B, C, D, z, dtBias, init;
   bool softplus;
   int64_t batch, length, heads, headDim, numStates, groups;

@@ -154,6 +154,13 @@ public:
     KernelOptions options;
     options.chunkLen = chunkLen;
     options.ssdStrategy = *ssd;
+    if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(ssdTile))) {
+      emitError(getOperation().getLoc())
+          << "convert-ssm-to-gpu: ssd-tile = " << static_cast<int64_t>(ssdTile)
+          << " is not supported: expected 1, 2, 4, 8 or 16";
+      return signalPassFailure();
+    }
+    options.ssdTile = ssdTile;
     ThreadPerPoint threads(threadsPerBlock);
     RewritePatternSet patterns(&getContext());
     BlockScanTiles tiles{threadsPerBlock, itemsPerThread, channelsPerBlock};

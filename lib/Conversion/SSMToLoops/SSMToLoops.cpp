@@ -89,6 +89,13 @@ public:
       return signalPassFailure();
     }
     options.ssdStrategy = *ssd;
+    if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(ssdTile))) {
+      emitError(getOperation().getLoc())
+          << "convert-ssm-to-loops: ssd-tile = " << static_cast<int64_t>(ssdTile)
+          << " is not supported: expected 1, 2, 4, 8 or 16";
+      return signalPassFailure();
+    }
+    options.ssdTile = ssdTile;
     RewritePatternSet patterns(&getContext());
     populateSSMToLoopsConversionPatterns(patterns, options);
     ConversionTarget target(getContext());

@@ -9,8 +9,11 @@
 // RUN:   | FileCheck %s --check-prefix=NARROW
 // RUN: not ssm-opt %s '--convert-ssm-to-gpu=ssd-strategy=quadratic' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
+// RUN: not ssm-opt %s '--convert-ssm-to-gpu=ssd-tile=32' 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TILE32
 
 // BAD: error: convert-ssm-to-gpu: unknown ssd-strategy 'quadratic': expected 'chunked' or 'recurrence'
+// TILE32: error: convert-ssm-to-gpu: ssd-tile = 32 is not supported: expected 1, 2, 4, 8 or 16
 
 // Forward: time steps, B^T and C^T, chunk states, state passing, C.B,
 // decayed C.B, output: seven kernels, no atomics. The tiles' rows (K^T

@@ -10,6 +10,10 @@
 // RUN:   | FileCheck %s --check-prefix=RECURRENCE
 // RUN: not ssm-opt %s '--convert-ssm-to-loops=ssd-strategy=dual' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
+// RUN: ssm-opt %s '--convert-ssm-to-loops=chunk-len=4 ssd-tile=2' \
+// RUN:   | FileCheck %s --check-prefix=TILE2
+// RUN: not ssm-opt %s '--convert-ssm-to-loops=ssd-tile=3' 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TILE3
 
 // CHECK-LABEL: func.func @ssd_scan(
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x6x2x4xf32>
@@ -76,6 +80,11 @@
 // RECURRENCE-NOT:     memref<1x2x1x6x6xf32>
 
 // BAD: error: convert-ssm-to-loops: unknown ssd-strategy 'dual': expected 'chunked' or 'recurrence'
+
+// ssd-tile=2: two positions per point in the output phase.
+// TILE2-LABEL: func.func @ssd_scan(
+// TILE2:         scf.for {{.*}} iter_args({{[^,]*}}, {{[^,]*}}) -> (f32, f32)
+// TILE3: error: convert-ssm-to-loops: ssd-tile = 3 is not supported: expected 1, 2, 4, 8 or 16
 func.func @ssd_scan(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x6x1x3xf32>, %C: tensor<1x6x1x3xf32>)
     -> (tensor<1x6x2x4xf32>, tensor<1x2x4x3xf32>) {

@@ -30,6 +30,9 @@ struct KernelOptions {
   /// per-point recurrence (each (batch, head, p) walks the sequence).
   enum class SSDStrategy { Chunked, Recurrence };
   SSDStrategy ssdStrategy = SSDStrategy::Chunked;
+  /// Most consecutive states or positions one point of the chunked SSD
+  /// phases owns (a power of two up to 16).
+  int64_t ssdTile = 8;
 };
 
 /// Parses an `ssd-strategy` option value ("chunked" or "recurrence").
