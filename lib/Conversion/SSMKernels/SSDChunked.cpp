@@ -28,6 +28,22 @@ void ChunkedSSD::allocateScratch() {
   KT = scratch({batch, heads, numChunks, chunk, chunk});
 }
 
+SmallVector<Value>
+ChunkedSSD::rowSums(KernelBuilder &kb, Value lb, Value ub, int64_t size,
+                    function_ref<Value(Value)> shared,
+                    function_ref<SmallVector<Value>(Value)> row) {
+  SmallVector<Value> zeros(size, kb.f32(0.0));
+  return kb.forRangeCarry(
+      lb, ub, zeros, [&](Value k, ValueRange acc) -> SmallVector<Value> {
+        Value common = shared(k);
+        SmallVector<Value> weights = row(k);
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < size; ++i)
+          next.push_back(kb.add(acc[i], kb.mul(weights[i], common)));
+        return next;
+      });
+}
+
 void ChunkedSSD::forEachPositionTile(
     ArrayRef<int64_t> extra,
     function_ref<void(KernelBuilder &, Value, const PositionTile &, ValueRange)>
@@ -116,19 +132,15 @@ void ChunkedSSD::emitChunkOuterProducts(Value out, const WeightFn &weight,
         Value firstState = kb.mulIndex(iv[3], tile);
         Value g = groupOf(kb, h);
         ChunkSpan cs = span(kb, c);
-        SmallVector<Value> zeros(tile, kb.f32(0.0));
-        SmallVector<Value> sums = kb.forRangeCarry(
-            kb.index(0), cs.len, zeros,
-            [&](Value tt, ValueRange acc) -> SmallVector<Value> {
+        SmallVector<Value> sums = rowSums(
+            kb, kb.index(0), cs.len, tile,
+            [&](Value tt) {
               Value t = add(cs.start, tt);
-              Value scale =
-                  kb.mul(weight(kb, bi, h, t), pSide(kb, {bi, t, h, p}));
-              SmallVector<Value> row =
-                  kb.loadRow(nSide, {bi, t, g, firstState}, tile);
-              SmallVector<Value> next;
-              for (int64_t j = 0; j < tile; ++j)
-                next.push_back(kb.add(acc[j], kb.mul(scale, row[j])));
-              return next;
+              return kb.mul(weight(kb, bi, h, t), pSide(kb, {bi, t, h, p}));
+            },
+            [&](Value tt) {
+              return kb.loadRow(nSide, {bi, add(cs.start, tt), g, firstState},
+                                tile);
             });
         for (int64_t j = 0; j < tile; ++j)
           kb.store(sums[j], out, {bi, c, h, kb.addIndex(firstState, j), p});
@@ -233,36 +245,29 @@ SmallVector<Value> ChunkedSSD::emitScanOutputs(KernelBuilder &kb, Value bi,
                                                Value h, Value p) {
   int64_t size = tile.size();
   Value c = tile.chunk;
-  SmallVector<Value> zeros(size, kb.f32(0.0));
   // Intra-chunk: sum over s <= t of K[t,s] dt_s x_s, x_s loaded once for
   // the tile and K[., s] as one row of K^T (zero above the diagonal).
   Value sEnd =
       arith::MinUIOp::create(b, kb.addIndex(tile.local.back(), 1), tile.len);
-  SmallVector<Value> intra = kb.forRangeCarry(
-      kb.index(0), sEnd, zeros,
-      [&](Value ss, ValueRange acc) -> SmallVector<Value> {
+  SmallVector<Value> intra = rowSums(
+      kb, kb.index(0), sEnd, size,
+      [&](Value ss) {
         Value s = add(tile.start, ss);
-        Value xs = kb.mul(kb.load(dtw, {bi, h, s}), kb.load(x, {bi, s, h, p}));
-        SmallVector<Value> decayed =
-            kb.loadRow(KT, {bi, h, c, ss, tile.first}, size);
-        SmallVector<Value> next;
-        for (int64_t i = 0; i < size; ++i)
-          next.push_back(kb.add(acc[i], kb.mul(decayed[i], xs)));
-        return next;
+        return kb.mul(kb.load(dtw, {bi, h, s}), kb.load(x, {bi, s, h, p}));
+      },
+      [&](Value ss) {
+        return kb.loadRow(KT, {bi, h, c, ss, tile.first}, size);
       });
   // Inter-chunk: C_t . h_c[:, p], the state column loaded once and C as
   // rows of C^T.
   Value g = groupOf(kb, h);
-  SmallVector<Value> inter = kb.forRangeCarry(
-      kb.index(0), kb.index(numStates), zeros,
-      [&](Value n, ValueRange acc) -> SmallVector<Value> {
-        Value state = kb.load(states, {bi, c, h, n, p});
-        SmallVector<Value> cRow =
-            kb.loadRow(CT, {bi, g, n, tile.firstGlobal}, size);
-        SmallVector<Value> next;
-        for (int64_t i = 0; i < size; ++i)
-          next.push_back(kb.add(acc[i], kb.mul(cRow[i], state)));
-        return next;
+  SmallVector<Value> inter = rowSums(
+      kb, kb.index(0), kb.index(numStates), size,
+      [&](Value n) {
+        return kb.load(states, {bi, c, h, n, p});
+      },
+      [&](Value n) {
+        return kb.loadRow(CT, {bi, g, n, tile.firstGlobal}, size);
       });
   SmallVector<Value> decay =
       kb.loadRow(expCum, {bi, h, tile.firstGlobal}, size);

@@ -57,8 +57,9 @@ public:
   template <typename OpTy>
   ChunkedSSD(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b,
              ParallelTarget &target, int64_t chunkLen, int64_t maxTile)
-      : b(b), target(target), maxTile(maxTile), x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
-        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
+      : b(b), target(target), maxTile(maxTile), x(m.lookup(op.getX())),
+        dt(m.lookup(op.getDt())), A(m.lookup(op.getA())),
+        B(m.lookup(op.getB())), C(m.lookup(op.getC())),
         D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
         dtBias(m.lookupOrNull(op.getDtBias())),
         init(m.lookupOrNull(op.getInitialState())),
@@ -150,6 +151,14 @@ private:
                            function_ref<void(KernelBuilder &, Value,
                                              const PositionTile &, ValueRange)>
                                body);
+
+  /// For k in [lb, ub), from zero: sums[i] += shared(k) * row(k)[i], i <
+  /// size. The pattern of every tiled phase: a point loads one value per
+  /// step that its whole tile shares, and a row of the tile's own weights.
+  static SmallVector<Value>
+  rowSums(KernelBuilder &kb, Value lb, Value ub, int64_t size,
+          function_ref<Value(Value)> shared,
+          function_ref<SmallVector<Value>(Value)> row);
 
   using WeightFn = std::function<Value(KernelBuilder &, Value, Value, Value)>;
   using PSideFn = std::function<Value(KernelBuilder &, ValueRange)>;

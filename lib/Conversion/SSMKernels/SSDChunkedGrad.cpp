@@ -128,28 +128,21 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
     Value g = groupOf(kb, h);
     Value c = tile.chunk;
     int64_t size = tile.size();
-    SmallVector<Value> zeros(size, kb.f32(0.0));
-    SmallVector<Value> intra = kb.forRangeCarry(
-        tile.first, tile.len, zeros,
-        [&](Value tt, ValueRange acc) -> SmallVector<Value> {
-          Value gradOut = loadGated(kb, {bi, add(tile.start, tt), h, p});
-          SmallVector<Value> decayed =
-              kb.loadRow(K, {bi, h, c, tt, tile.first}, size);
-          SmallVector<Value> next;
-          for (int64_t i = 0; i < size; ++i)
-            next.push_back(kb.add(acc[i], kb.mul(decayed[i], gradOut)));
-          return next;
+    SmallVector<Value> intra = rowSums(
+        kb, tile.first, tile.len, size,
+        [&](Value tt) {
+          return loadGated(kb, {bi, add(tile.start, tt), h, p});
+        },
+        [&](Value tt) {
+          return kb.loadRow(K, {bi, h, c, tt, tile.first}, size);
         });
-    SmallVector<Value> interDot = kb.forRangeCarry(
-        kb.index(0), kb.index(numStates), zeros,
-        [&](Value n, ValueRange acc) -> SmallVector<Value> {
-          Value leaving = kb.load(dStates, {bi, c, h, n, p});
-          SmallVector<Value> bRow =
-              kb.loadRow(BT, {bi, g, n, tile.firstGlobal}, size);
-          SmallVector<Value> next;
-          for (int64_t i = 0; i < size; ++i)
-            next.push_back(kb.add(acc[i], kb.mul(bRow[i], leaving)));
-          return next;
+    SmallVector<Value> interDot = rowSums(
+        kb, kb.index(0), kb.index(numStates), size,
+        [&](Value n) {
+          return kb.load(dStates, {bi, c, h, n, p});
+        },
+        [&](Value n) {
+          return kb.loadRow(BT, {bi, g, n, tile.firstGlobal}, size);
         });
     SmallVector<Value> toEnd =
         kb.loadRow(decayEnd, {bi, h, tile.firstGlobal}, size);
@@ -195,17 +188,13 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         ChunkSpan cs = span(kb, c);
         Value tFirst = kb.mulIndex(iv[3], size);
         Value sPos = add(cs.start, s), tPos = add(cs.start, tFirst);
-        SmallVector<Value> zeros(size, kb.f32(0.0));
-        SmallVector<Value> dots = kb.forRangeCarry(
-            kb.index(0), kb.index(headDim), zeros,
-            [&](Value p, ValueRange acc) -> SmallVector<Value> {
-              Value xv = kb.load(xT, {bi, h, p, sPos});
-              SmallVector<Value> gRow =
-                  kb.loadRow(gatedT, {bi, h, p, tPos}, size);
-              SmallVector<Value> next;
-              for (int64_t i = 0; i < size; ++i)
-                next.push_back(kb.add(acc[i], kb.mul(gRow[i], xv)));
-              return next;
+        SmallVector<Value> dots = rowSums(
+            kb, kb.index(0), kb.index(headDim), size,
+            [&](Value p) {
+              return kb.load(xT, {bi, h, p, sPos});
+            },
+            [&](Value p) {
+              return kb.loadRow(gatedT, {bi, h, p, tPos}, size);
             });
         Value weightS = kb.load(dtw, {bi, h, sPos});
         Value cumS = kb.load(cum, {bi, h, sPos});
@@ -239,25 +228,11 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
     Value h = iv[0], n = iv[1], c = tile.chunk;
     Value g = groupOf(kb, h);
     int64_t size = tile.size();
-    SmallVector<Value> zeros(size, kb.f32(0.0));
     Value sEnd =
         arith::MinUIOp::create(b, kb.addIndex(tile.local.back(), 1), tile.len);
-    // One row-weighted sum over `lb <= k < ub` of along(k) row(k)[i].
-    auto rowSums = [&](Value lb, Value ub, function_ref<Value(Value)> along,
-                       function_ref<SmallVector<Value>(Value)> row) {
-      return kb.forRangeCarry(
-          lb, ub, zeros, [&](Value k, ValueRange acc) -> SmallVector<Value> {
-            Value shared = along(k);
-            SmallVector<Value> weights = row(k);
-            SmallVector<Value> next;
-            for (int64_t i = 0; i < size; ++i)
-              next.push_back(kb.add(acc[i], kb.mul(weights[i], shared)));
-            return next;
-          });
-    };
     SmallVector<Value> sums;
     SmallVector<Value> dCIntra = rowSums(
-        kb.index(0), sEnd,
+        kb, kb.index(0), sEnd, size,
         [&](Value ss) {
           return kb.load(B, {bi, add(tile.start, ss), g, n});
         },
@@ -265,7 +240,7 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
           return kb.loadRow(WT, {bi, h, c, ss, tile.first}, size);
         });
     SmallVector<Value> dCInter = rowSums(
-        kb.index(0), kb.index(headDim),
+        kb, kb.index(0), kb.index(headDim), size,
         [&](Value p) {
           return kb.load(statesT, {bi, c, h, p, n});
         },
@@ -273,7 +248,7 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
           return kb.loadRow(gatedT, {bi, h, p, tile.firstGlobal}, size);
         });
     SmallVector<Value> dBIntra = rowSums(
-        tile.first, tile.len,
+        kb, tile.first, tile.len, size,
         [&](Value t2) {
           return kb.load(C, {bi, add(tile.start, t2), g, n});
         },
@@ -281,7 +256,7 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
           return kb.loadRow(W, {bi, h, c, t2, tile.first}, size);
         });
     SmallVector<Value> dBInter = rowSums(
-        kb.index(0), kb.index(headDim),
+        kb, kb.index(0), kb.index(headDim), size,
         [&](Value p) {
           return kb.load(dStatesT, {bi, c, h, p, n});
         },
