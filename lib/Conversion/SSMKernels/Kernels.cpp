@@ -7,13 +7,27 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-std::optional<KernelOptions::SSDStrategy>
-mlir::ssm::parseSSDStrategy(StringRef name) {
-  if (name == "chunked")
-    return KernelOptions::SSDStrategy::Chunked;
-  if (name == "recurrence")
-    return KernelOptions::SSDStrategy::Recurrence;
-  return std::nullopt;
+FailureOr<KernelOptions> mlir::ssm::makeKernelOptions(Operation *anchor,
+                                                      StringRef passName,
+                                                      int64_t chunkLen,
+                                                      StringRef ssdStrategy,
+                                                      int64_t ssdTile) {
+  KernelOptions options;
+  options.chunkLen = chunkLen;
+  if (ssdStrategy == "chunked")
+    options.ssdStrategy = KernelOptions::SSDStrategy::Chunked;
+  else if (ssdStrategy == "recurrence")
+    options.ssdStrategy = KernelOptions::SSDStrategy::Recurrence;
+  else
+    return emitError(anchor->getLoc())
+           << passName << ": unknown ssd-strategy '" << ssdStrategy
+           << "': expected 'chunked' or 'recurrence'";
+  if (!llvm::is_contained({1, 2, 4, 8, 16}, ssdTile))
+    return emitError(anchor->getLoc())
+           << passName << ": ssd-tile = " << ssdTile
+           << " is not supported: expected 1, 2, 4, 8 or 16";
+  options.ssdTile = ssdTile;
+  return options;
 }
 
 bool mlir::ssm::isKernelOp(Operation *op) {

@@ -40,7 +40,7 @@
 #ifndef SSM_LIB_CONVERSION_SSMKERNELS_SSDCHUNKED_H
 #define SSM_LIB_CONVERSION_SSMKERNELS_SSDCHUNKED_H
 
-#include "ssm/Conversion/SSMKernels/KernelBuilder.h"
+#include "ssm/Conversion/SSMKernels/Kernels.h"
 #include "ssm/IR/SSMOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -52,25 +52,12 @@ namespace mlir {
 namespace ssm {
 
 /// Operands, sizes and scratch of one chunked SSD scan, forward or gradient.
-class ChunkedSSD {
+class ChunkedSSD : private SSDScanBuffers {
 public:
   template <typename OpTy>
   ChunkedSSD(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b,
              ParallelTarget &target, int64_t chunkLen, int64_t maxTile)
-      : b(b), target(target), maxTile(maxTile), x(m.lookup(op.getX())),
-        dt(m.lookup(op.getDt())), A(m.lookup(op.getA())),
-        B(m.lookup(op.getB())), C(m.lookup(op.getC())),
-        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
-        dtBias(m.lookupOrNull(op.getDtBias())),
-        init(m.lookupOrNull(op.getInitialState())),
-        softplus(op.getDtSoftplus()) {
-    ArrayRef<int64_t> shape = shapeOf(x);
-    batch = shape[0];
-    length = shape[1];
-    heads = shape[2];
-    headDim = shape[3];
-    numStates = shapeOf(B)[3];
-    groups = shapeOf(B)[2];
+      : SSDScanBuffers(op, m), b(b), target(target), maxTile(maxTile) {
     chunk = std::min(chunkLen, length);
     numChunks = (length + chunk - 1) / chunk;
     padded = numChunks * chunk;
@@ -194,9 +181,6 @@ private:
   ImplicitLocOpBuilder &b;
   ParallelTarget &target;
   int64_t maxTile;
-  Value x, dt, A, B, C, D, z, dtBias, init;
-  bool softplus;
-  int64_t batch, length, heads, headDim, numStates, groups;
   int64_t chunk, numChunks, padded;
 
   // Scratch, all f32 (Lp = padded).

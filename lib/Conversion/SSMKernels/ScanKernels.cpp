@@ -148,59 +148,35 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
 // Mamba-2 SSD scan
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// The operand buffers of an SSD scan, forward or gradient.
-struct SSDScanBuffers {
-  Value x, dt, A, B, C, D, z, dtBias, init;
-  int64_t batch, length, heads, headDim, numStates, groups;
-  bool softplus;
-
-  template <typename OpTy>
-  SSDScanBuffers(OpTy op, const IRMapping &m)
-      : x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
-        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
-        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
-        dtBias(m.lookupOrNull(op.getDtBias())),
-        init(m.lookupOrNull(op.getInitialState())),
-        softplus(op.getDtSoftplus()) {
-    batch = shapeOf(x)[0];
-    length = shapeOf(x)[1];
-    heads = shapeOf(x)[2];
-    headDim = shapeOf(x)[3];
-    numStates = shapeOf(B)[3];
-    groups = shapeOf(B)[2];
-  }
-
-  /// Fills the reads of point (b, h, p).
-  void bind(KernelBuilder &kb, ScanPoint &pt, Value b, Value h, Value p) const {
-    Value g = kb.divIndex(h, heads / groups);
-    pt.length = length;
-    pt.numStates = numStates;
-    pt.softplus = softplus;
-    pt.u = [&kb, this, b, h, p](Value t) { return kb.load(x, {b, t, h, p}); };
-    pt.delta = [&kb, this, b, h](Value t) { return kb.load(dt, {b, t, h}); };
-    if (z)
-      pt.z = [&kb, this, b, h, p](Value t) { return kb.load(z, {b, t, h, p}); };
-    Value decayRate = kb.load(A, {h});
-    pt.A = [decayRate](Value) { return decayRate; };
-    pt.scalarA = decayRate;
-    pt.B = [&kb, this, b, g](Value n, Value t) {
-      return kb.load(B, {b, t, g, n});
+/// Fills the reads of point (b, h, p) of an SSD scan.
+static void bindSSDPoint(KernelBuilder &kb, ScanPoint &pt,
+                         const SSDScanBuffers &in, Value b, Value h, Value p) {
+  Value g = kb.divIndex(h, in.heads / in.groups);
+  pt.length = in.length;
+  pt.numStates = in.numStates;
+  pt.softplus = in.softplus;
+  pt.u = [&kb, &in, b, h, p](Value t) { return kb.load(in.x, {b, t, h, p}); };
+  pt.delta = [&kb, &in, b, h](Value t) { return kb.load(in.dt, {b, t, h}); };
+  if (in.z)
+    pt.z = [&kb, &in, b, h, p](Value t) { return kb.load(in.z, {b, t, h, p}); };
+  Value decayRate = kb.load(in.A, {h});
+  pt.A = [decayRate](Value) { return decayRate; };
+  pt.scalarA = decayRate;
+  pt.B = [&kb, &in, b, g](Value n, Value t) {
+    return kb.load(in.B, {b, t, g, n});
+  };
+  pt.C = [&kb, &in, b, g](Value n, Value t) {
+    return kb.load(in.C, {b, t, g, n});
+  };
+  if (in.init)
+    pt.initialState = [&kb, &in, b, h, p](Value n) {
+      return kb.load(in.init, {b, h, p, n});
     };
-    pt.C = [&kb, this, b, g](Value n, Value t) {
-      return kb.load(C, {b, t, g, n});
-    };
-    if (init)
-      pt.initialState = [&kb, this, b, h, p](Value n) {
-        return kb.load(init, {b, h, p, n});
-      };
-    if (dtBias)
-      pt.deltaBias = kb.load(dtBias, {h});
-    if (D)
-      pt.D = kb.load(D, {h});
-  }
-};
-} // namespace
+  if (in.dtBias)
+    pt.deltaBias = kb.load(in.dtBias, {h});
+  if (in.D)
+    pt.D = kb.load(in.D, {h});
+}
 
 void mlir::ssm::emitSSDScan(SSDScanOp op, const IRMapping &m,
                             ImplicitLocOpBuilder &b, ParallelTarget &target) {
@@ -212,7 +188,7 @@ void mlir::ssm::emitSSDScan(SSDScanOp op, const IRMapping &m,
                        KernelBuilder kb(ib, target);
                        Value bi = iv[0], h = iv[1], p = iv[2];
                        ScanPoint pt;
-                       in.bind(kb, pt, bi, h, p);
+                       bindSSDPoint(kb, pt, in, bi, h, p);
                        pt.y = [&](Value t, Value v) {
                          kb.store(v, y, {bi, t, h, p});
                        };
@@ -254,7 +230,7 @@ void mlir::ssm::emitSSDScanGrad(SSDScanGradOp op, const IRMapping &m,
                         in.headDim),
             p);
         ScanPoint pt;
-        in.bind(kb, pt, bi, h, p);
+        bindSSDPoint(kb, pt, in, bi, h, p);
         pt.dy = [&](Value t) { return kb.load(dy, {bi, t, h, p}); };
         if (dFinal)
           pt.dFinalState = [&](Value n) {

@@ -41,6 +41,7 @@ public:
     llvm_unreachable("the block scan builds its own launch");
   }
   bool concurrentPoints() const override { return true; }
+  bool vectorRows() const override { return true; }
 };
 
 /// The (decay, state) pair of a segment of the scan: applying the segment
@@ -62,39 +63,16 @@ public:
     return math::Exp2Op::create(b, x, arith::FastMathFlags::afn);
   }
 
-  /// Loads K consecutive elements memref[indices..., start .. start+K) as a
-  /// vector and returns them widened to f32.
-  SmallVector<Value> loadItems(Value memref, SmallVector<Value> indices) {
-    auto type = cast<MemRefType>(memref.getType());
-    Type element = type.getElementType();
-    auto vectorType = VectorType::get({items}, element);
-    int64_t bytes = items * element.getIntOrFloatBitWidth() / 8;
-    Value vec = vector::LoadOp::create(
-        b, vectorType, memref, indices,
-        /*nontemporal=*/false, llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
-    SmallVector<Value> values;
-    for (int64_t i = 0; i < items; ++i) {
-      Value v = vector::ExtractOp::create(b, vec, ArrayRef<int64_t>{i});
-      if (!element.isF32())
-        v = arith::ExtFOp::create(b, b.getF32Type(), v);
-      values.push_back(v);
-    }
-    return values;
+  /// The K consecutive elements memref[indices..., start .. start+K) as
+  /// f32, loaded as one vector.
+  SmallVector<Value> loadItems(Value memref, ValueRange indices) {
+    return kb.loadRow(memref, indices, items);
   }
 
   /// Stores K f32 values, narrowed to the memref's element type, as one
   /// vector at memref[indices..., start].
-  void storeItems(ArrayRef<Value> values, Value memref,
-                  SmallVector<Value> indices) {
-    auto type = cast<MemRefType>(memref.getType());
-    Type element = type.getElementType();
-    Value vec = vector::FromElementsOp::create(
-        b, VectorType::get({items}, b.getF32Type()), values);
-    if (!element.isF32())
-      vec = arith::TruncFOp::create(b, VectorType::get({items}, element), vec);
-    int64_t bytes = items * element.getIntOrFloatBitWidth() / 8;
-    vector::StoreOp::create(b, vec, memref, indices, /*nontemporal=*/false,
-                            llvm::MaybeAlign(std::min<int64_t>(bytes, 16)));
+  void storeItems(ArrayRef<Value> values, Value memref, ValueRange indices) {
+    kb.storeRow(values, memref, indices);
   }
 
   /// earlier then later: (d1, s1) followed by (d2, s2).
@@ -137,13 +115,7 @@ public:
   }
 
   /// Sum of `value` over the warp (every lane gets it).
-  Value warpSum(Value value) {
-    for (int32_t offset = 16; offset >= 1; offset /= 2)
-      value = kb.add(value, gpu::ShuffleOp::create(b, value, offset, 32,
-                                                   gpu::ShuffleMode::XOR)
-                                .getShuffleResult());
-    return value;
-  }
+  Value warpSum(Value value) { return warpAllSum(b, value); }
 
   /// Inclusive scan of per-thread aggregates across the warp.
   ScanPair warpInclusiveScan(ScanPair pair, Value lane) {
@@ -750,6 +722,15 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
   }
 
   grads.finish(outer);
+}
+
+Value mlir::ssm::warpAllSum(ImplicitLocOpBuilder &b, Value value) {
+  for (int32_t offset = 16; offset >= 1; offset /= 2)
+    value = arith::AddFOp::create(
+        b, value,
+        gpu::ShuffleOp::create(b, value, offset, 32, gpu::ShuffleMode::XOR)
+            .getShuffleResult());
+  return value;
 }
 
 LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,

@@ -16,6 +16,10 @@ constexpr const char kSelectiveScanKernel[] = "ssm_selective_scan_block_scan";
 constexpr const char kSelectiveScanGradKernel[] =
     "ssm_selective_scan_grad_block_scan";
 
+/// The sum of `value` over the 32 lanes of the warp, given to every lane (a
+/// butterfly of `gpu.shuffle xor`); every lane must reach it.
+Value warpAllSum(ImplicitLocOpBuilder &b, Value value);
+
 /// Tiles of the block-scan strategy.
 struct BlockScanTiles {
   int64_t threadsPerBlock = 128;

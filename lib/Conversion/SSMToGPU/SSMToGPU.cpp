@@ -94,11 +94,7 @@ public:
                                Value memref, ValueRange indices) override {
     if (innermostBound % 32 != 0)
       return false;
-    for (int32_t offset = 16; offset >= 1; offset /= 2)
-      value = arith::AddFOp::create(
-          b, value,
-          gpu::ShuffleOp::create(b, value, offset, 32, gpu::ShuffleMode::XOR)
-              .getShuffleResult());
+    value = warpAllSum(b, value);
     Value lane =
         arith::RemUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                                arith::ConstantIndexOp::create(b, 32));
@@ -132,14 +128,10 @@ public:
           << "': expected 'block-scan' or 'thread-per-point'";
       return signalPassFailure();
     }
-    std::optional<KernelOptions::SSDStrategy> ssd =
-        parseSSDStrategy(ssdStrategy);
-    if (!ssd) {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-gpu: unknown ssd-strategy '" << ssdStrategy
-          << "': expected 'chunked' or 'recurrence'";
+    FailureOr<KernelOptions> options = makeKernelOptions(
+        getOperation(), getArgument(), chunkLen, ssdStrategy, ssdTile);
+    if (failed(options))
       return signalPassFailure();
-    }
     if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(itemsPerThread))) {
       emitError(getOperation().getLoc())
           << "convert-ssm-to-gpu: items-per-thread = "
@@ -147,20 +139,11 @@ public:
           << " is not supported: expected 1, 2, 4, 8 or 16";
       return signalPassFailure();
     }
-    if (failed(checkPrivateStates(
-            getOperation(), chunkLen, scanStrategy == "block-scan",
-            itemsPerThread, *ssd == KernelOptions::SSDStrategy::Recurrence)))
+    if (failed(checkPrivateStates(getOperation(), chunkLen,
+                                  scanStrategy == "block-scan", itemsPerThread,
+                                  options->ssdStrategy ==
+                                      KernelOptions::SSDStrategy::Recurrence)))
       return signalPassFailure();
-    KernelOptions options;
-    options.chunkLen = chunkLen;
-    options.ssdStrategy = *ssd;
-    if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(ssdTile))) {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-gpu: ssd-tile = " << static_cast<int64_t>(ssdTile)
-          << " is not supported: expected 1, 2, 4, 8 or 16";
-      return signalPassFailure();
-    }
-    options.ssdTile = ssdTile;
     ThreadPerPoint threads(threadsPerBlock);
     RewritePatternSet patterns(&getContext());
     BlockScanTiles tiles{threadsPerBlock, itemsPerThread, channelsPerBlock};
@@ -169,7 +152,7 @@ public:
       return signalPassFailure();
     if (scanStrategy == "block-scan")
       populateSelectiveScanBlockScanPatterns(patterns, tiles, threads);
-    populateSSMKernelPatterns(patterns, threads, options);
+    populateSSMKernelPatterns(patterns, threads, *options);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
     target.addLegalDialect<

@@ -78,26 +78,12 @@ public:
           << static_cast<int64_t>(chunkLen);
       return signalPassFailure();
     }
-    KernelOptions options;
-    options.chunkLen = chunkLen;
-    std::optional<KernelOptions::SSDStrategy> ssd =
-        parseSSDStrategy(ssdStrategy);
-    if (!ssd) {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-loops: unknown ssd-strategy '" << ssdStrategy
-          << "': expected 'chunked' or 'recurrence'";
+    FailureOr<KernelOptions> options = makeKernelOptions(
+        getOperation(), getArgument(), chunkLen, ssdStrategy, ssdTile);
+    if (failed(options))
       return signalPassFailure();
-    }
-    options.ssdStrategy = *ssd;
-    if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(ssdTile))) {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-loops: ssd-tile = " << static_cast<int64_t>(ssdTile)
-          << " is not supported: expected 1, 2, 4, 8 or 16";
-      return signalPassFailure();
-    }
-    options.ssdTile = ssdTile;
     RewritePatternSet patterns(&getContext());
-    populateSSMToLoopsConversionPatterns(patterns, options);
+    populateSSMToLoopsConversionPatterns(patterns, *options);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
     target.addLegalDialect<

@@ -35,8 +35,14 @@ struct KernelOptions {
   int64_t ssdTile = 8;
 };
 
-/// Parses an `ssd-strategy` option value ("chunked" or "recurrence").
-std::optional<KernelOptions::SSDStrategy> parseSSDStrategy(StringRef name);
+/// The emitters' options from a conversion pass's option values. Fails with
+/// an error at `anchor`, naming `passName` and the option, when
+/// `ssdStrategy` or `ssdTile` is not one the emitters know (each pass
+/// checks `chunkLen` with its own target's limits).
+FailureOr<KernelOptions> makeKernelOptions(Operation *anchor,
+                                           StringRef passName, int64_t chunkLen,
+                                           StringRef ssdStrategy,
+                                           int64_t ssdTile);
 
 /// Emits the computation of `op` (an ssm op) at the builder's insertion
 /// point. `buffers` maps each present operand and result tensor of `op` to
@@ -76,6 +82,31 @@ struct SelectiveScanBuffers {
     length = shape[2];
     numStates = shapeOf(A)[1];
     groups = shapeOf(B)[1];
+  }
+};
+
+/// The operand buffers and sizes of an SSD scan, forward or gradient (read
+/// the same way by the per-point recurrence and the chunked form).
+struct SSDScanBuffers {
+  Value x, dt, A, B, C, D, z, dtBias, init;
+  int64_t batch, length, heads, headDim, numStates, groups;
+  bool softplus;
+
+  template <typename OpTy>
+  SSDScanBuffers(OpTy op, const IRMapping &m)
+      : x(m.lookup(op.getX())), dt(m.lookup(op.getDt())),
+        A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
+        D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
+        dtBias(m.lookupOrNull(op.getDtBias())),
+        init(m.lookupOrNull(op.getInitialState())),
+        softplus(op.getDtSoftplus()) {
+    ArrayRef<int64_t> shape = shapeOf(x);
+    batch = shape[0];
+    length = shape[1];
+    heads = shape[2];
+    headDim = shape[3];
+    numStates = shapeOf(B)[3];
+    groups = shapeOf(B)[2];
   }
 };
 
