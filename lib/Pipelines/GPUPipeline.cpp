@@ -36,7 +36,9 @@ void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   nvvm.cubinChip = options.chip;
   // sm_90 needs PTX 8.0 or later; upstream's default is older.
   nvvm.cubinFeatures = "+ptx80";
-  nvvm.cubinFormat = options.cubinFormat;
+  nvvm.cubinFormat = options.cubinFormat == GPUPipelineOptions::CubinFormat::Isa
+                         ? "isa"
+                         : "bin";
   nvvm.optLevel = 3;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
 }

@@ -12,6 +12,17 @@
 // RUN:   ssm-opt %s '--ssm-gpu-pipeline=scan-strategy=thread-per-point threads-per-block=64 chunk-len=3' \
 // RUN:   | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=TPP64
 
+// cubin-format=isa embeds the PTX instead of the cubin (to read the
+// kernels); an unknown format is refused while parsing the options.
+// RUN: env CUDA_HOME=/usr/local/cuda PATH=/usr/local/cuda/bin:%PATH% \
+// RUN:   ssm-opt %s --ssm-gpu-pipeline=cubin-format=isa \
+// RUN:   | FileCheck %s --check-prefix=ISA
+// RUN: not ssm-opt %s --ssm-gpu-pipeline=cubin-format=bogus 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=BADFORMAT
+// ISA: gpu.binary @ssm_selective_scan_block_scan {{.*}}chip = "sm_90"{{.*}}assembly = "{{.*}}.target sm_90
+// ISA-NOT: bin = "
+// BADFORMAT: for the --cubin-format option: Cannot find option named 'bogus'!
+
 // The workload binary: entries, manifest and the mgpu* runtime interface as
 // dynamic symbols, and one sm_90 cubin per kernel embedded (5: one for the
 // scan, four for its gradient). The first ELF header after the .so's own is

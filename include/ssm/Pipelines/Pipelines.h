@@ -79,11 +79,14 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("GPU architecture of the cubin"),
       llvm::cl::init("sm_90")};
-  PassOptions::Option<std::string> cubinFormat{
-      *this, "cubin-format",
-      llvm::cl::desc("What gpu-module-to-binary embeds: bin (a cubin, the "
-                     "default) or isa (PTX text, to read the kernels)"),
-      llvm::cl::init("bin")};
+  enum class CubinFormat { Bin, Isa };
+  PassOptions::Option<CubinFormat> cubinFormat{
+      *this, "cubin-format", llvm::cl::desc("What gpu-module-to-binary embeds"),
+      llvm::cl::init(CubinFormat::Bin),
+      llvm::cl::values(
+          clEnumValN(CubinFormat::Bin, "bin", "a cubin (the default)"),
+          clEnumValN(CubinFormat::Isa, "isa",
+                     "PTX text, to read the kernels"))};
 };
 
 /// ssm (tensors) -> gpu.launch kernels -> device buffers -> upstream NVVM
