@@ -29,6 +29,22 @@ def SSM_Dialect : Dialect {
     its meaning: those are lowering choices made by later passes.
   }];
   let cppNamespace = "::mlir::ssm";
+  let useDefaultAttributePrinterParser = 1;
+  // `ssm.lowering` (a #ssm.lowering) is checked against the op it is on.
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// The discardable attribute carrying an op's lowering choice.
+    static constexpr ::llvm::StringLiteral kLoweringAttrName = "ssm.lowering";
+    /// Module attribute: kernel symbol name -> the #ssm.lowering of the op
+    /// it was generated for (set by the GPU conversion).
+    static constexpr ::llvm::StringLiteral kKernelLoweringsAttrName =
+        "ssm.kernels";
+
+  private:
+    void registerAttributes();
+
+  public:
+  }];
 }
 
 class SSM_Op<string mnemonic, list<Trait> traits = []>

@@ -4,9 +4,94 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
 
+#include "ssm/IR/SSMInterfaces.cpp.inc"
+
 #define GET_OP_CLASSES
 #include "ssm/IR/SSMOps.cpp.inc"
+
+SmallVector<std::pair<std::string, std::string>>
+mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names) {
+  SmallVector<std::pair<std::string, std::string>> recorded;
+  // Ops with properties keep default-valued attributes there: the
+  // inherent attribute holds the default once the op is built.
+  for (StringRef name : names) {
+    std::optional<Attribute> value = op->getInherentAttr(name);
+    Attribute attr = value ? *value : Attribute();
+    std::string text;
+    if (!attr || isa<UnitAttr>(attr)) {
+      text = attr ? "true" : "false";
+    } else if (auto enumAttr = dyn_cast<ActivationAttr>(attr)) {
+      text = stringifyActivation(enumAttr.getValue()).str();
+    } else if (auto floatAttr = dyn_cast<FloatAttr>(attr)) {
+      text = llvm::formatv("{0:e9}", floatAttr.getValueAsDouble()).str();
+    } else if (auto intAttr = dyn_cast<IntegerAttr>(attr)) {
+      text = std::to_string(intAttr.getInt());
+    } else {
+      llvm::raw_string_ostream os(text);
+      attr.print(os);
+    }
+    recorded.emplace_back(name.str(), std::move(text));
+  }
+  return recorded;
+}
+
+//===----------------------------------------------------------------------===//
+// FusionOp
+//===----------------------------------------------------------------------===//
+
+ArrayRef<StringLiteral> FusionOp::getKnownVariants() {
+  static constexpr StringLiteral variants[] = {"fused-conv-scan"};
+  return variants;
+}
+
+/// fused-conv-scan: a silu causal_conv1d feeding only the `u` of one
+/// selective scan (forward or gradient), nothing else.
+static LogicalResult verifyFusedConvScan(FusionOp fusion) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : fusion.getFusedOps())
+    ops.push_back(&op);
+  auto conv = ops.size() == 2 ? dyn_cast<CausalConv1dOp>(ops[0]) : nullptr;
+  if (!conv || !isa<SelectiveScanOp, SelectiveScanGradOp>(ops[1]))
+    return fusion.emitOpError()
+           << "variant \"fused-conv-scan\" needs a region of exactly an "
+              "ssm.causal_conv1d followed by an ssm.selective_scan or "
+              "ssm.selective_scan_grad";
+  if (conv.getActivation() != Activation::silu)
+    return fusion.emitOpError() << "variant \"fused-conv-scan\" fuses a "
+                                   "causal_conv1d with activation silu";
+  Value convOut = conv.getY();
+  Operation *scan = ops[1];
+  if (scan->getOperand(0) != convOut ||
+      llvm::count(scan->getOperands(), convOut) != 1)
+    return fusion.emitOpError()
+           << "variant \"fused-conv-scan\" needs the convolution's result "
+              "to be the scan's `u` operand and nothing else";
+  return success();
+}
+
+LogicalResult FusionOp::verify() {
+  if (!llvm::is_contained(getKnownVariants(), getVariant())) {
+    std::string known;
+    for (auto [i, v] : llvm::enumerate(getKnownVariants()))
+      known += (i ? ", '" : "'") + v.str() + "'";
+    return emitOpError() << "has unknown variant \"" << getVariant()
+                         << "\": expected " << known;
+  }
+  auto yield = dyn_cast<YieldOp>(getBody().front().getTerminator());
+  if (!yield)
+    return emitOpError() << "region must end in ssm.yield";
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "yields " << yield.getValues().size()
+                         << " values whose types differ from its "
+                         << getNumResults() << " results";
+  for (Operation &op : getFusedOps())
+    if (!isa<KernelOpInterface>(op))
+      return emitOpError() << "may only hold ssm kernel ops, found "
+                           << op.getName();
+  return verifyFusedConvScan(*this);
+}

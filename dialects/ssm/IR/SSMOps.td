@@ -10,9 +10,72 @@
 
 include "ssm/IR/SSMDialect.td"
 include "ssm/IR/SSMAttrs.td"
+include "ssm/IR/SSMInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
+
+/// `"a", "b"` from a list of names.
+class SSM_QuotedList<list<string> names> {
+  string text = !interleave(!foreach(n, names, "\"" # n # "\""), ", ");
+}
+
+/// An ssm op lowered to kernels. Its port names are generated from its ODS
+/// `arguments` (attributes excluded) and `results`; the lists below say
+/// what ODS cannot: parameter ports, the gradient rule, and which lowering
+/// choices apply. They become the static methods of KernelOpInterface.
+class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
+    : SSM_Op<mnemonic, traits # [SSM_KernelOpInterface]> {
+  list<string> parameterPorts = [];
+  string gradientOp = "";
+  string forwardOp = "";
+  list<string> savedForGradient = [];
+  list<string> loweringVariants = ["single"];
+  list<string> cpuStrategies = [];
+  list<string> gpuStrategies = [];
+
+  list<string> operandPortNames = !foreach(i,
+      !filter(i, !range(!size(arguments)),
+              !not(!initialized(!getdagarg<Attr>(arguments, i)))),
+      !getdagname(arguments, i));
+  list<string> resultPortNames = !foreach(i, !range(!size(results)),
+                                          !getdagname(results, i));
+
+  let extraClassDeclaration =
+    "static ::llvm::ArrayRef<::llvm::StringLiteral> getOperandPortNames() {\n"
+    "  static constexpr ::llvm::StringLiteral names[] = {"
+        # SSM_QuotedList<operandPortNames>.text # "};\n  return names;\n}\n"
+    "static ::llvm::ArrayRef<::llvm::StringLiteral> getResultPortNames() {\n"
+    "  static constexpr ::llvm::StringLiteral names[] = {"
+        # SSM_QuotedList<resultPortNames>.text # "};\n  return names;\n}\n"
+    "static ::llvm::ArrayRef<::llvm::StringLiteral> getParameterPortNames() {\n"
+    "  static constexpr ::llvm::StringLiteral names[] = {"
+        # SSM_QuotedList<parameterPorts>.text # "};\n  return names;\n}\n"
+    "static ::llvm::ArrayRef<::llvm::StringLiteral> getSavedForGradient() {\n"
+    # !if(!empty(savedForGradient), "  return {};\n",
+          "  static constexpr ::llvm::StringLiteral names[] = {"
+          # SSM_QuotedList<savedForGradient>.text # "};\n  return names;\n")
+    # "}\n"
+    "static ::llvm::StringRef getGradientOpName() { return \"" # gradientOp
+    # "\"; }\n"
+    "static ::llvm::StringRef getForwardOpName() { return \"" # forwardOp
+    # "\"; }\n"
+    "static ::llvm::ArrayRef<::llvm::StringLiteral> getLoweringVariants() {\n"
+    "  static constexpr ::llvm::StringLiteral names[] = {"
+        # SSM_QuotedList<loweringVariants>.text # "};\n  return names;\n}\n"
+    "static ::llvm::ArrayRef<::llvm::StringLiteral>\n"
+    "getLoweringStrategies(::llvm::StringRef target) {\n"
+    # !if(!empty(gpuStrategies), "",
+          "  static constexpr ::llvm::StringLiteral gpu[] = {"
+          # SSM_QuotedList<gpuStrategies>.text # "};\n"
+          "  if (target == \"gpu\") return gpu;\n")
+    # !if(!empty(cpuStrategies), "",
+          "  static constexpr ::llvm::StringLiteral cpu[] = {"
+          # SSM_QuotedList<cpuStrategies>.text # "};\n"
+          "  if (target == \"cpu\") return cpu;\n")
+    # "  return {};\n}\n";
+}
 
 /// Activations: f32, bf16 or f16, ranked. Static shapes are checked by the
 /// verifier so that the diagnostic can name the operand.
@@ -24,8 +87,13 @@ def SSM_F32Tensor : RankedTensorOf<[F32]>;
 // Mamba-1 selective scan
 //===----------------------------------------------------------------------===//
 
-def SSM_SelectiveScanOp : SSM_Op<"selective_scan", [Pure,
+def SSM_SelectiveScanOp : SSM_KernelOp<"selective_scan", [Pure,
     AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+  let parameterPorts = ["A", "D", "delta_bias"];
+  let gradientOp = "ssm.selective_scan_grad";
+  let loweringVariants = ["fused-scan", "unfused"];
+  let cpuStrategies = ["sequential"];
+  let gpuStrategies = ["block-scan", "sequential"];
   let summary = "Mamba-1 selective scan (S6)";
   let description = [{
     The selective scan of Mamba-1 over `L` positions, for `B` sequences of
@@ -76,8 +144,13 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan", [Pure,
   }];
 }
 
-def SSM_SelectiveScanGradOp : SSM_Op<"selective_scan_grad", [Pure,
+def SSM_SelectiveScanGradOp : SSM_KernelOp<"selective_scan_grad", [Pure,
     AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let parameterPorts = ["A", "D", "delta_bias"];
+  let forwardOp = "ssm.selective_scan";
+  let loweringVariants = ["fused-scan", "unfused"];
+  let cpuStrategies = ["sequential"];
+  let gpuStrategies = ["block-scan", "sequential"];
   let summary = "gradient of ssm.selective_scan";
   let description = [{
     Reverse-mode gradient of `ssm.selective_scan`. Takes the forward's
@@ -132,8 +205,13 @@ def SSM_SelectiveScanGradOp : SSM_Op<"selective_scan_grad", [Pure,
 // Mamba-2 SSD scan
 //===----------------------------------------------------------------------===//
 
-def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments,
+def SSM_SSDScanOp : SSM_KernelOp<"ssd_scan", [Pure, AttrSizedOperandSegments,
     InferTypeOpAdaptor]> {
+  let parameterPorts = ["A", "D", "dt_bias"];
+  let gradientOp = "ssm.ssd_scan_grad";
+  let loweringVariants = ["phases"];
+  let cpuStrategies = ["chunked", "recurrence"];
+  let gpuStrategies = ["chunked", "recurrence"];
   let summary = "Mamba-2 state space duality (SSD) scan";
   let description = [{
     The scan of Mamba-2, whose decay is a scalar per head. `H` heads of
@@ -184,8 +262,13 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments,
   }];
 }
 
-def SSM_SSDScanGradOp : SSM_Op<"ssd_scan_grad", [Pure,
+def SSM_SSDScanGradOp : SSM_KernelOp<"ssd_scan_grad", [Pure,
     AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let parameterPorts = ["A", "D", "dt_bias"];
+  let forwardOp = "ssm.ssd_scan";
+  let loweringVariants = ["phases"];
+  let cpuStrategies = ["chunked", "recurrence"];
+  let gpuStrategies = ["chunked", "recurrence"];
   let summary = "gradient of ssm.ssd_scan";
   let description = [{
     Reverse-mode gradient of `ssm.ssd_scan`. Takes the forward's operands
@@ -237,8 +320,10 @@ def SSM_SSDScanGradOp : SSM_Op<"ssd_scan_grad", [Pure,
 // Causal depthwise convolution
 //===----------------------------------------------------------------------===//
 
-def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d", [Pure,
+def SSM_CausalConv1dOp : SSM_KernelOp<"causal_conv1d", [Pure,
     InferTypeOpAdaptor]> {
+  let parameterPorts = ["weight", "bias"];
+  let gradientOp = "ssm.causal_conv1d_grad";
   let summary = "depthwise causal 1-D convolution";
   let description = [{
     The short depthwise convolution in front of the scan of a Mamba block.
@@ -270,7 +355,9 @@ def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d", [Pure,
   }];
 }
 
-def SSM_CausalConv1dGradOp : SSM_Op<"causal_conv1d_grad", [Pure]> {
+def SSM_CausalConv1dGradOp : SSM_KernelOp<"causal_conv1d_grad", [Pure]> {
+  let parameterPorts = ["weight", "bias"];
+  let forwardOp = "ssm.causal_conv1d";
   let summary = "gradient of ssm.causal_conv1d";
   let description = [{
     Reverse-mode gradient of `ssm.causal_conv1d`: takes its operands and
@@ -302,8 +389,10 @@ def SSM_CausalConv1dGradOp : SSM_Op<"causal_conv1d_grad", [Pure]> {
 // RMS normalisation
 //===----------------------------------------------------------------------===//
 
-def SSM_RMSNormOp : SSM_Op<"rms_norm", [Pure, AttrSizedOperandSegments,
+def SSM_RMSNormOp : SSM_KernelOp<"rms_norm", [Pure, AttrSizedOperandSegments,
     InferTypeOpAdaptor]> {
+  let parameterPorts = ["weight"];
+  let gradientOp = "ssm.rms_norm_grad";
   let summary = "RMS normalisation, with the residual and gated forms";
   let description = [{
     RMS normalisation over the last dimension `D` of `x [...,D]`, scaled by
@@ -339,8 +428,10 @@ def SSM_RMSNormOp : SSM_Op<"rms_norm", [Pure, AttrSizedOperandSegments,
   }];
 }
 
-def SSM_RMSNormGradOp : SSM_Op<"rms_norm_grad", [Pure,
+def SSM_RMSNormGradOp : SSM_KernelOp<"rms_norm_grad", [Pure,
     AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let parameterPorts = ["weight"];
+  let forwardOp = "ssm.rms_norm";
   let summary = "gradient of ssm.rms_norm";
   let description = [{
     Reverse-mode gradient of `ssm.rms_norm` in any of its forms. Takes its
@@ -373,6 +464,71 @@ def SSM_RMSNormGradOp : SSM_Op<"rms_norm_grad", [Pure,
     (`dresidual` type($dresidual)^)? (`dz` type($dz)^)?
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Fused groups
+//===----------------------------------------------------------------------===//
+
+def SSM_FusionOp : SSM_Op<"fusion", [RecursiveMemoryEffects,
+    RecursivelySpeculatable]> {
+  let summary = "ssm ops lowered together as one kernel";
+  let description = [{
+    A group of ssm ops that one fusion variant lowers as a single kernel,
+    so that the values passed between them never reach device memory. The
+    region's single block holds the ops and ends in `ssm.yield`, whose
+    operands are the op's results. It is formed by `ssm-fuse` and may be
+    written by hand; its `variant` says which fused kernel lowers it, and
+    the verifier checks that the region has the shape the variant needs.
+
+    Variants:
+    - `fused-conv-scan`: an `ssm.causal_conv1d` with `silu` activation whose
+      result is the `u` of an `ssm.selective_scan` or
+      `ssm.selective_scan_grad` (and of nothing else in the region). The
+      convolution is recomputed inside the scan kernel.
+
+    Example:
+
+    ```mlir
+    %y, %s = ssm.fusion "fused-conv-scan" -> tensor<2x8x16xf32>, tensor<2x8x4xf32> {
+      %u = ssm.causal_conv1d %x, %w activation silu
+          : (tensor<2x8x16xf32>, tensor<8x4xf32>) -> tensor<2x8x16xf32>
+      %y0, %s0 = ssm.selective_scan %u, %dt, %A, %B, %C
+          : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+             tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+          -> (tensor<2x8x16xf32>, tensor<2x8x4xf32>)
+      ssm.yield %y0, %s0 : tensor<2x8x16xf32>, tensor<2x8x4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$variant);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $variant (`->` type($results)^)? attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Fusion variants a region may name.
+    static ::llvm::ArrayRef<::llvm::StringLiteral> getKnownVariants();
+    /// The ops of the region, without its terminator.
+    auto getFusedOps() {
+      return getBody().front().without_terminator();
+    }
+  }];
+}
+
+def SSM_YieldOp : SSM_Op<"yield", [Pure, Terminator, ReturnLike,
+    HasParent<"FusionOp">]> {
+  let summary = "results of an ssm.fusion region";
+  let description = [{
+    Ends the region of `ssm.fusion`; its operands become the results of the
+    enclosing op, in order and with the same types.
+
+    Example: `ssm.yield %y, %s : tensor<2x8x16xf32>, tensor<2x8x4xf32>`
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
 #endif // SSM_OPS_TD

@@ -1,0 +1,26 @@
+//===- SSMInterfaces.h - ssm op interfaces ----------------------*- C++ -*-===//
+
+#ifndef SSM_IR_SSMINTERFACES_H
+#define SSM_IR_SSMINTERFACES_H
+
+#include "mlir/IR/OpDefinition.h"
+
+#include <string>
+#include <utility>
+
+namespace mlir {
+namespace ssm {
+
+/// The inherent attributes `names` of `op` as (name, text) pairs for the
+/// workload manifest: unit attributes as `true`/`false` (absent is false),
+/// enums by their keyword, floats as `%.9e`. A default-valued attribute
+/// that is absent is recorded with its default.
+SmallVector<std::pair<std::string, std::string>>
+recordAttributes(Operation *op, ArrayRef<StringRef> names);
+
+} // namespace ssm
+} // namespace mlir
+
+#include "ssm/IR/SSMInterfaces.h.inc"
+
+#endif // SSM_IR_SSMINTERFACES_H
