@@ -14,6 +14,7 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace mlir::ssm;
 
 /// One-shot bufferization of whole functions with identity layouts, results
 /// turned into caller-provided out-parameters (the workload ABI), and
@@ -42,13 +43,12 @@ void mlir::ssm::addBufferizationPasses(OpPassManager &pm, bool gpuKernels) {
   pm.addPass(createCSEPass());
 }
 
-void mlir::ssm::buildCPUPipeline(OpPassManager &pm,
-                                 const CPUPipelineOptions &options) {
-  ConvertSSMToLoopsOptions loops;
-  loops.chunkLen = options.chunkLen;
-  loops.ssdStrategy = options.ssdStrategy;
-  loops.ssdTile = options.ssdTile;
-  pm.addPass(createConvertSSMToLoops(loops));
+LogicalResult mlir::ssm::buildCPUPipeline(OpPassManager &pm,
+                                          const PipelineRequest &request,
+                                          PipelineErrorHandler onError) {
+  if (failed(addLoweringSelection(pm, request, onError)))
+    return failure();
+  pm.addPass(createConvertSSMToLoops());
   addBufferizationPasses(pm);
 
   pm.addPass(createConvertMathToLibmPass());
@@ -66,16 +66,39 @@ void mlir::ssm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  return success();
+}
+
+/// Registers `name` as a pipeline whose option string is split by
+/// parsePipelineOptions (so that the lowering choices reach
+/// ssm-select-lowering unchanged).
+static void registerPipeline(
+    StringRef name, StringRef target, StringRef description,
+    LogicalResult (*build)(OpPassManager &, const PipelineRequest &,
+                           PipelineErrorHandler)) {
+  std::string targetName = target.str();
+  registerPassPipeline(
+      name, description,
+      [targetName, build](OpPassManager &pm, StringRef options,
+                          PipelineErrorHandler onError) {
+        FailureOr<PipelineRequest> request =
+            parsePipelineOptions(targetName, options, onError);
+        if (failed(request))
+          return failure();
+        return build(pm, *request, onError);
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)>) {});
 }
 
 void mlir::ssm::registerPipelines() {
-  PassPipelineRegistration<CPUPipelineOptions>(
-      "ssm-cpu-pipeline",
-      "Lower ssm ops on tensors to the LLVM dialect for the host CPU",
-      buildCPUPipeline);
-  PassPipelineRegistration<GPUPipelineOptions>(
-      "ssm-gpu-pipeline",
-      "Lower ssm ops on tensors to GPU kernels and an sm_90 cubin with host "
-      "code calling the mgpu* runtime",
+  registerPipeline("ssm-cpu-pipeline", "cpu",
+                   "Lower ssm ops on tensors to the LLVM dialect for the host "
+                   "CPU; options: those of ssm-select-lowering (but target)",
+                   buildCPUPipeline);
+  registerPipeline(
+      "ssm-gpu-pipeline", "gpu",
+      "Lower ssm ops on tensors to GPU kernels and a cubin with host code "
+      "calling the mgpu* runtime; options: those of ssm-select-lowering "
+      "(but target), and cubin-format=bin|isa",
       buildGPUPipeline);
 }

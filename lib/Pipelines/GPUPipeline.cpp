@@ -13,32 +13,36 @@
 
 using namespace mlir;
 
-void mlir::ssm::buildGPUPipeline(OpPassManager &pm,
-                                 const GPUPipelineOptions &options) {
-  ConvertSSMToGPUOptions kernels;
-  kernels.chunkLen = options.chunkLen;
-  kernels.ssdStrategy = options.ssdStrategy;
-  kernels.ssdTile = options.ssdTile;
-  kernels.threadsPerBlock = options.threadsPerBlock;
-  kernels.scanStrategy = options.scanStrategy;
-  kernels.itemsPerThread = options.itemsPerThread;
-  kernels.channelsPerBlock = options.channelsPerBlock;
-  pm.addPass(createConvertSSMToGPU(kernels));
+LogicalResult mlir::ssm::buildGPUPipeline(OpPassManager &pm,
+                                          const PipelineRequest &request,
+                                          PipelineErrorHandler onError) {
+  FailureOr<SmallVector<std::pair<std::string, std::string>>> values =
+      getLoweringOptionValues(request, onError);
+  if (failed(values) || failed(addLoweringSelection(pm, request, onError)))
+    return failure();
+  std::string chip;
+  for (auto &[key, value] : *values)
+    if (key == "chip")
+      chip = value;
+  // Upstream's NVVM target crashes on a chip it does not know: ask for one
+  // of the form it accepts before building anything.
+  if (!StringRef(chip).starts_with("sm_") ||
+      !llvm::all_of(StringRef(chip).drop_front(3), [](char c) { return c >= '0' && c <= '9'; }) ||
+      chip.size() < 5)
+    return onError("chip = '" + chip +
+                   "' is not an NVIDIA architecture such as 'sm_90'");
+  pm.addPass(createConvertSSMToGPU());
   addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());
   pm.addPass(createSSMGPUFastExp2());
-  SSMGPURegisterBudgetOptions budget;
-  budget.maxRegisters = options.maxRegisters;
-  budget.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;
-  pm.addPass(createSSMGPURegisterBudget(budget));
+  pm.addPass(createSSMGPURegisterBudget());
 
   gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip;
+  nvvm.cubinChip = chip;
   // sm_90 needs PTX 8.0 or later; upstream's default is older.
   nvvm.cubinFeatures = "+ptx80";
-  nvvm.cubinFormat = options.cubinFormat == GPUPipelineOptions::CubinFormat::Isa
-                         ? "isa"
-                         : "bin";
+  nvvm.cubinFormat = request.cubinIsa ? "isa" : "bin";
   nvvm.optLevel = 3;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  return success();
 }

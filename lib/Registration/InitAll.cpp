@@ -4,6 +4,7 @@
 #include "ssm/Conversion/Passes.h"
 #include "ssm/IR/SSMDialect.h"
 #include "ssm/Pipelines/Pipelines.h"
+#include "ssm/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -20,6 +21,7 @@ void mlir::ssm::registerAllDialects(DialectRegistry &registry) {
 
 void mlir::ssm::registerAllPasses() {
   mlir::registerAllPasses();
+  registerSSMTransformsPasses();
   registerSSMConversionPasses();
   registerPipelines();
 }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ssm/IR/SSMLowering.h"
 #include "ssm/IR/SSMOps.h"
 #include "ssm/Target/WorkloadBinary.h"
 
@@ -17,101 +18,41 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-/// Operand and result names of each op in ODS declaration order: the order
-/// of the manifest (and of the oracle's evaluateOp).
-static std::pair<ArrayRef<StringRef>, ArrayRef<StringRef>>
-odsNames(Operation *op) {
-  static const StringRef selIn[] = {"u", "delta", "A", "B",
-                                    "C", "D",     "z", "delta_bias"};
-  static const StringRef selGradIn[] = {"u",  "delta",       "A", "B",
-                                        "C",  "D",           "z", "delta_bias",
-                                        "dy", "d_last_state"};
-  static const StringRef selOut[] = {"y", "last_state"};
-  static const StringRef selGradOut[] = {"du", "ddelta", "dA", "dB",
-                                         "dC", "dD",     "dz", "ddelta_bias"};
-  static const StringRef ssdIn[] = {
-      "x", "dt", "A", "B", "C", "D", "z", "dt_bias", "initial_state"};
-  static const StringRef ssdGradIn[] = {
-      "x",  "dt",           "A", "B", "C", "D", "z", "dt_bias", "initial_state",
-      "dy", "d_final_state"};
-  static const StringRef ssdOut[] = {"y", "final_state"};
-  static const StringRef ssdGradOut[] = {
-      "dx", "ddt", "dA", "dB", "dC", "dD", "dz", "ddt_bias", "d_initial_state"};
-  static const StringRef convIn[] = {"x", "weight", "bias"};
-  static const StringRef convGradIn[] = {"x", "weight", "bias", "dy"};
-  static const StringRef convOut[] = {"y"};
-  static const StringRef convGradOut[] = {"dx", "dweight", "dbias"};
-  static const StringRef rmsIn[] = {"x", "weight", "residual", "z"};
-  static const StringRef rmsGradIn[] = {"x", "weight", "residual",
-                                        "z", "dy",     "d_residual_out"};
-  static const StringRef rmsOut[] = {"y", "residual_out"};
-  static const StringRef rmsGradOut[] = {"dx", "dweight", "dresidual", "dz"};
-  using Names = std::pair<ArrayRef<StringRef>, ArrayRef<StringRef>>;
-  return llvm::TypeSwitch<Operation *, Names>(op)
-      .Case<SelectiveScanOp>([](auto) {
-        return Names{selIn, selOut};
-      })
-      .Case<SelectiveScanGradOp>([](auto) {
-        return Names{selGradIn, selGradOut};
-      })
-      .Case<SSDScanOp>([](auto) {
-        return Names{ssdIn, ssdOut};
-      })
-      .Case<SSDScanGradOp>([](auto) {
-        return Names{ssdGradIn, ssdGradOut};
-      })
-      .Case<CausalConv1dOp>([](auto) {
-        return Names{convIn, convOut};
-      })
-      .Case<CausalConv1dGradOp>([](auto) {
-        return Names{convGradIn, convGradOut};
-      })
-      .Case<RMSNormOp>([](auto) {
-        return Names{rmsIn, rmsOut};
-      })
-      .Case<RMSNormGradOp>([](auto) {
-        return Names{rmsGradIn, rmsGradOut};
-      })
-      .Default([](auto) { return Names{}; });
+/// The ports of `op` (names and values, absent optional ports as null), or
+/// nothing for an op that is not a kernel op.
+struct Ports {
+  ArrayRef<StringLiteral> operandNames, resultNames;
+  SmallVector<Value> operands, results;
+};
+
+static std::optional<Ports> portsOf(Operation *op) {
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  if (!kernel)
+    return std::nullopt;
+  return Ports{kernel.getOperandPortNames(), kernel.getResultPortNames(),
+               kernel.getOperandPorts(), kernel.getResultPorts()};
 }
 
-/// The value of each ODS operand (null when an optional one is absent).
-static SmallVector<Value> odsOperands(Operation *op, size_t count) {
-  SmallVector<Value> values;
-  DenseI32ArrayAttr segments;
-  if (auto props = op->getPropertiesAsAttribute())
-    if (auto dict = dyn_cast<DictionaryAttr>(props))
-      segments = dict.getAs<DenseI32ArrayAttr>("operandSegmentSizes");
-  // Ops without operand segments have at most one optional operand (the
-  // convolution's `bias`); it is absent when an operand is missing.
-  bool biasAbsent = !segments && op->getNumOperands() < count;
-  unsigned next = 0;
-  for (size_t i = 0; i < count; ++i) {
-    int32_t size = segments ? segments[i] : !(biasAbsent && i == 2);
-    values.push_back(size ? op->getOperand(next) : Value());
-    next += size;
-  }
-  return values;
+static bool isParameterPort(Operation *op, StringRef port) {
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  return kernel && llvm::is_contained(kernel.getParameterPortNames(), port);
 }
 
-static SmallVector<Value> odsResults(Operation *op, size_t count) {
-  SmallVector<Value> values;
-  DenseI32ArrayAttr segments;
-  if (auto props = op->getPropertiesAsAttribute())
-    if (auto dict = dyn_cast<DictionaryAttr>(props))
-      segments = dict.getAs<DenseI32ArrayAttr>("resultSegmentSizes");
-  unsigned next = 0;
-  for (size_t i = 0; i < count; ++i) {
-    int32_t size = segments ? segments[i] : (next < op->getNumResults());
-    values.push_back(size ? op->getResult(next) : Value());
-    next += size;
-  }
-  return values;
-}
-
-static bool isParameterOperand(StringRef name) {
-  return llvm::is_contained(
-      {"A", "D", "delta_bias", "dt_bias", "weight", "bias"}, name);
+/// The lowering an op ran with: its own, or its fusion region's.
+static llvm::json::Object describeLowering(LoweringAttr lowering) {
+  llvm::json::Object object;
+  if (!lowering)
+    return object;
+  object["target"] = lowering.getTarget().str();
+  if (!lowering.getChip().empty())
+    object["chip"] = lowering.getChip().str();
+  object["variant"] = lowering.getVariant().str();
+  if (!lowering.getStrategy().empty())
+    object["strategy"] = lowering.getStrategy().str();
+  for (LoweringParam param : allLoweringParams())
+    if (int64_t value = getLoweringParam(lowering, param))
+      object[getLoweringParamName(param)] = value;
+  return object;
 }
 
 static std::string dtypeName(Type type) {
@@ -126,25 +67,6 @@ static std::string dtypeName(Type type) {
   return "";
 }
 
-static llvm::json::Object opAttributes(Operation *op) {
-  llvm::json::Object attrs;
-  auto flag = [](bool on) { return on ? "true" : "false"; };
-  llvm::TypeSwitch<Operation *>(op)
-      .Case<SelectiveScanOp, SelectiveScanGradOp>([&](auto scan) {
-        attrs["delta_softplus"] = flag(scan.getDeltaSoftplus());
-      })
-      .Case<SSDScanOp, SSDScanGradOp>(
-          [&](auto scan) { attrs["dt_softplus"] = flag(scan.getDtSoftplus()); })
-      .Case<CausalConv1dOp, CausalConv1dGradOp>([&](auto conv) {
-        attrs["activation"] = stringifyActivation(conv.getActivation()).str();
-      })
-      .Case<RMSNormOp, RMSNormGradOp>([&](auto norm) {
-        attrs["eps"] =
-            llvm::formatv("{0:e9}", norm.getEps().convertToDouble()).str();
-      });
-  return attrs;
-}
-
 namespace {
 /// Builds the manifest entry of one function.
 class EntryDescriber {
@@ -155,6 +77,8 @@ public:
 
 private:
   LogicalResult nameArguments();
+  LogicalResult describeOp(Operation &op, LoweringAttr lowering,
+                           llvm::json::Array &ops);
   LogicalResult addTensor(Value value, Location loc, StringRef name,
                           StringRef role, llvm::json::Array &tensors);
   std::string nameOf(Value value);
@@ -177,9 +101,11 @@ LogicalResult EntryDescriber::nameArguments() {
     for (OpOperand &use : arg.getUses()) {
       if (!name.empty())
         break;
-      auto [inNames, outNames] = odsNames(use.getOwner());
-      SmallVector<Value> operands = odsOperands(use.getOwner(), inNames.size());
-      for (auto [value, operandName] : llvm::zip(operands, inNames))
+      std::optional<Ports> ports = portsOf(use.getOwner());
+      if (!ports)
+        continue;
+      for (auto [value, operandName] :
+           llvm::zip(ports->operands, ports->operandNames))
         if (value == arg) {
           name = operandName.str();
           break;
@@ -230,6 +156,36 @@ LogicalResult EntryDescriber::addTensor(Value value, Location loc,
   return success();
 }
 
+LogicalResult EntryDescriber::describeOp(Operation &op, LoweringAttr lowering,
+                                         llvm::json::Array &ops) {
+  std::optional<Ports> ports = portsOf(&op);
+  if (!ports)
+    return op.emitOpError()
+           << "cannot be described in the workload manifest of entry '"
+           << func.getSymName()
+           << "': an entry holds ssm kernel ops and ssm.fusion regions only "
+              "(the runtime's reference evaluates the entry op by op)";
+  llvm::json::Array operands, results;
+  for (Value value : ports->operands)
+    operands.push_back(value ? llvm::json::Value(nameOf(value))
+                             : llvm::json::Value(nullptr));
+  for (Value value : ports->results)
+    results.push_back(value ? llvm::json::Value(nameOf(value))
+                            : llvm::json::Value(nullptr));
+  llvm::json::Object attrs;
+  for (auto &[name, text] :
+       cast<KernelOpInterface>(op).getRecordedAttributes())
+    attrs[name] = text;
+  llvm::json::Object entry{{"op", op.getName().getStringRef().str()},
+                           {"attrs", std::move(attrs)},
+                           {"operands", std::move(operands)},
+                           {"results", std::move(results)}};
+  if (lowering)
+    entry["lowering"] = describeLowering(lowering);
+  ops.push_back(std::move(entry));
+  return success();
+}
+
 FailureOr<llvm::json::Object> EntryDescriber::describe() {
   if (failed(nameArguments()))
     return failure();
@@ -244,11 +200,12 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
       role = attr.str();
     else
       for (OpOperand &use : arg.getUses()) {
-        auto [inNames, outNames] = odsNames(use.getOwner());
-        SmallVector<Value> operands =
-            odsOperands(use.getOwner(), inNames.size());
-        for (auto [value, operandName] : llvm::zip(operands, inNames))
-          if (value == arg && isParameterOperand(operandName))
+        std::optional<Ports> ports = portsOf(use.getOwner());
+        if (!ports)
+          continue;
+        for (auto [value, operandName] :
+             llvm::zip(ports->operands, ports->operandNames))
+          if (value == arg && isParameterPort(use.getOwner(), operandName))
             role = "parameter";
       }
     if (failed(addTensor(arg, func.getLoc(), names[arg], role, tensors)))
@@ -261,12 +218,18 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
     std::string name;
     if (auto attr = func.getResultAttrOfType<StringAttr>(index, "ssm.name"))
       name = attr.str();
-    Operation *producer = value.getDefiningOp();
-    if (name.empty() && producer) {
-      auto [inNames, outNames] = odsNames(producer);
+    // A fused region's result is named after the op inside that makes it.
+    Value made = value;
+    if (auto fusion = value.getDefiningOp<FusionOp>())
+      made = fusion.getBody().front().getTerminator()->getOperand(
+          cast<OpResult>(value).getResultNumber());
+    Operation *producer = made.getDefiningOp();
+    if (std::optional<Ports> ports = producer ? portsOf(producer)
+                                              : std::nullopt;
+        name.empty() && ports) {
       for (auto [result, resultName] :
-           llvm::zip(odsResults(producer, outNames.size()), outNames))
-        if (result == value)
+           llvm::zip(ports->results, ports->resultNames))
+        if (result == made)
           name = resultName.str();
     }
     if (name.empty() || used.contains(name) || names.count(value))
@@ -280,11 +243,9 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
                                 "of the entry; the runtime needs distinct "
                                 "output buffers";
     names[value] = name;
+    auto kernel = dyn_cast_or_null<KernelOpInterface>(producer);
     std::string role =
-        isa_and_nonnull<SelectiveScanGradOp, SSDScanGradOp, CausalConv1dGradOp,
-                        RMSNormGradOp>(producer)
-            ? "gradient"
-            : "output";
+        kernel && !kernel.getForwardOpName().empty() ? "gradient" : "output";
     if (auto attr = func.getResultAttrOfType<StringAttr>(index, "ssm.role"))
       role = attr.str();
     if (failed(addTensor(value, ret.getLoc(), name, role, tensors)))
@@ -292,20 +253,23 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
   }
 
   for (Operation &op : func.getBody().front()) {
-    auto [inNames, outNames] = odsNames(&op);
-    if (inNames.empty())
+    if (isa<func::ReturnOp>(op))
       continue;
-    llvm::json::Array operands, results;
-    for (Value value : odsOperands(&op, inNames.size()))
-      operands.push_back(value ? llvm::json::Value(nameOf(value))
-                               : llvm::json::Value(nullptr));
-    for (Value value : odsResults(&op, outNames.size()))
-      results.push_back(value ? llvm::json::Value(nameOf(value))
-                              : llvm::json::Value(nullptr));
-    ops.push_back(llvm::json::Object{{"op", op.getName().getStringRef().str()},
-                                     {"attrs", opAttributes(&op)},
-                                     {"operands", std::move(operands)},
-                                     {"results", std::move(results)}});
+    if (auto fusion = dyn_cast<FusionOp>(op)) {
+      // The ops of a region are described one by one (the reference
+      // evaluates them so), each with the region's lowering; the values
+      // the region yields carry the names of the region's results.
+      Operation *yield = fusion.getBody().front().getTerminator();
+      for (auto [result, yielded] :
+           llvm::zip(fusion.getResults(), yield->getOperands()))
+        names[yielded] = nameOf(result);
+      for (Operation &inner : fusion.getFusedOps())
+        if (failed(describeOp(inner, getLowering(fusion), ops)))
+          return failure();
+      continue;
+    }
+    if (failed(describeOp(op, getLowering(&op), ops)))
+      return failure();
   }
 
   return llvm::json::Object{
@@ -315,8 +279,9 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
       {"ops", std::move(ops)}};
 }
 
-FailureOr<std::string> mlir::ssm::buildManifest(ModuleOp module,
-                                                const CompileOptions &options) {
+FailureOr<std::string> mlir::ssm::buildManifest(
+    ModuleOp module, const CompileOptions &options,
+    ArrayRef<std::pair<std::string, std::string>> loweringOptions) {
   llvm::json::Array entries;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isPrivate() || func.isExternal())
@@ -333,8 +298,21 @@ FailureOr<std::string> mlir::ssm::buildManifest(ModuleOp module,
                      "no public function to compile: a workload "
                      "needs at least one public func.func");
   llvm::json::Object lowering;
-  for (const auto &[key, value] : options.lowering)
+  std::string chip;
+  for (const auto &[key, value] : loweringOptions) {
+    // Options that do not apply to the target are not choices it made.
+    if (options.target == "cpu" &&
+        llvm::is_contained({"chip", "threads-per-block", "items-per-thread",
+                            "channels-per-block", "max-registers",
+                            "scan-backward-max-registers"},
+                           key))
+      continue;
+    if (key == "target")
+      continue;
+    if (key == "chip")
+      chip = value;
     lowering[key] = value;
+  }
   llvm::json::Object manifest{
       {"format", "ssm-workload"},
       {"version", 1},
@@ -345,7 +323,7 @@ FailureOr<std::string> mlir::ssm::buildManifest(ModuleOp module,
                                       {"options", std::move(lowering)}}},
       {"entries", std::move(entries)}};
   if (options.target == "gpu")
-    manifest["chip"] = "sm_90";
+    manifest["chip"] = chip;
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::json::Value(std::move(manifest));

@@ -245,42 +245,38 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   if (options.target != "cpu" && options.target != "gpu")
     return emitError(module.getLoc(), "unknown target '")
            << options.target << "': expected 'cpu' or 'gpu'";
-  FailureOr<std::string> manifest = buildManifest(module, options);
+  // Option errors belong to no line of the input: one `error:` line each.
+  auto onError = [](const Twine &message) {
+    llvm::errs() << "error: " << message << "\n";
+    return failure();
+  };
+  FailureOr<PipelineRequest> request = parsePipelineOptions(
+      options.target, options.loweringOptions, onError);
+  if (failed(request))
+    return failure();
+  FailureOr<SmallVector<std::pair<std::string, std::string>>> values =
+      getLoweringOptionValues(*request, onError);
+  if (failed(values))
+    return failure();
+
+  // Choose the lowerings first, so that the manifest records them.
+  PassManager select(module.getContext());
+  if (failed(addLoweringSelection(select, *request, onError)) ||
+      failed(select.run(module)))
+    return failure();
+  FailureOr<std::string> manifest = buildManifest(module, options, *values);
   if (failed(manifest))
     return failure();
   SmallVector<EntryInfo> entries = collectEntries(module);
   stripManifestAttributes(module);
 
   PassManager pm(module.getContext());
-  if (options.target == "cpu") {
-    CPUPipelineOptions pipeline;
-    pipeline.chunkLen = options.chunkLen;
-    pipeline.ssdStrategy = options.ssdStrategy;
-    pipeline.ssdTile = options.ssdTile;
-    buildCPUPipeline(pm, pipeline);
-  } else {
-    for (auto [name, value] :
-         {std::pair<StringRef, int64_t>{"max-registers", options.maxRegisters},
-          {"scan-backward-max-registers", options.scanBackwardMaxRegisters}})
-      if (value != 0 && (value < 16 || value > 255))
-        return emitError(module.getLoc())
-               << name << " = " << value
-               << " is impossible: use 0 (ptxas decides) or a budget between "
-                  "16 and 255 registers per thread";
-    if (failed(prepareCudaToolkit(module)))
-      return failure();
-    GPUPipelineOptions pipeline;
-    pipeline.chunkLen = options.chunkLen;
-    pipeline.ssdStrategy = options.ssdStrategy;
-    pipeline.ssdTile = options.ssdTile;
-    pipeline.threadsPerBlock = options.threadsPerBlock;
-    pipeline.maxRegisters = options.maxRegisters;
-    pipeline.scanBackwardMaxRegisters = options.scanBackwardMaxRegisters;
-    pipeline.scanStrategy = options.scanStrategy;
-    pipeline.itemsPerThread = options.itemsPerThread;
-    pipeline.channelsPerBlock = options.channelsPerBlock;
-    buildGPUPipeline(pm, pipeline);
-  }
+  if (options.target == "gpu" && failed(prepareCudaToolkit(module)))
+    return failure();
+  if (failed(options.target == "cpu"
+                 ? buildCPUPipeline(pm, *request, onError)
+                 : buildGPUPipeline(pm, *request, onError)))
+    return failure();
   if (failed(pm.run(module)))
     return failure();
   if (failed(addEntryWrappers(module, entries)))

@@ -21,7 +21,7 @@
 // RUN:   | FileCheck %s --check-prefix=BADFORMAT
 // ISA: gpu.binary @ssm_selective_scan_block_scan {{.*}}chip = "sm_90"{{.*}}assembly = "{{.*}}.target sm_90
 // ISA-NOT: bin = "
-// BADFORMAT: for the --cubin-format option: Cannot find option named 'bogus'!
+// BADFORMAT: error: cubin-format = 'bogus': expected 'bin' or 'isa'
 
 // The workload binary: entries, manifest and the mgpu* runtime interface as
 // dynamic symbols, and one sm_90 cubin per kernel embedded (5: one for the
@@ -59,9 +59,9 @@
 // CHECK:         gpu.launch_func @ssm_selective_scan_block_scan::@ssm_selective_scan_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64
 // CHECK-NEXT:    llvm.return
 // CHECK-LABEL: llvm.func @scan_grad(
-// CHECK:         gpu.launch_func @scan_grad_kernel::@scan_grad_kernel
-// CHECK:         gpu.launch_func @scan_grad_kernel_0::@scan_grad_kernel
-// CHECK:         gpu.launch_func @scan_grad_kernel_1::@scan_grad_kernel
+// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_0::@ssm_selective_scan_grad_block_scan_0
+// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_1::@ssm_selective_scan_grad_block_scan_1
+// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_2::@ssm_selective_scan_grad_block_scan_2
 // CHECK:         %[[STREAM:.*]] = llvm.call @mgpuStreamCreate()
 // CHECK:         %[[SCRATCH:.*]] = llvm.call @mgpuMemAlloc(%{{.*}}, %[[STREAM]], %{{.*}})
 // CHECK:         llvm.call @mgpuStreamSynchronize(%[[STREAM]])
@@ -75,9 +75,9 @@
 
 // One gpu.binary per kernel, wherever it is placed in the module.
 // BINARY-DAG: gpu.binary @ssm_selective_scan_block_scan [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// BINARY-DAG: gpu.binary @scan_grad_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// BINARY-DAG: gpu.binary @scan_grad_kernel_0 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
-// BINARY-DAG: gpu.binary @scan_grad_kernel_1 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @ssm_selective_scan_grad_block_scan_0 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @ssm_selective_scan_grad_block_scan_1 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
+// BINARY-DAG: gpu.binary @ssm_selective_scan_grad_block_scan_2 [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 // BINARY-DAG: gpu.binary @ssm_selective_scan_grad_block_scan [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}bin = "\7FELF
 
 // Translated to LLVM IR, each gpu.binary is a constant loaded by a global

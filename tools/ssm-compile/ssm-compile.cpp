@@ -1,6 +1,11 @@
 //===- ssm-compile.cpp - compile an ssm workload to a binary ----*- C++ -*-===//
 //
-// ssm-compile FILE.mlir --target=cpu|gpu -o NAME.so [--chunk-len=N]
+// ssm-compile FILE.mlir --target=cpu|gpu -o NAME.so [--LOWERING-OPTION=V ...]
+//
+// The tool's own flags are the input, the output, the target and
+// --keep-object. Every other `--key=value` (or `--key value`) is a lowering
+// choice, handed unchanged to ssm-select-lowering, which declares them
+// (`ssm-compile --help` lists them) and rejects the ones it does not know.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,7 +15,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -25,56 +30,70 @@ static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output .so"),
 static llvm::cl::opt<std::string> target("target",
                                          llvm::cl::desc("Target: cpu or gpu"),
                                          llvm::cl::init("cpu"));
-static llvm::cl::opt<int64_t> chunkLen(
-    "chunk-len",
-    llvm::cl::desc("Positions per scan chunk: the selective scan backward's "
-                   "recomputation interval, the chunked SSD's chunk"),
-    llvm::cl::init(64));
-static llvm::cl::opt<int64_t>
-    threadsPerBlock("threads-per-block",
-                    llvm::cl::desc("GPU threads per block (gpu target)"),
-                    llvm::cl::init(128));
-static llvm::cl::opt<int64_t>
-    maxRegisters("max-registers",
-                 llvm::cl::desc("Register budget per GPU thread, 0: ptxas "
-                                "decides (gpu target)"),
-                 llvm::cl::init(0));
-static llvm::cl::opt<int64_t> scanBackwardMaxRegisters(
-    "scan-backward-max-registers",
-    llvm::cl::desc("Register budget of the selective scan's block-scan "
-                   "backward kernel alone, 0 for none (gpu target; 168 "
-                   "measured best at B8 L2048, see docs/PERFORMANCE.md)"),
-    llvm::cl::init(168));
-static llvm::cl::opt<std::string> scanStrategy(
-    "scan-strategy",
-    llvm::cl::desc("Selective scan on the GPU: block-scan or thread-per-point"),
-    llvm::cl::init("block-scan"));
-static llvm::cl::opt<std::string> ssdStrategy(
-    "ssd-strategy",
-    llvm::cl::desc("SSD scan: chunked (dual form, chunks of chunk-len) or "
-                   "recurrence"),
-    llvm::cl::init("chunked"));
-static llvm::cl::opt<int64_t> ssdTile(
-    "ssd-tile",
-    llvm::cl::desc("States or positions per point of the chunked SSD (1, 2, "
-                   "4, 8, 16)"),
-    llvm::cl::init(8));
-static llvm::cl::opt<int64_t>
-    itemsPerThread("items-per-thread",
-                   llvm::cl::desc("Positions per thread (block-scan)"),
-                   llvm::cl::init(8));
-static llvm::cl::opt<int64_t> channelsPerBlock(
-    "channels-per-block",
-    llvm::cl::desc("Channels one block scans side by side (block-scan)"),
-    llvm::cl::init(1));
 static llvm::cl::opt<bool> keepObject("keep-object",
                                       llvm::cl::desc("Keep NAME.so.o"),
                                       llvm::cl::init(false));
 
+/// True for the flags ssm-compile parses itself (with or without a value).
+static bool isOwnFlag(StringRef name) {
+  return llvm::is_contained({"o", "target", "keep-object", "help", "h",
+                             "help-hidden", "version", "help-list"},
+                            name);
+}
+
+/// Splits argv into the tool's own arguments and the lowering options
+/// (`--key=value` or `--key value`, written "key=value" for the pass).
+static LogicalResult splitArguments(int argc, char **argv,
+                                    SmallVectorImpl<const char *> &own,
+                                    std::string &lowering) {
+  own.push_back(argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if (!arg.starts_with("-") || arg == "-") {
+      own.push_back(argv[i]);
+      continue;
+    }
+    StringRef flag = arg.ltrim('-');
+    auto [name, value] = flag.split('=');
+    if (isOwnFlag(name)) {
+      own.push_back(argv[i]);
+      // `-o FILE` and `--target gpu` take the next argument.
+      if (!flag.contains('=') && (name == "o" || name == "target") &&
+          i + 1 < argc)
+        own.push_back(argv[++i]);
+      continue;
+    }
+    if (!flag.contains('=')) {
+      if (i + 1 >= argc) {
+        llvm::errs() << "error: option '--" << name << "' needs a value\n";
+        return failure();
+      }
+      value = argv[++i];
+    }
+    lowering += (lowering.empty() ? "" : " ") + name.str() + "=" + value.str();
+  }
+  return success();
+}
+
+static void printLoweringHelp() {
+  llvm::outs() << "\nLowering choices (recorded in the binary), the options "
+                  "of ssm-select-lowering, as --key=value:\n";
+  if (const PassInfo *info = PassInfo::lookup("ssm-select-lowering"))
+    info->printHelpStr(/*indent=*/2, /*descIndent=*/30);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   ssm::registerAllPasses();
-  llvm::cl::ParseCommandLineOptions(argc, argv, "ssm workload compiler\n");
+  SmallVector<const char *> own;
+  std::string lowering;
+  if (failed(splitArguments(argc, argv, own, lowering)))
+    return 1;
+  for (const char *arg : own)
+    if (StringRef(arg).ltrim('-') == "help")
+      std::atexit(printLoweringHelp);
+  llvm::cl::ParseCommandLineOptions(own.size(), own.data(),
+                                    "ssm workload compiler\n");
 
   DialectRegistry registry;
   ssm::registerAllDialects(registry);
@@ -89,27 +108,7 @@ int main(int argc, char **argv) {
   ssm::CompileOptions options;
   options.target = target;
   options.outputPath = outputFile;
-  options.chunkLen = chunkLen;
-  options.threadsPerBlock = threadsPerBlock;
-  options.maxRegisters = maxRegisters;
-  options.scanBackwardMaxRegisters = scanBackwardMaxRegisters;
-  options.scanStrategy = scanStrategy;
-  options.itemsPerThread = itemsPerThread;
-  options.channelsPerBlock = channelsPerBlock;
-  options.ssdStrategy = ssdStrategy;
-  options.lowering["chunk-len"] = std::to_string(chunkLen);
-  options.lowering["ssd-strategy"] = ssdStrategy;
-  options.ssdTile = ssdTile;
-  options.lowering["ssd-tile"] = std::to_string(ssdTile);
-  if (target == "gpu") {
-    options.lowering["threads-per-block"] = std::to_string(threadsPerBlock);
-    options.lowering["max-registers"] = std::to_string(maxRegisters);
-    options.lowering["scan-backward-max-registers"] =
-        std::to_string(scanBackwardMaxRegisters);
-    options.lowering["scan-strategy"] = scanStrategy;
-    options.lowering["items-per-thread"] = std::to_string(itemsPerThread);
-    options.lowering["channels-per-block"] = std::to_string(channelsPerBlock);
-  }
+  options.loweringOptions = lowering;
   options.keepObject = keepObject;
   return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;
 }

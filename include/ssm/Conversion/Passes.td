@@ -9,13 +9,16 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
   let summary = "Lower ssm ops to loops on buffers for the CPU";
   let description = [{
     Replaces every `ssm` op (forward and gradient) by its computation as
-    `scf.for` loop nests over memrefs with `arith`/`math` arithmetic in f32.
+    `scf.for` loop nests over memrefs with `arith`/`math` arithmetic in f32,
+    as its `#ssm.lowering` says (one pattern per op, variant and strategy).
+    Ops without one get the CPU defaults of `ssm-select-lowering` first; a
+    lowering for another target is an error.
     Operands enter through `bufferization.to_buffer`, results are freshly
     allocated buffers returned through `bufferization.to_tensor`, so that
     upstream one-shot bufferization finishes the job. The selective scan's
     backward saves one state per `chunk-len` positions and recomputes the
     rest. The SSD scan is computed in its chunked (dual) form by default
-    (`ssd-strategy=chunked`): chunk states, state passing between chunks and
+    (`strategy = "chunked"`): chunk states, state passing between chunks and
     the quadratic intra-chunk output, each one parallel loop nest.
 
     Before:
@@ -38,30 +41,21 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
     "arith::ArithDialect", "bufferization::BufferizationDialect",
     "math::MathDialect", "memref::MemRefDialect", "scf::SCFDialect"
   ];
-  let options = [
-    Option<"chunkLen", "chunk-len", "int64_t", /*default=*/"64",
-           "Positions per chunk: the selective scan's backward saves one "
-           "state per chunk and recomputes the rest; the chunked SSD scan "
-           "is quadratic inside a chunk">,
-    Option<"ssdStrategy", "ssd-strategy", "std::string",
-           /*default=*/"\"chunked\"",
-           "How ssm.ssd_scan(_grad) is computed: 'chunked' (the dual form: "
-           "quadratic inside chunks of chunk-len positions, one state passed "
-           "between chunks) or 'recurrence' (a point per (batch, head, p) "
-           "walks the whole sequence)">,
-    Option<"ssdTile", "ssd-tile", "int64_t", /*default=*/"8",
-           "Most consecutive states or positions one point of the chunked "
-           "SSD phases owns (1, 2, 4, 8 or 16)">,
-  ];
 }
 
 
 def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
   let summary = "Lower ssm ops to GPU kernels (gpu.launch) on buffers";
   let description = [{
-    Replaces every `ssm` op by `gpu.launch` kernels on memrefs.
+    Replaces every `ssm` op by `gpu.launch` kernels on memrefs, as its
+    `#ssm.lowering` says (one pattern per op, variant and strategy; ops
+    without one get the GPU defaults of `ssm-select-lowering` first). Every
+    launch is named after its op and strategy (`ssm_selective_scan_block_scan`,
+    `ssm_rms_norm_single_1`, ...), and the module attribute `ssm.kernels`
+    maps each name to the lowering it implements, for the register budget
+    and for reports.
 
-    With `scan-strategy=block-scan` (the default), `ssm.selective_scan` and
+    With `strategy = "block-scan"` (the default), `ssm.selective_scan` and
     its gradient get one block per (batch, channel) whose threads split the
     sequence: each thread scans `items-per-thread` positions in registers,
     warps combine (decay, state) pairs with `gpu.shuffle`, warps through
@@ -69,16 +63,16 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
     `threads-per-block x items-per-thread` positions; the gradient adds a
     reversed scan of the carried gradient and coalesced atomics for dB/dC.
 
-    The SSD scan (`ssd-strategy=chunked`, the default) is a sequence of
+    The SSD scan (`strategy = "chunked"`, the default) is a sequence of
     kernels, each a thread per point: time steps and cumulative decays per
     chunk, chunk states, state passing between chunks, the C.B products
     and the output; its gradient runs the state passing in reverse and
     sums the per-position decay gradients with warp shuffles before one
     atomic per warp.
 
-    Every other op (and the selective scan with
-    `scan-strategy=thread-per-point`, or a length that is not a multiple of
-    `items-per-thread`) is built from the same loop bodies as
+    Every other op (and the selective scan with `strategy = "sequential"`,
+    which the selection picks where the length is not a multiple of
+    `items_per_thread`) is built from the same loop bodies as
     `convert-ssm-to-loops`: each independent point (a scan's (batch,
     channel), an output element of the convolution, a row of the norm) is
     one GPU thread, blocks of `threads-per-block` threads cover the points,
@@ -106,37 +100,6 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
     "arith::ArithDialect", "bufferization::BufferizationDialect",
     "gpu::GPUDialect", "LLVM::LLVMDialect", "math::MathDialect",
     "memref::MemRefDialect", "scf::SCFDialect", "vector::VectorDialect"
-  ];
-  let options = [
-    Option<"chunkLen", "chunk-len", "int64_t", /*default=*/"64",
-           "Positions per chunk: the selective scan's backward saves one "
-           "state per chunk and recomputes the rest; the chunked SSD scan "
-           "is quadratic inside a chunk">,
-    Option<"ssdStrategy", "ssd-strategy", "std::string",
-           /*default=*/"\"chunked\"",
-           "How ssm.ssd_scan(_grad) is computed: 'chunked' (the dual form: "
-           "quadratic inside chunks of chunk-len positions, one state passed "
-           "between chunks) or 'recurrence' (a point per (batch, head, p) "
-           "walks the whole sequence)">,
-    Option<"ssdTile", "ssd-tile", "int64_t", /*default=*/"8",
-           "Most consecutive states or positions one point of the chunked "
-           "SSD phases owns (1, 2, 4, 8 or 16)">,
-    Option<"threadsPerBlock", "threads-per-block", "int64_t",
-           /*default=*/"128",
-           "GPU threads per block (a multiple of 32, at most 1024)">,
-    Option<"scanStrategy", "scan-strategy", "std::string",
-           /*default=*/"\"block-scan\"",
-           "How the selective scan is parallelised: 'block-scan' (a block "
-           "per (batch, channel), threads split the sequence and combine "
-           "with shuffles and shared memory) or 'thread-per-point' (a "
-           "thread per (batch, channel) walks the whole sequence)">,
-    Option<"channelsPerBlock", "channels-per-block", "int64_t",
-           /*default=*/"1",
-           "Channels one block scans side by side (block-scan), each with "
-           "threads-per-block / channels-per-block threads (whole warps)">,
-    Option<"itemsPerThread", "items-per-thread", "int64_t", /*default=*/"8",
-           "Consecutive positions each thread scans in registers and loads "
-           "as one vector (block-scan; 1, 2, 4, 8 or 16)">,
   ];
 }
 
@@ -191,12 +154,15 @@ def SSMGPUFreeBuffers : Pass<"ssm-gpu-free-buffers", "func::FuncOp"> {
 
 
 def SSMGPURegisterBudget : Pass<"ssm-gpu-register-budget", "ModuleOp"> {
-  let summary = "Cap the registers of every GPU kernel (a lowering choice)";
+  let summary = "Cap the registers of GPU kernels as their lowering says";
   let description = [{
-    Sets `nvvm.maxnreg` on every outlined `gpu.func` kernel (or only on the
-    selective scan's block-scan backward kernel, which needs more than twice
-    the registers of the others), which becomes the PTX `.maxnreg`
-    directive. A budget larger than one block can have (65536 registers /
+    Sets `nvvm.maxnreg` on every outlined `gpu.func` kernel whose lowering
+    (looked up by kernel name in the module's `ssm.kernels`, which
+    `convert-ssm-to-gpu` fills) has `max_registers` > 0; it becomes the PTX
+    `.maxnreg` directive. The selection gives the selective scan's
+    block-scan backward its own budget (`scan-backward-max-registers`), as
+    it needs more than twice the registers of the others. The table is
+    removed afterwards: nothing after this pass reads ssm attributes. A budget larger than one block can have (65536 registers /
     threads per block, from the kernel's `known_block_size`) is lowered to
     that, so that the kernel stays launchable. `ptxas -maxrregcount` is not
     enough: the
@@ -208,16 +174,6 @@ def SSMGPURegisterBudget : Pass<"ssm-gpu-register-budget", "ModuleOp"> {
     After: `gpu.func @k(...) kernel attributes {nvvm.maxnreg = 168 : i32}`
   }];
   let dependentDialects = ["gpu::GPUDialect", "NVVM::NVVMDialect"];
-  let options = [
-    Option<"maxRegisters", "max-registers", "int64_t", /*default=*/"0",
-           "Registers per thread (16-255) of every kernel; 0 leaves them "
-           "alone">,
-    Option<"scanBackwardMaxRegisters", "scan-backward-max-registers",
-           "int64_t", /*default=*/"0",
-           "Registers per thread (16-255) of the selective scan's "
-           "block-scan backward kernel alone (overrides max-registers "
-           "there); 0 leaves it to max-registers">,
-  ];
 }
 
 #endif // SSM_CONVERSION_PASSES_TD

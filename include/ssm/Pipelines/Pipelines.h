@@ -14,84 +14,56 @@
 namespace mlir {
 namespace ssm {
 
-/// Options of the CPU pipeline (the lowering choices it records).
-struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
-  PassOptions::Option<int64_t> chunkLen{
-      *this, "chunk-len",
-      llvm::cl::desc("Positions per scan chunk (selective scan backward "
-                     "recomputation, chunked SSD)"),
-      llvm::cl::init(64)};
-  PassOptions::Option<std::string> ssdStrategy{
-      *this, "ssd-strategy", llvm::cl::desc("SSD scan: chunked or recurrence"),
-      llvm::cl::init("chunked")};
-  PassOptions::Option<int64_t> ssdTile{
-      *this, "ssd-tile",
-      llvm::cl::desc("States or positions per point of the chunked SSD"),
-      llvm::cl::init(8)};
+/// What a pipeline is asked for. The lowering choices are the options of
+/// ssm-select-lowering (declared once, in dialects/ssm/Transforms/Passes.td):
+/// `ssm-opt --ssm-gpu-pipeline='chunk-len=32 variant=unfused'` and
+/// `ssm-compile --chunk-len=32 --variant=unfused` both hand them to it.
+struct PipelineRequest {
+  /// "cpu" or "gpu": fixed by the pipeline, not an option.
+  std::string target = "cpu";
+  /// ssm-select-lowering's options ("key=value ..."), without `target`.
+  std::string loweringOptions;
+  /// GPU: embed PTX text instead of a cubin (`cubin-format=isa`), to read
+  /// the kernels. Not a lowering choice.
+  bool cubinIsa = false;
 };
 
-/// ssm (tensors) -> loops on buffers -> LLVM dialect, with bare-pointer
-/// function arguments and results returned through out-parameters.
-void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+using PipelineErrorHandler = function_ref<LogicalResult(const Twine &)>;
 
-/// Options of the GPU pipeline (the lowering choices it records).
-struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
-  PassOptions::Option<int64_t> chunkLen{
-      *this, "chunk-len",
-      llvm::cl::desc("Positions per scan chunk (selective scan backward "
-                     "recomputation, chunked SSD)"),
-      llvm::cl::init(64)};
-  PassOptions::Option<std::string> ssdStrategy{
-      *this, "ssd-strategy", llvm::cl::desc("SSD scan: chunked or recurrence"),
-      llvm::cl::init("chunked")};
-  PassOptions::Option<int64_t> ssdTile{
-      *this, "ssd-tile",
-      llvm::cl::desc("States or positions per point of the chunked SSD"),
-      llvm::cl::init(8)};
-  PassOptions::Option<int64_t> threadsPerBlock{
-      *this, "threads-per-block",
-      llvm::cl::desc("GPU threads per block (multiple of 32, <= 1024)"),
-      llvm::cl::init(128)};
-  PassOptions::Option<std::string> scanStrategy{
-      *this, "scan-strategy",
-      llvm::cl::desc("Selective scan parallelisation: block-scan or "
-                     "thread-per-point"),
-      llvm::cl::init("block-scan")};
-  PassOptions::Option<int64_t> channelsPerBlock{
-      *this, "channels-per-block",
-      llvm::cl::desc("Channels per block in the block scan"),
-      llvm::cl::init(1)};
-  PassOptions::Option<int64_t> itemsPerThread{
-      *this, "items-per-thread",
-      llvm::cl::desc("Positions per thread in the block scan"),
-      llvm::cl::init(8)};
-  PassOptions::Option<int64_t> maxRegisters{
-      *this, "max-registers",
-      llvm::cl::desc("Register budget per thread passed to ptxas "
-                     "(-maxrregcount); 0 leaves it to ptxas"),
-      llvm::cl::init(0)};
-  PassOptions::Option<int64_t> scanBackwardMaxRegisters{
-      *this, "scan-backward-max-registers",
-      llvm::cl::desc("Register budget of the selective scan's block-scan "
-                     "backward kernel alone; 0 leaves it to max-registers "
-                     "(default 168: measured in docs/PERFORMANCE.md)"),
-      llvm::cl::init(168)};
-  PassOptions::Option<std::string> chip{
-      *this, "chip", llvm::cl::desc("GPU architecture of the cubin"),
-      llvm::cl::init("sm_90")};
-  enum class CubinFormat { Bin, Isa };
-  PassOptions::Option<CubinFormat> cubinFormat{
-      *this, "cubin-format", llvm::cl::desc("What gpu-module-to-binary embeds"),
-      llvm::cl::init(CubinFormat::Bin),
-      llvm::cl::values(
-          clEnumValN(CubinFormat::Bin, "bin", "a cubin (the default)"),
-          clEnumValN(CubinFormat::Isa, "isa",
-                     "PTX text, to read the kernels"))};
-};
+/// Splits a pipeline's option string into a request for `target`:
+/// `cubin-format=bin|isa` (GPU) belongs to the pipeline, every other key is
+/// a lowering choice. A duplicated key, `target`, or a malformed token is
+/// an error (reported through `onError`).
+FailureOr<PipelineRequest> parsePipelineOptions(StringRef target,
+                                                StringRef options,
+                                                PipelineErrorHandler onError);
 
-/// ssm (tensors) -> gpu.launch kernels -> device buffers -> upstream NVVM
-/// pipeline: an sm_90 cubin embedded in host LLVM code calling mgpu*.
-void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+/// Every lowering option with the value `request` gives it (defaults
+/// included), in declaration order, as ssm-select-lowering prints them.
+FailureOr<SmallVector<std::pair<std::string, std::string>>>
+getLoweringOptionValues(const PipelineRequest &request,
+                        PipelineErrorHandler onError);
+
+/// ssm-fuse (for the requested variant) and ssm-select-lowering: the part
+/// of both pipelines that chooses, and records on the IR, how each op is
+/// lowered.
+LogicalResult addLoweringSelection(OpPassManager &pm,
+                                   const PipelineRequest &request,
+                                   PipelineErrorHandler onError);
+
+/// ssm (tensors) -> chosen lowerings -> loops on buffers -> LLVM dialect,
+/// with bare-pointer function arguments and results returned through
+/// out-parameters.
+LogicalResult buildCPUPipeline(OpPassManager &pm,
+                               const PipelineRequest &request,
+                               PipelineErrorHandler onError);
+
+/// ssm (tensors) -> chosen lowerings -> gpu.launch kernels -> device
+/// buffers -> upstream NVVM pipeline: a cubin for the chosen chip embedded
+/// in host LLVM code calling mgpu*.
+LogicalResult buildGPUPipeline(OpPassManager &pm,
+                               const PipelineRequest &request,
+                               PipelineErrorHandler onError);
 
 /// One-shot bufferization with identity layouts, results as out-parameters
 /// and upstream buffer deallocation (shared by both pipelines).

@@ -11,7 +11,6 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
-#include <map>
 #include <string>
 
 namespace mlir {
@@ -20,30 +19,23 @@ namespace ssm {
 struct CompileOptions {
   std::string target = "cpu"; // "cpu" or "gpu"
   std::string outputPath;
-  /// Positions between two states saved by a scan's forward for its
-  /// backward (`chunk-len` of the conversions).
-  int64_t chunkLen = 64;
-  /// GPU threads per block and register budget (0: ptxas decides).
-  int64_t threadsPerBlock = 128;
-  int64_t maxRegisters = 0;
-  int64_t scanBackwardMaxRegisters = 168;
-  std::string scanStrategy = "block-scan";
-  std::string ssdStrategy = "chunked";
-  int64_t ssdTile = 8;
-  int64_t itemsPerThread = 8;
-  int64_t channelsPerBlock = 1;
-  /// Lowering choices, by pass-option name (e.g. "chunk-len" -> "64").
-  std::map<std::string, std::string> lowering;
+  /// The lowering choices: ssm-select-lowering's options ("key=value ...",
+  /// e.g. "chunk-len=32 variant=unfused"), recorded in the binary.
+  std::string loweringOptions;
   /// Keep the intermediate object file next to the output (debugging).
   bool keepObject = false;
 };
 
-/// Builds the manifest JSON of `module` (before lowering): its entries,
-/// every tensor's name, shape, element type and role, and each entry's ssm
-/// op graph. Fails with a located diagnostic on a function the runtime
-/// cannot call (non-tensor arguments, dynamic shapes, duplicate names).
-FailureOr<std::string> buildManifest(ModuleOp module,
-                                     const CompileOptions &options);
+/// Builds the manifest JSON of `module` after the lowering selection
+/// (tensor level, every op carrying its #ssm.lowering): its entries, every
+/// tensor's name, shape, element type and role, each entry's ssm op graph
+/// with each op's recorded attributes and lowering, and the module's
+/// `loweringOptions` (every option's value). Fails with a located
+/// diagnostic on a function the runtime cannot call (non-tensor arguments,
+/// dynamic shapes, duplicate names) or an op it cannot describe.
+FailureOr<std::string>
+buildManifest(ModuleOp module, const CompileOptions &options,
+              ArrayRef<std::pair<std::string, std::string>> loweringOptions);
 
 /// Lowers `module` for `options.target`, adds the entry wrappers and the
 /// manifest, and writes the shared object to `options.outputPath`.

@@ -1,13 +1,14 @@
 //===- KernelPatterns.cpp - ssm ops to kernels on buffers -------*- C++ -*-===//
 //
-// One conversion pattern per ssm op: operands become buffers through
+// One conversion pattern per (op, variant, strategy), chosen by the op's
+// #ssm.lowering: operands become buffers through
 // bufferization.to_buffer, results are freshly allocated, the op's kernels
 // are emitted on the given ParallelTarget, and the results flow back as
 // tensors through bufferization.to_tensor for one-shot bufferization.
 //
 //===----------------------------------------------------------------------===//
 
-#include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
+#include "ScanKernels.h"
 #include "ssm/IR/SSMOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -48,38 +49,64 @@ LogicalResult mlir::ssm::rewriteOnBuffers(
   return success();
 }
 
-namespace {
-template <typename OpTy>
-class KernelOpLowering : public OpConversionPattern<OpTy> {
-public:
-  KernelOpLowering(MLIRContext *context, ParallelTarget &target,
-                   const KernelOptions &options)
-      : OpConversionPattern<OpTy>(context), target(target), options(options) {}
+LogicalResult mlir::ssm::lowerOnBuffers(
+    Operation *op, ValueRange convertedOperands,
+    ConversionPatternRewriter &rewriter, ParallelTarget &target,
+    LoweringAttr lowering,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit) {
+  // Everything the emitters build goes before `op`, in its block.
+  Operation *previous = op->getPrevNode();
+  Block *block = op->getBlock();
+  target.beginOp(op, lowering);
+  if (failed(rewriteOnBuffers(op, convertedOperands, rewriter, emit)))
+    return failure();
+  SmallVector<Operation *> created;
+  for (Operation *it = previous ? previous->getNextNode() : &block->front();
+       it && it != op; it = it->getNextNode())
+    created.push_back(it);
+  target.endOp(op, lowering, created);
+  return success();
+}
 
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    return rewriteOnBuffers(
-        op, adaptor.getOperands(), rewriter,
-        [&](ImplicitLocOpBuilder &b, const IRMapping &buffers) {
-          return emitKernels(op, buffers, b, target, options);
-        });
-  }
-
-private:
-  ParallelTarget &target;
-  KernelOptions options;
-};
-} // namespace
+/// Adapts an emitter that takes no options to KernelEmitter.
+template <typename OpTy, void (*Emit)(OpTy, const IRMapping &,
+                                      ImplicitLocOpBuilder &, ParallelTarget &)>
+static void withoutOptions(OpTy op, const IRMapping &buffers,
+                           ImplicitLocOpBuilder &b, ParallelTarget &target,
+                           const KernelOptions &) {
+  Emit(op, buffers, b, target);
+}
 
 void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
-                                          ParallelTarget &target,
-                                          const KernelOptions &options) {
+                                          ParallelTarget &target) {
   MLIRContext *context = patterns.getContext();
-  patterns
-      .add<KernelOpLowering<SelectiveScanOp>,
-           KernelOpLowering<SelectiveScanGradOp>, KernelOpLowering<SSDScanOp>,
-           KernelOpLowering<SSDScanGradOp>, KernelOpLowering<CausalConv1dOp>,
-           KernelOpLowering<CausalConv1dGradOp>, KernelOpLowering<RMSNormOp>,
-           KernelOpLowering<RMSNormGradOp>>(context, target, options);
+  // The selective scan's sequential strategy: a point per (batch, channel)
+  // walks the whole sequence.
+  patterns.add<KernelOpLowering<SelectiveScanOp>>(
+      context, target, "fused-scan", "sequential",
+      withoutOptions<SelectiveScanOp, emitSelectiveScan>);
+  patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
+      context, target, "fused-scan", "sequential", emitSelectiveScanGrad);
+  // The SSD scan: the chunked (dual) form, or the per-point recurrence.
+  patterns.add<KernelOpLowering<SSDScanOp>>(context, target, "phases",
+                                            "chunked", emitSSDScanChunked);
+  patterns.add<KernelOpLowering<SSDScanGradOp>>(
+      context, target, "phases", "chunked", emitSSDScanGradChunked);
+  patterns.add<KernelOpLowering<SSDScanOp>>(
+      context, target, "phases", "recurrence",
+      withoutOptions<SSDScanOp, emitSSDScan>);
+  patterns.add<KernelOpLowering<SSDScanGradOp>>(
+      context, target, "phases", "recurrence", emitSSDScanGrad);
+  patterns.add<KernelOpLowering<CausalConv1dOp>>(
+      context, target, "single", "",
+      withoutOptions<CausalConv1dOp, emitCausalConv1d>);
+  patterns.add<KernelOpLowering<CausalConv1dGradOp>>(
+      context, target, "single", "",
+      withoutOptions<CausalConv1dGradOp, emitCausalConv1dGrad>);
+  patterns.add<KernelOpLowering<RMSNormOp>>(
+      context, target, "single", "", withoutOptions<RMSNormOp, emitRMSNorm>);
+  patterns.add<KernelOpLowering<RMSNormGradOp>>(
+      context, target, "single", "",
+      withoutOptions<RMSNormGradOp, emitRMSNormGrad>);
 }

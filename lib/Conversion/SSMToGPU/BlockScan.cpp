@@ -235,43 +235,27 @@ static LogicalResult checkSharedMemory(Operation *op,
          << " and channels-per-block = " << tiles.channelsPerBlock << " need "
          << bytes << " bytes of shared memory per block for d_state "
          << numStates << ", and sm_90 gives at most " << limit
-         << "; lower either, or use scan-strategy=thread-per-point";
+         << "; lower either, or use strategy \"sequential\"";
 }
 
-/// Lowers `OpTy` (the selective scan or its gradient) with the block scan;
-/// declines lengths that are not a multiple of items-per-thread (the
-/// thread-per-point lowering then applies).
+/// Emits `OpTy` (the selective scan or its gradient) with the block scan.
+/// The selection only chooses it for lengths that are a multiple of
+/// items-per-thread.
 template <typename OpTy>
-class BlockScanPattern : public OpConversionPattern<OpTy> {
+class BlockScanEmitter {
 public:
-  BlockScanPattern(MLIRContext *context, const BlockScanTiles &tiles,
-                   ParallelTarget &elementwise)
-      : OpConversionPattern<OpTy>(context, /*benefit=*/2), tiles(tiles),
-        elementwise(elementwise) {}
+  BlockScanEmitter(const BlockScanTiles &tiles, ParallelTarget &elementwise)
+      : tiles(tiles), elementwise(elementwise) {}
 
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    int64_t length = cast<ShapedType>(op.getU().getType()).getDimSize(2);
-    if (length % tiles.itemsPerThread != 0)
-      return rewriter.notifyMatchFailure(
-          op, "sequence length is not a multiple of items-per-thread");
-    return rewriteOnBuffers(op, adaptor.getOperands(), rewriter,
-                            [&](ImplicitLocOpBuilder &b, const IRMapping &m) {
-                              emit(op, m, b);
-                              return success();
-                            });
-  }
-
-private:
   void emit(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b) const;
 
+private:
   BlockScanTiles tiles;
   ParallelTarget &elementwise;
 };
 
-using SelectiveScanBlockScan = BlockScanPattern<SelectiveScanOp>;
-using SelectiveScanGradBlockScan = BlockScanPattern<SelectiveScanGradOp>;
+using SelectiveScanBlockScan = BlockScanEmitter<SelectiveScanOp>;
+using SelectiveScanGradBlockScan = BlockScanEmitter<SelectiveScanGradOp>;
 } // namespace
 
 template <>
@@ -733,36 +717,24 @@ Value mlir::ssm::warpAllSum(ImplicitLocOpBuilder &b, Value value) {
   return value;
 }
 
-LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
-                                             const BlockScanTiles &tiles) {
+BlockScanTiles mlir::ssm::blockScanTiles(const KernelOptions &options) {
+  return {options.threadsPerBlock, options.itemsPerThread,
+          options.channelsPerBlock};
+}
+
+LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root) {
   WalkResult result = root->walk([&](Operation *op) {
     bool backward = isa<SelectiveScanGradOp>(op);
-    if (!backward && !isa<SelectiveScanOp>(op))
+    LoweringAttr lowering = getOpLowering(op);
+    if ((!backward && !isa<SelectiveScanOp>(op)) || !lowering ||
+        lowering.getStrategy() != "block-scan")
       return WalkResult::advance();
-    Value A = op->getOperand(2);
-    int64_t numStates = cast<ShapedType>(A.getType()).getDimSize(1);
-    int64_t channels = cast<ShapedType>(A.getType()).getDimSize(0);
-    int64_t length =
-        cast<ShapedType>(op->getOperand(0).getType()).getDimSize(2);
-    if (length % tiles.itemsPerThread != 0)
-      return WalkResult::advance(); // lowered thread-per-point
-    int64_t perBlock = tiles.channelsPerBlock;
-    if (perBlock < 1 || tiles.threadsPerBlock % perBlock != 0 ||
-        tiles.threadsPerChannel() % 32 != 0) {
-      op->emitOpError() << "cannot be lowered with scan-strategy=block-scan: "
-                           "channels-per-block = "
-                        << perBlock << " must divide threads-per-block = "
-                        << tiles.threadsPerBlock
-                        << " into whole warps per channel";
-      return WalkResult::interrupt();
-    }
-    if (channels % perBlock != 0) {
-      op->emitOpError() << "cannot be lowered with scan-strategy=block-scan: "
-                           "channels-per-block = "
-                        << perBlock << " does not divide the " << channels
-                        << " channels";
-      return WalkResult::interrupt();
-    }
+    // Whole warps per channel and channels that the blocks divide were
+    // checked with the lowering; what remains depends on the state size.
+    BlockScanTiles tiles =
+        blockScanTiles(KernelOptions::fromLowering(lowering));
+    int64_t numStates =
+        cast<ShapedType>(op->getOperand(2).getType()).getDimSize(1);
     return failed(checkSharedMemory(op, tiles, numStates, backward))
                ? WalkResult::interrupt()
                : WalkResult::advance();
@@ -770,9 +742,29 @@ LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root,
   return failure(result.wasInterrupted());
 }
 
+static void emitSelectiveScanBlockScan(SelectiveScanOp op, const IRMapping &m,
+                                       ImplicitLocOpBuilder &b,
+                                       ParallelTarget &elementwise,
+                                       const KernelOptions &options) {
+  SelectiveScanBlockScan(blockScanTiles(options), elementwise).emit(op, m, b);
+}
+
+static void emitSelectiveScanGradBlockScan(SelectiveScanGradOp op,
+                                           const IRMapping &m,
+                                           ImplicitLocOpBuilder &b,
+                                           ParallelTarget &elementwise,
+                                           const KernelOptions &options) {
+  SelectiveScanGradBlockScan(blockScanTiles(options), elementwise)
+      .emit(op, m, b);
+}
+
 void mlir::ssm::populateSelectiveScanBlockScanPatterns(
-    RewritePatternSet &patterns, const BlockScanTiles &tiles,
-    ParallelTarget &elementwise) {
-  patterns.add<SelectiveScanBlockScan, SelectiveScanGradBlockScan>(
-      patterns.getContext(), tiles, elementwise);
+    RewritePatternSet &patterns, ParallelTarget &elementwise) {
+  MLIRContext *context = patterns.getContext();
+  patterns.add<KernelOpLowering<SelectiveScanOp>>(
+      context, elementwise, "fused-scan", "block-scan",
+      emitSelectiveScanBlockScan);
+  patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
+      context, elementwise, "fused-scan", "block-scan",
+      emitSelectiveScanGradBlockScan);
 }

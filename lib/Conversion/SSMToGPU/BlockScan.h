@@ -3,7 +3,7 @@
 #ifndef SSM_LIB_CONVERSION_SSMTOGPU_BLOCKSCAN_H
 #define SSM_LIB_CONVERSION_SSMTOGPU_BLOCKSCAN_H
 
-#include "ssm/Conversion/SSMKernels/KernelBuilder.h"
+#include "ssm/Conversion/SSMKernels/Kernels.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -33,25 +33,24 @@ struct BlockScanTiles {
   }
 };
 
-/// Adds the patterns lowering ssm.selective_scan (and its gradient) with one
-/// thread block per (batch, `channelsPerBlock` channels) whose threads split
-/// the sequence of their channel:
-/// each thread scans `itemsPerThread` consecutive positions in registers,
-/// warps combine their (decay, state) pairs with shuffles, warps through
-/// shared memory, and the state is carried from one block-wide chunk of the
-/// sequence to the next. They take precedence over the thread-per-point
-/// lowering and decline shapes they do not cover (L not a multiple of
-/// `itemsPerThread`), which then fall back to it.
-/// Checks that the tiles fit every selective scan (and gradient) under
-/// `root`: whole warps per channel, a channel count that the blocks divide,
-/// and shared memory that fits a block; the diagnostic names the tiles and
-/// the op.
-LogicalResult checkBlockScanTiles(Operation *root, const BlockScanTiles &tiles);
+/// The block-scan tiles of a lowering.
+BlockScanTiles blockScanTiles(const KernelOptions &options);
 
-/// `elementwise` maps the zero-fills and conversions of the gradient
-/// accumulators.
+/// Checks that the block-scan tiles of every selective scan (and gradient)
+/// under `root` lowered with strategy "block-scan" fit a block's shared
+/// memory; the diagnostic names the tiles and the op. (Whole warps per
+/// channel and channel counts are checked with the lowering itself.)
+LogicalResult checkBlockScanTiles(Operation *root);
+
+/// Adds the patterns lowering ssm.selective_scan (and its gradient) whose
+/// lowering is (fused-scan, block-scan): one thread block per (batch,
+/// `channels_per_block` channels) whose threads split the sequence of their
+/// channel: each thread scans `items_per_thread` consecutive positions in
+/// registers, warps combine their (decay, state) pairs with shuffles, warps
+/// through shared memory, and the state is carried from one block-wide
+/// chunk of the sequence to the next. `elementwise` maps the zero-fills and
+/// conversions of the gradient accumulators, and names the kernels.
 void populateSelectiveScanBlockScanPatterns(RewritePatternSet &patterns,
-                                            const BlockScanTiles &tiles,
                                             ParallelTarget &elementwise);
 
 } // namespace ssm

@@ -1,7 +1,7 @@
 //===- RegisterBudget.cpp - cap the registers of GPU kernels ----*- C++ -*-===//
 
-#include "BlockScan.h"
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
+#include "ssm/IR/SSMOps.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -14,6 +14,7 @@ namespace ssm {
 } // namespace mlir
 
 using namespace mlir;
+using namespace mlir::ssm;
 
 namespace {
 class SSMGPURegisterBudgetPass
@@ -23,18 +24,20 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    if (failed(check("max-registers", maxRegisters)) ||
-        failed(check("scan-backward-max-registers", scanBackwardMaxRegisters)))
-      return signalPassFailure();
+    auto kernels = getOperation()->getAttrOfType<DictionaryAttr>(
+        SSMDialect::kKernelLoweringsAttrName);
+    if (!kernels)
+      return;
+    // The table is consumed here: what follows (NVVM, LLVM IR) has no use
+    // for ssm attributes.
+    getOperation()->removeAttr(SSMDialect::kKernelLoweringsAttrName);
     getOperation().walk([&](gpu::GPUFuncOp func) {
       if (!func.isKernel())
         return;
-      int64_t budget = maxRegisters;
-      if (scanBackwardMaxRegisters != 0 &&
-          func.getName() == ssm::kSelectiveScanGradKernel)
-        budget = scanBackwardMaxRegisters;
-      if (budget == 0)
+      auto lowering = kernels.getAs<LoweringAttr>(func.getName());
+      if (!lowering || lowering.getMaxRegisters() == 0)
         return;
+      int64_t budget = lowering.getMaxRegisters();
       // A block's threads share the SM's 64K registers: a budget above
       // 65536 / threads-per-block would make the kernel impossible to
       // launch, so it is lowered to what one block can have.
@@ -49,15 +52,6 @@ public:
           NVVM::NVVMDialect::getMaxnregAttrName(),
           IntegerAttr::get(IntegerType::get(&getContext(), 32), budget));
     });
-  }
-
-private:
-  LogicalResult check(StringRef name, int64_t value) {
-    if (value == 0 || (value >= 16 && value <= 255))
-      return success();
-    return emitError(getOperation().getLoc())
-           << "ssm-gpu-register-budget: " << name << " = " << value
-           << " is impossible: use 0 or a budget between 16 and 255";
   }
 };
 } // namespace

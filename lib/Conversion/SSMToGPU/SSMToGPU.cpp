@@ -9,6 +9,7 @@
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
 #include "BlockScan.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
+#include "ssm/Transforms/Passes.h"
 #include "ssm/IR/SSMDialect.h"
 #include "ssm/IR/SSMOps.h"
 
@@ -22,6 +23,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir {
 namespace ssm {
@@ -33,16 +37,28 @@ namespace ssm {
 using namespace mlir;
 using namespace mlir::ssm;
 
-static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
-                                        bool blockScan, int64_t itemsPerThread,
-                                        bool ssdRecurrence);
+static LogicalResult checkPrivateStates(Operation *root);
 
 namespace {
-/// One thread per point of the flattened iteration space.
+/// One thread per point of the flattened iteration space. It also names
+/// every launch built for an op (its own and those of other emitters) and
+/// remembers the lowering each implements.
 class ThreadPerPoint : public ParallelTarget {
 public:
-  explicit ThreadPerPoint(int64_t threadsPerBlock)
-      : threadsPerBlock(threadsPerBlock) {}
+  void beginOp(Operation *op, LoweringAttr lowering) override {
+    threadsPerBlock = lowering.getThreadsPerBlock();
+  }
+
+  void endOp(Operation *op, LoweringAttr lowering,
+             ArrayRef<Operation *> created) override;
+
+  /// Kernel name -> the lowering of the op it was generated for.
+  DictionaryAttr kernelLowerings(MLIRContext *context) const {
+    SmallVector<NamedAttribute> entries;
+    for (auto [name, lowering] : kernels)
+      entries.emplace_back(StringAttr::get(context, name), lowering);
+    return DictionaryAttr::get(context, entries);
+  }
 
   void parallelFor(ImplicitLocOpBuilder &b, ArrayRef<int64_t> bounds,
                    BodyFn body) override {
@@ -109,10 +125,52 @@ public:
   }
 
 private:
-  int64_t threadsPerBlock;
+  std::string uniqueName(StringRef base);
+
+  int64_t threadsPerBlock = 128;
   /// Innermost bound of the parallelFor being built (0 outside one).
   int64_t innermostBound = 0;
+  llvm::MapVector<StringRef, LoweringAttr> kernels;
+  /// Owns the names `kernels` refers to.
+  llvm::StringSet<> names;
+  llvm::StringMap<unsigned> nextSuffix;
 };
+
+std::string ThreadPerPoint::uniqueName(StringRef base) {
+  unsigned &next = nextSuffix[base];
+  std::string name = base.str();
+  while (names.contains(name))
+    name = (base + "_" + Twine(next++)).str();
+  names.insert(name);
+  return name;
+}
+
+/// Launches are named ssm_<op>_<strategy or variant>[_N]; a launch an
+/// emitter named itself (the block scan's) keeps its name as the base.
+void ThreadPerPoint::endOp(Operation *op, LoweringAttr lowering,
+                           ArrayRef<Operation *> created) {
+  std::string base = ("ssm_" + op->getName().stripDialect() + "_" +
+                      (lowering.getStrategy().empty() ? lowering.getVariant()
+                                                      : lowering.getStrategy()))
+                         .str();
+  std::replace(base.begin(), base.end(), '-', '_');
+  SmallVector<gpu::LaunchOp> named, unnamed;
+  for (Operation *top : created)
+    top->walk([&](gpu::LaunchOp launch) {
+      (launch.getFunctionAttr() ? named : unnamed).push_back(launch);
+    });
+  // Emitters' own names first, so that the main kernel keeps its name and
+  // the helpers (fills, conversions) get the suffixes.
+  auto assign = [&](gpu::LaunchOp launch, StringRef wanted) {
+    std::string name = uniqueName(wanted);
+    launch.setFunctionAttr(FlatSymbolRefAttr::get(op->getContext(), name));
+    kernels[names.find(name)->getKey()] = lowering;
+  };
+  for (gpu::LaunchOp launch : named)
+    assign(launch, launch.getFunctionAttr().getValue());
+  for (gpu::LaunchOp launch : unnamed)
+    assign(launch, base);
+}
 
 class ConvertSSMToGPUPass
     : public mlir::ssm::impl::ConvertSSMToGPUBase<ConvertSSMToGPUPass> {
@@ -120,39 +178,15 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    if (failed(validateGPUTiles(getOperation(), threadsPerBlock, chunkLen)))
+    ModuleOp module = getOperation();
+    if (failed(ensureLowerings(module, "gpu")) ||
+        failed(checkPrivateStates(module)) ||
+        failed(checkBlockScanTiles(module)))
       return signalPassFailure();
-    if (scanStrategy != "block-scan" && scanStrategy != "thread-per-point") {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-gpu: unknown scan-strategy '" << scanStrategy
-          << "': expected 'block-scan' or 'thread-per-point'";
-      return signalPassFailure();
-    }
-    FailureOr<KernelOptions> options = makeKernelOptions(
-        getOperation(), getArgument(), chunkLen, ssdStrategy, ssdTile);
-    if (failed(options))
-      return signalPassFailure();
-    if (!llvm::is_contained({1, 2, 4, 8, 16}, int64_t(itemsPerThread))) {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-gpu: items-per-thread = "
-          << static_cast<int64_t>(itemsPerThread)
-          << " is not supported: expected 1, 2, 4, 8 or 16";
-      return signalPassFailure();
-    }
-    if (failed(checkPrivateStates(getOperation(), chunkLen,
-                                  scanStrategy == "block-scan", itemsPerThread,
-                                  options->ssdStrategy ==
-                                      KernelOptions::SSDStrategy::Recurrence)))
-      return signalPassFailure();
-    ThreadPerPoint threads(threadsPerBlock);
+    ThreadPerPoint threads;
     RewritePatternSet patterns(&getContext());
-    BlockScanTiles tiles{threadsPerBlock, itemsPerThread, channelsPerBlock};
-    if (scanStrategy == "block-scan" &&
-        failed(checkBlockScanTiles(getOperation(), tiles)))
-      return signalPassFailure();
-    if (scanStrategy == "block-scan")
-      populateSelectiveScanBlockScanPatterns(patterns, tiles, threads);
-    populateSSMKernelPatterns(patterns, threads, *options);
+    populateSelectiveScanBlockScanPatterns(patterns, threads);
+    populateSSMKernelPatterns(patterns, threads);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
     target.addLegalDialect<
@@ -160,58 +194,44 @@ public:
         func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
         vector::VectorDialect, math::MathDialect, memref::MemRefDialect,
         scf::SCFDialect, tensor::TensorDialect>();
-    if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
-      signalPassFailure();
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+    module->setAttr(SSMDialect::kKernelLoweringsAttrName,
+                    threads.kernelLowerings(&getContext()));
   }
 };
 } // namespace
 
-LogicalResult mlir::ssm::validateGPUTiles(Operation *anchor,
-                                          int64_t threadsPerBlock,
-                                          int64_t chunkLen) {
-  // Every NVIDIA GPU: at most 1024 threads per block; whole warps of 32.
-  if (threadsPerBlock < 32 || threadsPerBlock > 1024 ||
-      threadsPerBlock % 32 != 0)
-    return emitError(anchor->getLoc())
-           << "convert-ssm-to-gpu: threads-per-block = " << threadsPerBlock
-           << " is impossible on NVIDIA GPUs: it must be a multiple of 32 "
-              "between "
-              "32 and 1024";
-  if (chunkLen < 1)
-    return emitError(anchor->getLoc())
-           << "convert-ssm-to-gpu: chunk-len = " << chunkLen
-           << " must be at least 1";
-  return success();
-}
 
-/// The thread-per-point scan backward keeps one chunk of states per thread
-/// (chunk-len x d_state floats) in local memory; the driver reserves that
+/// The sequential scan backward keeps one chunk of states per thread
+/// (chunk_len x d_state floats) in local memory; the driver reserves that
 /// for every resident thread, so large chunks fail at launch with an
 /// out-of-memory error. Reject them here, naming the parameter.
-static LogicalResult checkPrivateStates(Operation *root, int64_t chunkLen,
-                                        bool blockScan, int64_t itemsPerThread,
-                                        bool ssdRecurrence) {
+static LogicalResult checkPrivateStates(Operation *root) {
   const int64_t limit = 64 * 1024;
   WalkResult result = root->walk([&](Operation *op) {
+    LoweringAttr lowering = getOpLowering(op);
+    if (!lowering)
+      return WalkResult::advance();
     int64_t length = 0, numStates = 0;
-    if (auto grad = dyn_cast<SelectiveScanGradOp>(op)) {
+    if (auto grad = dyn_cast<SelectiveScanGradOp>(op);
+        grad && lowering.getStrategy() == "sequential") {
       length = cast<ShapedType>(grad.getU().getType()).getDimSize(2);
       numStates = cast<ShapedType>(grad.getA().getType()).getDimSize(1);
-      if (blockScan && length % itemsPerThread == 0)
-        return WalkResult::advance(); // lowered by the block scan
-    } else if (auto grad = dyn_cast<SSDScanGradOp>(op); grad && ssdRecurrence) {
+    } else if (auto grad = dyn_cast<SSDScanGradOp>(op);
+               grad && lowering.getStrategy() == "recurrence") {
       length = cast<ShapedType>(grad.getX().getType()).getDimSize(1);
       numStates = cast<ShapedType>(grad.getB().getType()).getDimSize(3);
     } else {
       return WalkResult::advance();
     }
+    int64_t chunkLen = lowering.getChunkLen();
     int64_t bytes = 4 * std::min(chunkLen, length) * numStates;
     if (bytes <= limit)
       return WalkResult::advance();
-    op->emitOpError() << "cannot be lowered on the GPU with chunk-len = "
+    op->emitOpError() << "cannot be lowered on the GPU with chunk_len = "
                       << chunkLen << ": each thread would keep " << bytes
-                      << " bytes of scan states (chunk-len x d_state "
+                      << " bytes of scan states (chunk_len x d_state "
                       << numStates << " floats) in local memory, more than "
                       << limit << "; lower chunk-len";
     return WalkResult::interrupt();

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
+#include "ssm/Transforms/Passes.h"
 #include "ssm/IR/SSMDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -72,18 +73,10 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    if (chunkLen < 1) {
-      emitError(getOperation().getLoc())
-          << "convert-ssm-to-loops: option chunk-len must be at least 1, got "
-          << static_cast<int64_t>(chunkLen);
-      return signalPassFailure();
-    }
-    FailureOr<KernelOptions> options = makeKernelOptions(
-        getOperation(), getArgument(), chunkLen, ssdStrategy, ssdTile);
-    if (failed(options))
+    if (failed(ensureLowerings(getOperation(), "cpu")))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    populateSSMToLoopsConversionPatterns(patterns, *options);
+    populateSSMToLoopsConversionPatterns(patterns);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
     target.addLegalDialect<
@@ -98,8 +91,8 @@ public:
 } // namespace
 
 void mlir::ssm::populateSSMToLoopsConversionPatterns(
-    RewritePatternSet &patterns, const KernelOptions &options) {
+    RewritePatternSet &patterns) {
   // The patterns keep a reference to the target for the pass's lifetime.
   static SequentialLoops sequential;
-  populateSSMKernelPatterns(patterns, sequential, options);
+  populateSSMKernelPatterns(patterns, sequential);
 }

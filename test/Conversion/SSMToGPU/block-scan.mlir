@@ -3,19 +3,19 @@
 // coalesced atomics; the fallback for lengths that are not a multiple of
 // items-per-thread; and the impossible-tile diagnostic.
 // RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1024 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=1024' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=SMEM
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=items-per-thread=3 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu items-per-thread=3' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ITEMS
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=scan-strategy=magic 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=magic' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STRATEGY
-// RUN: ssm-opt %s --convert-ssm-to-gpu=channels-per-block=2 \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=2' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=CPB2
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=channels-per-block=3 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=3' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CPB3
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=channels-per-block=16 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=16' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CPB16
-// RUN: not ssm-opt %s '--convert-ssm-to-gpu=channels-per-block=4 threads-per-block=256' 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=4 threads-per-block=256' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CPB4
 
 // Two channels per block: 2*8/2 = 8 blocks of 128 threads, 64 (two warps)
@@ -29,9 +29,9 @@
 // CPB2: arith.remui
 // CPB2-LABEL: func.func @grad
 // CPB2: gpu.launch {{.*}} workgroup({{.*}} : memref<2x2x4x2x2xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x4x2x2xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x4xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x2x520xf32, #gpu.address_space<workgroup>>)
-// CPB3: error: 'ssm.selective_scan' op cannot be lowered with scan-strategy=block-scan: channels-per-block = 3 must divide threads-per-block = 128 into whole warps per channel
-// CPB16: error: 'ssm.selective_scan' op cannot be lowered with scan-strategy=block-scan: channels-per-block = 16 must divide threads-per-block = 128 into whole warps per channel
-// CPB4: error: 'ssm.selective_scan' op cannot be lowered with scan-strategy=block-scan: channels-per-block = 4 does not divide the 6 channels
+// CPB3: error: 'ssm.selective_scan' op has ssm.lowering channels_per_block = 3, which does not split threads_per_block = 128 into whole warps per channel
+// CPB16: error: 'ssm.selective_scan' op has ssm.lowering channels_per_block = 16, which does not split threads_per_block = 128 into whole warps per channel
+// CPB4: error: 'ssm.selective_scan' op has ssm.lowering channels_per_block = 4, which does not divide the 6 channels
 
 // CHECK-LABEL: func.func @fwd
 // CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[BLOCKS:.*]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS:.*]], {{.*}}) workgroup(%[[AGGS:.*]] : memref<1x2x4x2x4xf32, #gpu.address_space<workgroup>>, %[[CARRY:.*]] : memref<1x2x4xf32, #gpu.address_space<workgroup>>)
@@ -74,9 +74,9 @@ func.func @odd_length(%u: tensor<1x2x37xf32>, %delta: tensor<1x2x37xf32>, %A: te
   return %y, %s : tensor<1x2x37xf32>, tensor<1x2x3xf32>
 }
 
-// SMEM: error: 'ssm.selective_scan_grad' op cannot be lowered with scan-strategy=block-scan: threads-per-block = 1024, items-per-thread = 8 and channels-per-block = 1 need 69728 bytes of shared memory per block for d_state 4, and sm_90 gives at most 49152; lower either, or use scan-strategy=thread-per-point
-// ITEMS: error: convert-ssm-to-gpu: items-per-thread = 3 is not supported: expected 1, 2, 4, 8 or 16
-// STRATEGY: error: convert-ssm-to-gpu: unknown scan-strategy 'magic': expected 'block-scan' or 'thread-per-point'
+// SMEM: error: 'ssm.selective_scan_grad' op cannot be lowered with scan-strategy=block-scan: threads-per-block = 1024, items-per-thread = 8 and channels-per-block = 1 need 69728 bytes of shared memory per block for d_state 4, and sm_90 gives at most 49152; lower either, or use strategy "sequential"
+// ITEMS: error: ssm-select-lowering: items-per-thread = 3 is not supported: expected 1, 2, 4, 8 or 16
+// STRATEGY: error: ssm-select-lowering: scan-strategy = 'magic' is unknown: expected 'block-scan', 'sequential' or 'chunked-parallel'
 
 // Six channels: channels-per-block=4 cannot tile them.
 // CHECK-LABEL: func.func @six_channels

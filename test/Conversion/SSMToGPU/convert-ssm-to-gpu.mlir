@@ -6,46 +6,46 @@
 // ssd-strategy=recurrence, which leave the other ops as they are. The
 // DEFAULT run only checks that by default too every op is lowered and no
 // forward op uses atomics.
-// RUN: ssm-opt %s '--convert-ssm-to-gpu=scan-strategy=thread-per-point ssd-strategy=recurrence' \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point ssd-strategy=recurrence' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s
-// RUN: ssm-opt %s '--convert-ssm-to-gpu=scan-strategy=thread-per-point ssd-strategy=recurrence' \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point ssd-strategy=recurrence' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=ATOMIC
 // RUN: ssm-opt %s \
-// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point threads-per-block=32 ssd-strategy=recurrence' \
+// RUN:   '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point threads-per-block=32 ssd-strategy=recurrence' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=TPB32
-// RUN: ssm-opt %s "--convert-ssm-to-gpu=threads-per-block=1024 items-per-thread=2 ssd-strategy=recurrence" \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=1024 items-per-thread=2 ssd-strategy=recurrence' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=TPB1024
 // RUN: ssm-opt %s \
-// RUN:   '--convert-ssm-to-gpu=scan-strategy=thread-per-point chunk-len=3 ssd-strategy=recurrence' \
+// RUN:   '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point chunk-len=3 ssd-strategy=recurrence' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=CHUNK3
 // RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s --check-prefix=DEFAULT
 
 // Tile sizes that sm_90 cannot run, and a chunk length below 1: one error
 // naming the option and its value, and no output.
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=48 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=48' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TPB48
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=16 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=16' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TPB16
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=2048 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=2048' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TPB2048
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=threads-per-block=1056 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=1056' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TPB1056
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=chunk-len=0 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=0' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CHUNK0
-// RUN: not ssm-opt %s --convert-ssm-to-gpu=chunk-len=-2 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=-2' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CHUNK-NEG
 
-// TPB48: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
+// TPB48: error: ssm-select-lowering: threads-per-block = 48 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB48-NOT: {{error|gpu.launch}}
-// TPB16: error: convert-ssm-to-gpu: threads-per-block = 16 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
+// TPB16: error: ssm-select-lowering: threads-per-block = 16 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB16-NOT: {{error|gpu.launch}}
-// TPB2048: error: convert-ssm-to-gpu: threads-per-block = 2048 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
+// TPB2048: error: ssm-select-lowering: threads-per-block = 2048 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB2048-NOT: {{error|gpu.launch}}
-// TPB1056: error: convert-ssm-to-gpu: threads-per-block = 1056 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
+// TPB1056: error: ssm-select-lowering: threads-per-block = 1056 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // TPB1056-NOT: {{error|gpu.launch}}
-// CHUNK0: error: convert-ssm-to-gpu: chunk-len = 0 must be at least 1
+// CHUNK0: error: ssm-select-lowering: chunk-len = 0 must be at least 1
 // CHUNK0-NOT: {{error|gpu.launch}}
-// CHUNK-NEG: error: convert-ssm-to-gpu: chunk-len = -2 must be at least 1
+// CHUNK-NEG: error: ssm-select-lowering: chunk-len = -2 must be at least 1
 // CHUNK-NEG-NOT: {{error|gpu.launch}}
 
 // Every ssm op becomes gpu.launch kernels on buffers: one thread per
@@ -73,7 +73,7 @@
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 3 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 128 : index
 // CHECK:         gpu.launch blocks(%[[BX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[TPB:.*]] = arith.constant 128 : index
 // CHECK:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
 // CHECK:           %[[ID:.*]] = arith.addi %[[BASE]], %[[TX]] : index
@@ -109,7 +109,7 @@
 // TPB32-DAG:     %[[NB:.*]] = arith.constant 10 : index
 // TPB32-DAG:     %[[NT:.*]] = arith.constant 32 : index
 // TPB32:         gpu.launch blocks(%[[BX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// TPB32-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB32-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // TPB32:           %[[TPB:.*]] = arith.constant 32 : index
 // TPB32:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
 // TPB32:           %[[ID:.*]] = arith.addi %[[BASE]], %[[TX]] : index
@@ -122,7 +122,7 @@
 // TPB1024-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // TPB1024-DAG:     %[[NT:.*]] = arith.constant 320 : index
 // TPB1024:         gpu.launch blocks(%[[BX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// TPB1024-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB1024-SAME:        threads(%[[TX:[^,]+]], %{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // TPB1024:           %[[TPB:.*]] = arith.constant 320 : index
 // TPB1024:           %[[BASE:.*]] = arith.muli %[[BX]], %[[TPB]] : index
 // DEFAULT-LABEL: func.func @causal_conv1d(
@@ -148,7 +148,7 @@ func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 3 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 128 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 320 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -159,7 +159,7 @@ func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 4 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 4 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -200,7 +200,7 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -248,7 +248,7 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 12 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 12 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -260,7 +260,7 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 48 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT:        memref.store %[[ZERO]], %[[DB]][%{{.*}}] : memref<2x1x3x8xf32>
 // CHECK:           gpu.terminator
@@ -268,7 +268,7 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 48 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT:        memref.store %[[ZERO]], %[[DC]][%{{.*}}] : memref<2x1x3x8xf32>
 // CHECK:           gpu.terminator
@@ -277,7 +277,7 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -305,13 +305,13 @@ func.func @selective_scan(%u: tensor<2x4x8xf32>, %delta: tensor<2x4x8xf32>,
 // TPB32-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // TPB32-DAG:     %[[NT:.*]] = arith.constant 12 : index
 // TPB32:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// TPB32-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB32-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // TPB32:           gpu.terminator
 // TPB32-DAG:     %[[ONE:.*]] = arith.constant 1 : index
 // TPB32-DAG:     %[[NB:.*]] = arith.constant 2 : index
 // TPB32-DAG:     %[[NT:.*]] = arith.constant 32 : index
 // TPB32:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// TPB32-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// TPB32-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // TPB32:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // TPB32-NEXT:      %[[POINTS:.*]] = arith.constant 48 : index
 // TPB32-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -365,7 +365,7 @@ func.func @selective_scan_grad(%u: tensor<2x4x8xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 48 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[V:.*]] = memref.load %[[DB32]][%[[I:.*]]] : memref<2x1x3x8xf32>
 // CHECK-NEXT:      %[[R:.*]] = arith.truncf %[[V]] : f32 to bf16
 // CHECK-NEXT:      memref.store %[[R]], %[[DB]][%[[I]]] : memref<2x1x3x8xbf16>
@@ -417,7 +417,7 @@ func.func @selective_scan_grad_bf16(%u: tensor<2x4x8xbf16>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -456,19 +456,19 @@ func.func @ssd_scan(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // CHECK:         %[[DB:.*]] = memref.alloc() : memref<1x8x1x3xf32>
 // CHECK:         %[[DC:.*]] = memref.alloc() : memref<1x8x1x3xf32>
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 16 : index
-// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) function(@{{[a-z_0-9]+}}) {
 // CHECK:             memref.store %{{.*}}, %[[DDT]][%{{.*}}] : memref<1x8x2xf32>
 // CHECK:           gpu.terminator
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 2 : index
-// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) function(@{{[a-z_0-9]+}}) {
 // CHECK:             memref.store %{{.*}}, %[[DA]][%{{.*}}] : memref<2xf32>
 // CHECK:           gpu.terminator
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 24 : index
-// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) function(@{{[a-z_0-9]+}}) {
 // CHECK:             memref.store %{{.*}}, %[[DB]][%{{.*}}] : memref<1x8x1x3xf32>
 // CHECK:           gpu.terminator
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 24 : index
-// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) {
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^)]+}}) threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^)]+}}) function(@{{[a-z_0-9]+}}) {
 // CHECK:             memref.store %{{.*}}, %[[DC]][%{{.*}}] : memref<1x8x1x3xf32>
 // CHECK:           gpu.terminator
 // CHECK:         %[[SAVED:.*]] = memref.alloc() : memref<8x1x3xf32>
@@ -476,7 +476,7 @@ func.func @ssd_scan(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 8 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 8 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -528,7 +528,7 @@ func.func @ssd_scan_grad(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 4 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 4 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
@@ -566,7 +566,7 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 32 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT:        memref.store %[[ZERO]], %[[DW]][%{{.*}}] : memref<32xf32>
 // CHECK:           gpu.terminator
@@ -574,7 +574,7 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NT:.*]] = arith.constant 3 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
-// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) {
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
 // CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 3 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index

@@ -4,16 +4,16 @@
 // head dimension P: when P is a multiple of 32 every warp's lanes share
 // the element, so a butterfly of five xor shuffles sums the warp and lane 0
 // adds once; otherwise each thread adds atomically.
-// RUN: ssm-opt %s --convert-ssm-to-gpu=chunk-len=4 | FileCheck %s
-// RUN: ssm-opt %s --convert-ssm-to-gpu=chunk-len=4 \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4' --convert-ssm-to-gpu | FileCheck %s
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=NARROW
-// RUN: not ssm-opt %s '--convert-ssm-to-gpu=ssd-strategy=quadratic' 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu ssd-strategy=quadratic' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
-// RUN: not ssm-opt %s '--convert-ssm-to-gpu=ssd-tile=32' 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu ssd-tile=32' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TILE32
 
-// BAD: error: convert-ssm-to-gpu: unknown ssd-strategy 'quadratic': expected 'chunked' or 'recurrence'
-// TILE32: error: convert-ssm-to-gpu: ssd-tile = 32 is not supported: expected 1, 2, 4, 8 or 16
+// BAD: error: ssm-select-lowering: ssd-strategy = 'quadratic' is unknown: expected 'chunked' or 'recurrence'
+// TILE32: error: ssm-select-lowering: ssd-tile = 32 is not supported: expected 1, 2, 4, 8 or 16
 
 // Forward: time steps, B^T and C^T, chunk states, state passing, C.B,
 // decayed C.B, output: seven kernels, no atomics. The tiles' rows (K^T

@@ -1,12 +1,12 @@
 // The SSD scans are checked in their recurrence form here and in their
 // default chunked form in ssd-chunked.mlir.
-// RUN: ssm-opt %s --convert-ssm-to-loops=ssd-strategy=recurrence \
+// RUN: ssm-opt %s --ssm-select-lowering=ssd-strategy=recurrence --convert-ssm-to-loops \
 // RUN:   | FileCheck %s --check-prefixes=CHECK,DEFAULT \
 // RUN:       --implicit-check-not=alloca_scope
-// RUN: ssm-opt %s '--convert-ssm-to-loops=chunk-len=4 ssd-strategy=recurrence' \
+// RUN: ssm-opt %s '--ssm-select-lowering=chunk-len=4 ssd-strategy=recurrence' --convert-ssm-to-loops \
 // RUN:   | FileCheck %s --check-prefixes=CHECK,CHUNK4 \
 // RUN:       --implicit-check-not=alloca_scope
-// RUN: not ssm-opt %s --convert-ssm-to-loops=chunk-len=0 2>&1 \
+// RUN: not ssm-opt %s --ssm-select-lowering=chunk-len=0 --convert-ssm-to-loops 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ZERO
 
 // Every ssm op becomes loops on buffers: each operand goes through a
@@ -22,7 +22,7 @@
 // chunk's states is [chunk length, N]) and walk the chunks and the
 // positions in reverse.
 
-// ZERO: error: convert-ssm-to-loops: option chunk-len must be at least 1, got 0{{$}}
+// ZERO: error: ssm-select-lowering: chunk-len = 0 must be at least 1{{$}}
 
 // CHECK-LABEL: func.func @selective_scan(
 // CHECK-SAME:    %[[U:[^:]+]]: tensor<2x4x8xf32>, %[[DELTA:[^:]+]]: tensor<2x4x8xf32>,

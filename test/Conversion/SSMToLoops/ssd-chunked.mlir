@@ -4,15 +4,15 @@
 // decays, B and C transposed, chunk states, state passing (which also
 // writes the final state), C.B products, their decayed form (K and its
 // transpose), the output. On the CPU rows are scalar loads and stores.
-// RUN: ssm-opt %s --convert-ssm-to-loops=chunk-len=4 | FileCheck %s
+// RUN: ssm-opt %s --ssm-select-lowering=chunk-len=4 --convert-ssm-to-loops | FileCheck %s
 // RUN: ssm-opt %s --convert-ssm-to-loops | FileCheck %s --check-prefix=WHOLE
-// RUN: ssm-opt %s '--convert-ssm-to-loops=ssd-strategy=recurrence' \
+// RUN: ssm-opt %s '--ssm-select-lowering=ssd-strategy=recurrence' --convert-ssm-to-loops \
 // RUN:   | FileCheck %s --check-prefix=RECURRENCE
-// RUN: not ssm-opt %s '--convert-ssm-to-loops=ssd-strategy=dual' 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=ssd-strategy=dual' --convert-ssm-to-loops 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
-// RUN: ssm-opt %s '--convert-ssm-to-loops=chunk-len=4 ssd-tile=2' \
+// RUN: ssm-opt %s '--ssm-select-lowering=chunk-len=4 ssd-tile=2' --convert-ssm-to-loops \
 // RUN:   | FileCheck %s --check-prefix=TILE2
-// RUN: not ssm-opt %s '--convert-ssm-to-loops=ssd-tile=3' 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=ssd-tile=3' --convert-ssm-to-loops 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TILE3
 
 // CHECK-LABEL: func.func @ssd_scan(
@@ -79,12 +79,12 @@
 // RECURRENCE:         memref.alloca() : memref<3xf32>
 // RECURRENCE-NOT:     memref<1x2x1x6x6xf32>
 
-// BAD: error: convert-ssm-to-loops: unknown ssd-strategy 'dual': expected 'chunked' or 'recurrence'
+// BAD: error: ssm-select-lowering: ssd-strategy = 'dual' is unknown: expected 'chunked' or 'recurrence'
 
 // ssd-tile=2: two positions per point in the output phase.
 // TILE2-LABEL: func.func @ssd_scan(
 // TILE2:         scf.for {{.*}} iter_args({{[^,]*}}, {{[^,]*}}) -> (f32, f32)
-// TILE3: error: convert-ssm-to-loops: ssd-tile = 3 is not supported: expected 1, 2, 4, 8 or 16
+// TILE3: error: ssm-select-lowering: ssd-tile = 3 is not supported: expected 1, 2, 4, 8 or 16
 func.func @ssd_scan(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x6x1x3xf32>, %C: tensor<1x6x1x3xf32>)
     -> (tensor<1x6x2x4xf32>, tensor<1x2x4x3xf32>) {

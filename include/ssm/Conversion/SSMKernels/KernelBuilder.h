@@ -11,6 +11,8 @@
 #ifndef SSM_CONVERSION_SSMKERNELS_KERNELBUILDER_H
 #define SSM_CONVERSION_SSMKERNELS_KERNELBUILDER_H
 
+#include "ssm/IR/SSMAttrs.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -58,6 +60,16 @@ public:
   /// True when a point should move a row of consecutive elements as one
   /// vector access (a GPU thread: one wide load instead of several).
   virtual bool vectorRows() const { return false; }
+
+  /// Called before the kernels of `op` are emitted, with the op's lowering
+  /// (a GPU target takes its threads per block from it).
+  virtual void beginOp(Operation *op, LoweringAttr lowering) {}
+
+  /// Called after the kernels of `op` are emitted; `created` are the
+  /// top-level ops they were built as (a GPU target names the launches
+  /// among them and records which lowering each comes from).
+  virtual void endOp(Operation *op, LoweringAttr lowering,
+                     ArrayRef<Operation *> created) {}
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads

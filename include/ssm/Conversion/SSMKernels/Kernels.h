@@ -19,38 +19,33 @@
 namespace mlir {
 namespace ssm {
 
-/// Lowering choices the emitters take. They are pass options, recorded in
-/// the workload binary.
+/// The tiles of one op's #ssm.lowering, as the emitters take them.
 struct KernelOptions {
-  /// Positions per chunk. The selective scan's backward saves one state per
-  /// chunk and recomputes the others; the chunked SSD scan is quadratic
+  /// Positions per chunk. The sequential scan's backward saves one state
+  /// per chunk and recomputes the others; the chunked SSD scan is quadratic
   /// inside a chunk and passes one state between chunks.
   int64_t chunkLen = 64;
-  /// How ssm.ssd_scan(_grad) is computed: the chunked (dual) form, or the
-  /// per-point recurrence (each (batch, head, p) walks the sequence).
-  enum class SSDStrategy { Chunked, Recurrence };
-  SSDStrategy ssdStrategy = SSDStrategy::Chunked;
   /// Most consecutive states or positions one point of the chunked SSD
   /// phases owns (a power of two up to 16).
   int64_t ssdTile = 8;
+  /// GPU tiles of the block scan.
+  int64_t threadsPerBlock = 128;
+  int64_t itemsPerThread = 8;
+  int64_t channelsPerBlock = 1;
+
+  /// The options of a lowering; parameters it leaves at 0 (not applicable)
+  /// keep the defaults above.
+  static KernelOptions fromLowering(LoweringAttr lowering);
 };
 
-/// The emitters' options from a conversion pass's option values. Fails with
-/// an error at `anchor`, naming `passName` and the option, when
-/// `ssdStrategy` or `ssdTile` is not one the emitters know (each pass
-/// checks `chunkLen` with its own target's limits).
-FailureOr<KernelOptions> makeKernelOptions(Operation *anchor,
-                                           StringRef passName, int64_t chunkLen,
-                                           StringRef ssdStrategy,
-                                           int64_t ssdTile);
-
-/// Emits the computation of `op` (an ssm op) at the builder's insertion
-/// point. `buffers` maps each present operand and result tensor of `op` to
-/// its memref; result buffers are allocated by the caller. Fails with a
-/// diagnostic on an op it does not know.
-LogicalResult emitKernels(Operation *op, const IRMapping &buffers,
-                          ImplicitLocOpBuilder &b, ParallelTarget &target,
-                          const KernelOptions &options);
+/// Emits the computation of `op` at the builder's insertion point: one
+/// (op, variant, strategy) of the ssm ops. `buffers` maps each present
+/// operand and result tensor of `op` to its memref; result buffers are
+/// allocated by the caller.
+template <typename OpTy>
+using KernelEmitter = void (*)(OpTy op, const IRMapping &buffers,
+                               ImplicitLocOpBuilder &b, ParallelTarget &target,
+                               const KernelOptions &options);
 
 /// Replaces the tensor op `op` by a computation on buffers: its operands
 /// (`convertedOperands`) enter through bufferization.to_buffer, its results
@@ -61,6 +56,23 @@ LogicalResult rewriteOnBuffers(
     ConversionPatternRewriter &rewriter,
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
         emit);
+
+/// rewriteOnBuffers between target.beginOp and target.endOp, so that the
+/// target sees which op (and lowering) the kernels it builds are for.
+LogicalResult lowerOnBuffers(
+    Operation *op, ValueRange convertedOperands,
+    ConversionPatternRewriter &rewriter, ParallelTarget &target,
+    LoweringAttr lowering,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit);
+
+/// The #ssm.lowering of `op`, or null.
+LoweringAttr getOpLowering(Operation *op);
+
+/// Adds one KernelOpLowering per (op, variant, strategy) that the shared
+/// emitters implement, on `target` (both targets).
+void populateSSMKernelPatterns(RewritePatternSet &patterns,
+                               ParallelTarget &target);
 
 /// The operand buffers and sizes of a selective scan, forward or gradient
 /// (every lowering of the two ops reads them the same way).
@@ -122,8 +134,44 @@ struct SelectiveScanGradAccumulators {
   Accumulator dA, dB, dC, dD, dDeltaBias;
 };
 
-/// Returns true for the ops `emitKernels` lowers.
-bool isKernelOp(Operation *op);
+/// Lowers `OpTy` when its #ssm.lowering names `variant` and (unless
+/// `strategy` is empty) `strategy`: operands become buffers, results fresh
+/// allocations filled by `emit` on `target`, and the results flow back as
+/// tensors (rewriteOnBuffers). One pattern per (op, variant, strategy); an
+/// op without a lowering does not match (the conversions give every op one
+/// first, see ensureLowerings).
+template <typename OpTy>
+class KernelOpLowering : public OpConversionPattern<OpTy> {
+public:
+  KernelOpLowering(MLIRContext *context, ParallelTarget &target,
+                   StringRef variant, StringRef strategy,
+                   KernelEmitter<OpTy> emit)
+      : OpConversionPattern<OpTy>(context), target(target),
+        variant(variant.str()), strategy(strategy.str()), emit(emit) {}
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    LoweringAttr lowering = getOpLowering(op);
+    if (!lowering)
+      return rewriter.notifyMatchFailure(op, "has no ssm.lowering");
+    if (lowering.getVariant() != variant ||
+        (!strategy.empty() && lowering.getStrategy() != strategy))
+      return rewriter.notifyMatchFailure(op, "another variant or strategy");
+    return lowerOnBuffers(op, adaptor.getOperands(), rewriter, target,
+                          lowering, [&](ImplicitLocOpBuilder &b,
+                                        const IRMapping &buffers) {
+                            emit(op, buffers, b, target,
+                                 KernelOptions::fromLowering(lowering));
+                            return success();
+                          });
+  }
+
+private:
+  ParallelTarget &target;
+  std::string variant, strategy;
+  KernelEmitter<OpTy> emit;
+};
 
 } // namespace ssm
 } // namespace mlir

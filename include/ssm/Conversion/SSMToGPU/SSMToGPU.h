@@ -20,9 +20,6 @@ namespace ssm {
 
 /// Checks the GPU tile sizes against the target's limits; the diagnostic
 /// names the offending parameter.
-LogicalResult validateGPUTiles(Operation *anchor, int64_t threadsPerBlock,
-                               int64_t chunkLen);
-
 } // namespace ssm
 } // namespace mlir
 

@@ -14,15 +14,9 @@ namespace ssm {
 #define GEN_PASS_DECL_CONVERTSSMTOLOOPS
 #include "ssm/Conversion/Passes.h.inc"
 
-/// Adds the patterns lowering every ssm op to sequential loops on buffers.
-void populateSSMToLoopsConversionPatterns(RewritePatternSet &patterns,
-                                          const KernelOptions &options);
-
-/// Adds the patterns lowering every ssm op with the given parallel target
-/// (shared by the CPU and GPU conversions).
-void populateSSMKernelPatterns(RewritePatternSet &patterns,
-                               ParallelTarget &target,
-                               const KernelOptions &options);
+/// Adds the patterns lowering every ssm op to sequential loops on buffers,
+/// as each op's #ssm.lowering says.
+void populateSSMToLoopsConversionPatterns(RewritePatternSet &patterns);
 
 } // namespace ssm
 } // namespace mlir

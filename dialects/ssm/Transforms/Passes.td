@@ -1,0 +1,122 @@
+//===- Passes.td - ssm dialect transforms ------------------*- tablegen -*-===//
+//
+// Tensor-level transforms of the ssm dialect: forming fused groups and
+// choosing how every op is lowered. The options of ssm-select-lowering are
+// the project's lowering choices, declared here once: the pipelines and
+// ssm-compile forward their option strings to this pass.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSM_TRANSFORMS_PASSES_TD
+#define SSM_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SSMFuse : Pass<"ssm-fuse", "ModuleOp"> {
+  let summary = "Group ssm ops that one fusion variant lowers as one kernel";
+  let description = [{
+    Wraps the ops that the fusion `variant` lowers together into an
+    `ssm.fusion` region, so that the grouping is visible (and testable)
+    before anything is lowered. With `variant=fused-conv-scan`, every
+    `ssm.selective_scan` or `ssm.selective_scan_grad` whose `u` is the
+    result of an `ssm.causal_conv1d` with `silu` activation gets its own
+    region holding a copy of the convolution and the scan; a convolution
+    left without uses is erased, so its output never reaches memory (the
+    gradient recomputes it). Variants that fuse nothing across ops
+    (`fused-scan`, `unfused`, ...) leave the module unchanged; an unknown
+    variant is an error.
+
+    Before:
+    ```mlir
+    %u = ssm.causal_conv1d %x, %w activation silu : ...
+    %y, %s = ssm.selective_scan %u, %dt, %A, %B, %C : ...
+    ```
+    After:
+    ```mlir
+    %y, %s = ssm.fusion "fused-conv-scan" -> tensor<...>, tensor<...> {
+      %u = ssm.causal_conv1d %x, %w activation silu : ...
+      %y0, %s0 = ssm.selective_scan %u, %dt, %A, %B, %C : ...
+      ssm.yield %y0, %s0 : ...
+    }
+    ```
+  }];
+  let dependentDialects = [];
+  let options = [
+    Option<"variant", "variant", "std::string", /*default=*/"\"\"",
+           "The fusion variant whose groups to form (fused-conv-scan); "
+           "other known variants form none">,
+  ];
+}
+
+def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
+  let summary = "Choose how each ssm op is lowered (the #ssm.lowering of each)";
+  let description = [{
+    Sets `ssm.lowering = #ssm.lowering<...>` on every ssm kernel op (and
+    every `ssm.fusion`) from the options: the target and chip, the fusion
+    variant (ops the variant does not apply to keep their default), the
+    strategy along the sequence (`scan-strategy` for the selective scan,
+    `ssd-strategy` for the SSD scan), and only the tiling parameters that
+    apply to the op with that strategy on that target. An attribute written
+    by hand wins: its parameters are kept and the missing ones completed
+    from the options; one whose target differs from `target` is an error.
+    Every attribute is then verified against its op (#ssm.lowering), so an
+    impossible choice fails here, located at the op and naming the
+    parameter. A block scan that the sequence length does not allow
+    (`items-per-thread` not dividing it) is recorded as `sequential`.
+
+    Before: `%y, %s = ssm.selective_scan %u, %dt, %A, %B, %C : ...`
+    After (`target=gpu`):
+    ```mlir
+    %y, %s = ssm.selective_scan %u, %dt, %A, %B, %C {ssm.lowering =
+        #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan",
+        strategy = "block-scan", threads_per_block = 128,
+        items_per_thread = 8, channels_per_block = 1>} : ...
+    ```
+  }];
+  let dependentDialects = [];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "What the ops are lowered for: cpu or gpu">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "GPU architecture of the cubin (gpu)">,
+    Option<"variant", "variant", "std::string", /*default=*/"\"\"",
+           "Fusion variant: fused-scan, unfused, fused-conv-scan, ...; "
+           "ops it does not apply to keep their default (empty: every "
+           "op's default)">,
+    Option<"scanStrategy", "scan-strategy", "std::string",
+           /*default=*/"\"\"",
+           "Selective scan along the sequence: block-scan (gpu default), "
+           "sequential (cpu default; a thread per (batch, channel) on the "
+           "gpu), chunked-parallel; thread-per-point is read as sequential">,
+    Option<"ssdStrategy", "ssd-strategy", "std::string",
+           /*default=*/"\"chunked\"",
+           "SSD scan: chunked (the dual form, chunks of chunk-len) or "
+           "recurrence (a point per (batch, head, p) walks the sequence)">,
+    Option<"chunkLen", "chunk-len", "int64_t", /*default=*/"64",
+           "Positions per chunk: the chunked SSD's chunk, the chunked-"
+           "parallel scan's chunk, and the interval of states the "
+           "sequential scan backward saves">,
+    Option<"ssdTile", "ssd-tile", "int64_t", /*default=*/"8",
+           "Most consecutive states or positions one point of the chunked "
+           "SSD phases owns (1, 2, 4, 8 or 16)">,
+    Option<"threadsPerBlock", "threads-per-block", "int64_t",
+           /*default=*/"128",
+           "GPU threads per block (a multiple of 32, at most 1024; gpu)">,
+    Option<"itemsPerThread", "items-per-thread", "int64_t", /*default=*/"8",
+           "Consecutive positions each block-scan thread scans in registers "
+           "(1, 2, 4, 8 or 16; gpu)">,
+    Option<"channelsPerBlock", "channels-per-block", "int64_t",
+           /*default=*/"1",
+           "Channels one block scans side by side (block-scan; gpu)">,
+    Option<"maxRegisters", "max-registers", "int64_t", /*default=*/"0",
+           "Registers per thread (16-255) of every kernel; 0 leaves them to "
+           "ptxas (gpu)">,
+    Option<"scanBackwardMaxRegisters", "scan-backward-max-registers",
+           "int64_t", /*default=*/"168",
+           "Registers per thread of the selective scan's block-scan "
+           "backward (overrides max-registers there; 0 leaves it to "
+           "max-registers; 168 measured, docs/PERFORMANCE.md; gpu)">,
+  ];
+}
+
+#endif // SSM_TRANSFORMS_PASSES_TD
