@@ -124,9 +124,9 @@
 // DYNSYM-DAG: R ssm_workload_manifest
 
 // SYMS-DAG: r ssm_selective_scan_block_scan_binary
-// SYMS-DAG: r scan_grad_kernel_binary
-// SYMS-DAG: r scan_grad_kernel_0_binary
-// SYMS-DAG: r scan_grad_kernel_1_binary
+// SYMS-DAG: r ssm_selective_scan_grad_block_scan_0_binary
+// SYMS-DAG: r ssm_selective_scan_grad_block_scan_1_binary
+// SYMS-DAG: r ssm_selective_scan_grad_block_scan_2_binary
 // SYMS-DAG: r ssm_selective_scan_grad_block_scan_binary
 
 // EMBEDDED: embedded ELF objects: 5
