@@ -134,9 +134,9 @@
 // CUBIN: Machine: NVIDIA CUDA architecture
 // CUBIN: Flags: 0x{{[0-9a-f]+}}, sm_90
 
-// BAD-TPB: error: convert-ssm-to-gpu: threads-per-block = 48 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
+// BAD-TPB: error: ssm-select-lowering: threads-per-block = 48 is impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024
 // BAD-TPB-NOT: error:
-// BAD-CHUNK: error: convert-ssm-to-gpu: chunk-len = 0 must be at least 1
+// BAD-CHUNK: error: ssm-select-lowering: chunk-len = 0 must be at least 1
 // BAD-CHUNK-NOT: error:
 // NO-TOOLKIT: error: the GPU target needs the CUDA toolkit: no libdevice under {{.*}}no-toolkit/nvvm (set CUDA_HOME)
 // NO-TOOLKIT-NOT: error:
