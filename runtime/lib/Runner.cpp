@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 // The orchestration of `ssm-run`: load the binary, fill its arguments, run,
-// dump, check and time, in that order. The pieces live in lib/Run/: Inputs
-// (buffers, random and .npy arguments, dumps), Execute (CPU and GPU executors,
-// timing), Check (the reference comparison), CommandLine (the flags).
+// dump, check and time, in that order; with --compare, the same for several
+// binaries in one process, timed in interleaved rounds. The pieces live in
+// lib/Run/: Inputs (buffers, random and .npy arguments, dumps), Execute (CPU
+// and GPU executors, timing), Check (the reference comparison), Compare
+// (signatures, lowering differences, the table), CommandLine (the flags).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,11 +18,14 @@
 #include "Run/Text.h"
 
 #include "ssmrt/Run/Check.h"
+#include "ssmrt/Run/Compare.h"
 #include "ssmrt/Run/Execute.h"
 #include "ssmrt/Run/Inputs.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <memory>
 #include <ostream>
 
 namespace ssmrt {
@@ -69,35 +74,68 @@ static std::optional<Manifest> manifestBeforeLoading(const std::string &path) {
   }
 }
 
-/// Loads the binary, selects the entry and checks that it can run here. The
-/// entry belongs to `early` (the manifest read before loading) when there is
-/// one, else to the loaded `library`'s manifest.
-static const EntrySpec &loadChecked(const RunOptions &options,
-                                    std::optional<Manifest> &early,
-                                    std::unique_ptr<WorkloadLibrary> &library,
-                                    std::ostream &out) {
-  early = manifestBeforeLoading(options.binary);
-  if (!early) // Loading gives the authoritative error, or the manifest.
-    library = std::make_unique<WorkloadLibrary>(options.binary);
-  const Manifest &manifest = early ? *early : library->manifest();
-  const EntrySpec &entry = selectEntry(options.binary, manifest, options.entry);
-  printSummary(options.binary, manifest, entry, out);
-  if (manifest.isGpu()) {
-    requireGpu(options.binary, out);
-    requireChip(options.binary, manifest);
-  }
-  if (!library) {
-    out.flush(); // Keep the report if the binary's constructors fail.
-    library = std::make_unique<WorkloadLibrary>(options.binary);
-  }
-  return entry;
-}
-
-/// runWorkload without the exception barrier.
-static int runOrThrow(const RunOptions &options, std::ostream &out) {
+namespace {
+/// A workload binary being opened: its manifest first, read from the file
+/// when possible (`early`), the library once the binary may be loaded.
+struct OpenBinary {
+  std::string path;
   std::optional<Manifest> early;
   std::unique_ptr<WorkloadLibrary> library;
-  const EntrySpec &entry = loadChecked(options, early, library, out);
+  const EntrySpec *entry = nullptr; ///< Of `early` when set, else `library`.
+
+  const Manifest &manifest() const {
+    return early ? *early : library->manifest();
+  }
+};
+} // namespace
+
+/// Reads the manifest of `binary.path` and selects the entry `entryName`
+/// (empty: the first); loads the binary only when its manifest cannot be read
+/// from the file.
+static void openBinary(OpenBinary &binary, const std::string &entryName) {
+  binary.early = manifestBeforeLoading(binary.path);
+  if (!binary.early) // Loading gives the authoritative error, or the manifest.
+    binary.library = std::make_unique<WorkloadLibrary>(binary.path);
+  binary.entry = &selectEntry(binary.path, binary.manifest(), entryName);
+}
+
+/// Loads the binary unless openBinary already had to.
+static void finishLoading(OpenBinary &binary, std::ostream &out) {
+  if (binary.library)
+    return;
+  out.flush(); // Keep the report if the binary's constructors fail.
+  binary.library = std::make_unique<WorkloadLibrary>(binary.path);
+}
+
+/// Loads the binary, selects the entry and checks that it can run here.
+static void loadChecked(OpenBinary &binary, const std::string &entryName,
+                        std::ostream &out) {
+  openBinary(binary, entryName);
+  const Manifest &manifest = binary.manifest();
+  printSummary(binary.path, manifest, *binary.entry, out);
+  if (manifest.isGpu()) {
+    requireGpu(binary.path, out);
+    requireChip(binary.path, manifest);
+  }
+  finishLoading(binary, out);
+}
+
+/// Runs the entry once, the first call after loading; returns its wall-clock
+/// time in milliseconds.
+static double firstCall(Executor &executor) {
+  auto start = std::chrono::steady_clock::now();
+  executor.run();
+  std::chrono::duration<double, std::milli> elapsed =
+      std::chrono::steady_clock::now() - start;
+  return elapsed.count();
+}
+
+/// runWorkload of one binary, without the exception barrier.
+static int runOrThrow(const RunOptions &options, std::ostream &out) {
+  OpenBinary binary;
+  binary.path = options.binary;
+  loadChecked(binary, options.entry, out);
+  const EntrySpec &entry = *binary.entry;
   if (options.targetCheck) {
     out << "target-check: " << options.binary << " can run here\n";
     return 0;
@@ -106,15 +144,12 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
     prepareDumpDir(options.dumpDir);
   HostBuffers buffers = allocateBuffers(entry);
   loadArguments(options.inputsDir, options.seed, entry, buffers, out);
-  std::unique_ptr<Executor> executor = makeExecutor(*library, entry, buffers);
+  std::unique_ptr<Executor> executor =
+      makeExecutor(*binary.library, entry, buffers);
   out.flush(); // Keep the report if the entry crashes.
-  auto firstStart = std::chrono::steady_clock::now();
-  executor->run();
-  std::chrono::duration<double, std::milli> first =
-      std::chrono::steady_clock::now() - firstStart;
+  double first = firstCall(*executor);
   if (options.repeat > 0)
-    out << format("first call: %.4f ms (wall clock, after loading)\n",
-                  first.count());
+    out << format("first call: %.4f ms (wall clock, after loading)\n", first);
   executor->fetchResults(buffers);
   if (!options.dumpDir.empty())
     dumpTensors(options.dumpDir, entry, buffers, options.dumpInputs, out);
@@ -126,10 +161,138 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
   return failed ? 1 : 0;
 }
 
+//===----------------------------------------------------------------------===//
+// --compare
+//===----------------------------------------------------------------------===//
+
+/// Refuses what --compare does not do.
+static void checkCompareOptions(const RunOptions &options) {
+  if (options.compare.size() < 2)
+    fail("--compare needs two or more binaries, got " +
+         std::to_string(options.compare.size()));
+  if (!options.dumpDir.empty() || options.dumpInputs)
+    fail("--compare cannot be combined with --dump or --dump-inputs");
+  if (options.targetCheck)
+    fail("--compare cannot be combined with --target-check");
+  if (options.repeat < 1)
+    fail("--compare needs --repeat 1 or more");
+}
+
+/// Fails unless every binary has the first one's target and signature:
+/// timing CPU code against GPU code, or on other tensors, compares nothing.
+static void checkComparable(const std::vector<OpenBinary> &binaries) {
+  const OpenBinary &first = binaries.front();
+  for (const OpenBinary &binary : binaries) {
+    if (binary.manifest().target != first.manifest().target)
+      fail("--compare: " + binary.path + " targets " +
+           binary.manifest().target + " but " + first.path + " targets " +
+           first.manifest().target +
+           "; CPU and GPU binaries cannot be compared");
+    std::string mismatch = signatureMismatch(*first.entry, *binary.entry);
+    if (!mismatch.empty())
+      fail(binary.path + ": entry '" + binary.entry->name +
+           "' does not match entry '" + first.entry->name + "' of " +
+           first.path + ": " + mismatch);
+  }
+}
+
+/// A copy of the arguments in `inputs` for `entry` (whose tensors are those
+/// of `inputs`, checkComparable says), with fresh NaN-poisoned results.
+static HostBuffers copyArguments(const EntrySpec &entry,
+                                 const HostBuffers &inputs) {
+  HostBuffers buffers = allocateBuffers(entry);
+  for (size_t i = 0; i < entry.tensors.size(); ++i)
+    if (!entry.tensors[i].isResult())
+      std::memcpy(buffers[i].data(), inputs[i].data(), inputs[i].size());
+  return buffers;
+}
+
+/// runWorkload of --compare, without the exception barrier: opens every
+/// binary before loading any, so that a wrong one fails before any runs.
+static int compareOrThrow(const RunOptions &options, std::ostream &out) {
+  checkCompareOptions(options);
+  std::vector<OpenBinary> binaries(options.compare.size());
+  for (size_t i = 0; i < binaries.size(); ++i) {
+    binaries[i].path = options.compare[i];
+    openBinary(binaries[i], options.entry);
+  }
+  checkComparable(binaries);
+  for (const OpenBinary &binary : binaries)
+    printSummary(binary.path, binary.manifest(), *binary.entry, out);
+  if (binaries.front().manifest().isGpu()) {
+    requireGpu(binaries.front().path, out);
+    for (const OpenBinary &binary : binaries)
+      requireChip(binary.path, binary.manifest());
+  }
+  for (OpenBinary &binary : binaries)
+    finishLoading(binary, out);
+
+  // The same argument values for all; results of their own.
+  const EntrySpec &firstEntry = *binaries.front().entry;
+  HostBuffers inputs = allocateBuffers(firstEntry);
+  loadArguments(options.inputsDir, options.seed, firstEntry, inputs, out);
+  std::vector<HostBuffers> buffers;
+  std::vector<std::unique_ptr<Executor>> executors;
+  buffers.reserve(binaries.size()); // Executors keep pointers into them.
+  for (const OpenBinary &binary : binaries) {
+    buffers.push_back(copyArguments(*binary.entry, inputs));
+    executors.push_back(
+        makeExecutor(*binary.library, *binary.entry, buffers.back()));
+  }
+
+  std::vector<std::string> names = shortNames(options.compare);
+  size_t failedBinaries = 0;
+  for (size_t i = 0; i < binaries.size(); ++i) {
+    out.flush(); // Keep the report if the entry crashes.
+    executors[i]->run();
+    executors[i]->fetchResults(buffers[i]);
+    if (!options.check)
+      continue;
+    out << "check of " << names[i] << ":\n";
+    std::vector<CheckResult> results =
+        checkEntry(*binaries[i].entry, buffers[i], options.tol);
+    failedBinaries += reportCheck(results, out) > 0;
+  }
+
+  std::vector<Executor *> order;
+  for (const std::unique_ptr<Executor> &executor : executors)
+    order.push_back(executor.get());
+  out << "compare: " << binaries.size() << " binaries, "
+      << countOf(options.warmup, "warmup call") << " each, then "
+      << countOf(options.repeat, "round")
+      << " calling each in turn (ms per call)\n";
+  out.flush();
+  std::vector<EntryTimes> times =
+      timeInterleaved(order, options.warmup, options.repeat);
+
+  std::vector<CompareRow> rows;
+  std::vector<LoweringChoices> choices;
+  for (size_t i = 0; i < binaries.size(); ++i) {
+    CompareRow row;
+    row.name = names[i];
+    row.lowering = loweringChoices(binaries[i].manifest(), *binaries[i].entry);
+    row.time = summarizeTimes(times[i].times);
+    if (!times[i].kernelTimes.empty())
+      row.kernelTime = summarizeTimes(times[i].kernelTimes);
+    row.launches = times[i].launches;
+    choices.push_back(row.lowering);
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::string> keys = differingKeys(choices);
+  if (keys.empty())
+    out << "lowering: every choice is the same in all binaries\n";
+  out << formatCompareTable(keys, rows);
+  if (failedBinaries)
+    out << "check: " << failedBinaries << " of " << binaries.size()
+        << " binaries failed\n";
+  return failedBinaries ? 1 : 0;
+}
+
 int runWorkload(const RunOptions &options, std::ostream &out,
                 std::ostream &err) {
   try {
-    return runOrThrow(options, out);
+    return options.compare.empty() ? runOrThrow(options, out)
+                                   : compareOrThrow(options, out);
   } catch (const std::exception &e) {
     out.flush();
     err << "error: " << e.what() << "\n";

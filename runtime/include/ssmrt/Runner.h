@@ -7,9 +7,10 @@
 // `ssm-run` loads a workload binary, fills its argument tensors (seeded random
 // values or .npy files), runs one entry on the CPU or the GPU, and optionally
 // dumps the results, checks them against the float64 reference and times the
-// entry. The tool itself only calls `runMain`; the pieces are declared in
-// ssmrt/Run/ (Inputs.h, Execute.h, Check.h), included here, so that unit tests
-// can reach them. docs/WORKLOAD_BINARY.md documents the conventions (random
+// entry; `--compare` does it for several binaries side by side (Compare.h). The
+// tool itself only calls `runMain`; the pieces are declared in ssmrt/Run/
+// (Inputs.h, Execute.h, Check.h), included here, so that unit tests can reach
+// them. docs/WORKLOAD_BINARY.md documents the conventions (random
 // distributions, tolerances, the error measure).
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +27,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ssmrt {
 
@@ -42,6 +44,9 @@ struct RunOptions {
   int repeat = 0;            ///< Timed runs after the first run.
   int warmup = 0;            ///< Untimed runs before the timed ones.
   bool targetCheck = false;  ///< Only check that the binary can run here.
+  /// --compare: two or more binaries (`binary` is then unused), each run on
+  /// the same arguments and timed in interleaved rounds.
+  std::vector<std::string> compare;
 };
 
 /// Runs `ssm-run` with parsed options; writes the report to `out` and errors
