@@ -207,10 +207,11 @@ static HostBuffers copyArguments(const EntrySpec &entry,
   return buffers;
 }
 
-/// runWorkload of --compare, without the exception barrier: opens every
-/// binary before loading any, so that a wrong one fails before any runs.
-static int compareOrThrow(const RunOptions &options, std::ostream &out) {
-  checkCompareOptions(options);
+/// Opens every binary before loading any, so that a wrong one fails before
+/// any runs; prints their summaries; loads them.
+static std::vector<OpenBinary> openComparable(const RunOptions &options,
+                                              std::ostream &out) {
+  // Sized once: entries point into the elements' manifests.
   std::vector<OpenBinary> binaries(options.compare.size());
   for (size_t i = 0; i < binaries.size(); ++i) {
     binaries[i].path = options.compare[i];
@@ -226,6 +227,32 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   }
   for (OpenBinary &binary : binaries)
     finishLoading(binary, out);
+  return binaries;
+}
+
+/// The table's rows: each binary's lowering choices and time statistics.
+static std::vector<CompareRow>
+tableRows(const std::vector<OpenBinary> &binaries,
+          const std::vector<std::string> &names,
+          const std::vector<EntryTimes> &times) {
+  std::vector<CompareRow> rows;
+  for (size_t i = 0; i < binaries.size(); ++i) {
+    CompareRow row;
+    row.name = names[i];
+    row.lowering = loweringChoices(binaries[i].manifest(), *binaries[i].entry);
+    row.time = summarizeTimes(times[i].times);
+    if (!times[i].kernelTimes.empty())
+      row.kernelTime = summarizeTimes(times[i].kernelTimes);
+    row.launches = times[i].launches;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+/// runWorkload of --compare, without the exception barrier.
+static int compareOrThrow(const RunOptions &options, std::ostream &out) {
+  checkCompareOptions(options);
+  std::vector<OpenBinary> binaries = openComparable(options, out);
 
   // The same argument values for all; results of their own.
   const EntrySpec &firstEntry = *binaries.front().entry;
@@ -233,11 +260,13 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   loadArguments(options.inputsDir, options.seed, firstEntry, inputs, out);
   std::vector<HostBuffers> buffers;
   std::vector<std::unique_ptr<Executor>> executors;
+  std::vector<Executor *> order;
   buffers.reserve(binaries.size()); // Executors keep pointers into them.
   for (const OpenBinary &binary : binaries) {
     buffers.push_back(copyArguments(*binary.entry, inputs));
     executors.push_back(
         makeExecutor(*binary.library, *binary.entry, buffers.back()));
+    order.push_back(executors.back().get());
   }
 
   std::vector<std::string> names = shortNames(options.compare);
@@ -251,33 +280,20 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
     out << "check of " << names[i] << ":\n";
     std::vector<CheckResult> results =
         checkEntry(*binaries[i].entry, buffers[i], options.tol);
-    failedBinaries += reportCheck(results, out) > 0;
+    if (reportCheck(results, out) > 0)
+      ++failedBinaries;
   }
 
-  std::vector<Executor *> order;
-  for (const std::unique_ptr<Executor> &executor : executors)
-    order.push_back(executor.get());
   out << "compare: " << binaries.size() << " binaries, "
       << countOf(options.warmup, "warmup call") << " each, then "
       << countOf(options.repeat, "round")
       << " calling each in turn (ms per call)\n";
   out.flush();
-  std::vector<EntryTimes> times =
-      timeInterleaved(order, options.warmup, options.repeat);
-
-  std::vector<CompareRow> rows;
+  std::vector<CompareRow> rows = tableRows(
+      binaries, names, timeInterleaved(order, options.warmup, options.repeat));
   std::vector<LoweringChoices> choices;
-  for (size_t i = 0; i < binaries.size(); ++i) {
-    CompareRow row;
-    row.name = names[i];
-    row.lowering = loweringChoices(binaries[i].manifest(), *binaries[i].entry);
-    row.time = summarizeTimes(times[i].times);
-    if (!times[i].kernelTimes.empty())
-      row.kernelTime = summarizeTimes(times[i].kernelTimes);
-    row.launches = times[i].launches;
+  for (const CompareRow &row : rows)
     choices.push_back(row.lowering);
-    rows.push_back(std::move(row));
-  }
   std::vector<std::string> keys = differingKeys(choices);
   if (keys.empty())
     out << "lowering: every choice is the same in all binaries\n";
