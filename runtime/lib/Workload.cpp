@@ -150,6 +150,19 @@ asStringMap(const Json &value, const std::string &where) {
   return map;
 }
 
+/// A JSON object of lowering choices, as a map: strings as they are, any
+/// other value (a number, a boolean) as its JSON text. Lenient on purpose: the
+/// runtime only names and compares these values, it never interprets them.
+static std::map<std::string, std::string> asTextMap(const Json &value,
+                                                    const std::string &where) {
+  requireObject(value, where);
+  std::map<std::string, std::string> map;
+  for (const auto &item : value.items())
+    map[item.key()] = item.value().is_string() ? item.value().get<std::string>()
+                                               : item.value().dump();
+  return map;
+}
+
 /// A string or null, for op operands and results.
 static std::optional<std::string> asOptionalName(const Json &value,
                                                  const std::string &where) {
@@ -220,6 +233,8 @@ static OpSpec parseOp(const Json &value, const std::string &where) {
   op.op = stringMember(value, where, "op");
   if (value.contains("attrs"))
     op.attrs = asStringMap(value["attrs"], memberPath(where, "attrs"));
+  if (value.contains("lowering"))
+    op.lowering = asTextMap(value["lowering"], memberPath(where, "lowering"));
   op.operands = parseNameList(member(value, where, "operands"),
                               memberPath(where, "operands"));
   op.results = parseNameList(member(value, where, "results"),
@@ -429,7 +444,12 @@ WorkloadLibrary::WorkloadLibrary(const std::string &path) : filePath(path) {
   if (!std::filesystem::exists(path, ec))
     throw std::runtime_error(path + ": no such file");
   dlerror(); // Clear any stale error.
-  handle = dlopen(dlopenPath(path).c_str(), RTLD_NOW | RTLD_GLOBAL);
+  // RTLD_LOCAL: an entry wrapper calls its workload function through the
+  // PLT, so with RTLD_GLOBAL a second binary defining the same function name
+  // (another build of the same workload, as ssm-run --compare loads) would
+  // call the first one's. The mgpu* symbols come from the executable, which
+  // is searched first either way.
+  handle = dlopen(dlopenPath(path).c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char *why = dlerror();
     throw std::runtime_error("cannot load " + path + ": " +

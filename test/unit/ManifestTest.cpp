@@ -228,6 +228,24 @@ TEST(ManifestTest, BadOps) {
               "entries[0].ops[0].attrs.delta_softplus: must be a string");
 }
 
+TEST(ManifestTest, OpLoweringIsOptionalAndLenient) {
+  Json manifest = exampleManifest();
+  EXPECT_TRUE(
+      parseManifest(manifest.dump()).entries[0].ops[0].lowering.empty());
+  manifest["entries"][0]["ops"][0]["lowering"] =
+      Json::parse(R"({"variant": "fused", "chunk_len": 64, "exact": true})");
+  Manifest parsed = parseManifest(manifest.dump());
+  const std::map<std::string, std::string> &lowering =
+      parsed.entries[0].ops[0].lowering;
+  ASSERT_EQ(lowering.size(), 3u);
+  EXPECT_EQ(lowering.at("variant"), "fused");
+  EXPECT_EQ(lowering.at("chunk_len"), "64");
+  EXPECT_EQ(lowering.at("exact"), "true");
+  manifest["entries"][0]["ops"][0]["lowering"] = "fused";
+  expectError(manifest,
+              "entries[0].ops[0].lowering: must be an object, found string");
+}
+
 //===----------------------------------------------------------------------===//
 // WorkloadLibrary
 //===----------------------------------------------------------------------===//

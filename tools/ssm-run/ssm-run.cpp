@@ -11,6 +11,8 @@
 //   ssm-run NAME.so [--entry NAME] [--seed S] [--inputs DIR] [--dump DIR]
 //           [--dump-inputs] [--check] [--tol X] [--repeat N] [--warmup K]
 //           [--target-check]
+//   ssm-run --compare A.so B.so ... [--entry NAME] [--seed S] [--inputs DIR]
+//           [--check] [--tol X] [--repeat N] [--warmup K]
 //
 // All logic lives in the runtime library (ssmrt/Runner.h).
 //

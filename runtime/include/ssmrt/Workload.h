@@ -55,6 +55,10 @@ struct TensorSpec {
 struct OpSpec {
   std::string op;
   std::map<std::string, std::string> attrs;
+  /// The op's own lowering choices (`ops[k].lowering`, optional), e.g.
+  /// "variant", "strategy", "chunk_len"; numbers and other non-strings as
+  /// their JSON text.
+  std::map<std::string, std::string> lowering;
   std::vector<std::optional<std::string>> operands;
   std::vector<std::optional<std::string>> results;
 };
@@ -104,7 +108,7 @@ std::optional<std::string> peekManifest(const std::string &path);
 /// The signature of every entry symbol.
 using EntryFunction = void (*)(void **buffers);
 
-/// A loaded workload binary: dlopen()ed with RTLD_NOW | RTLD_GLOBAL, its
+/// A loaded workload binary: dlopen()ed with RTLD_NOW | RTLD_LOCAL, its
 /// manifest parsed and every entry's symbol resolved. Unloaded on destruction.
 class WorkloadLibrary {
 public:

@@ -1,0 +1,73 @@
+//===- Inputs.h - The tensors ssm-run feeds and dumps -----------*- C++ -*-===//
+//
+// Part of the ssm project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Host buffers for an entry's tensors, their argument values (seeded random or
+// read from .npy files) and the dumps of them. docs/WORKLOAD_BINARY.md
+// documents the random distributions and the .npy conventions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSMRT_RUN_INPUTS_H
+#define SSMRT_RUN_INPUTS_H
+
+#include "ssmrt/Workload.h"
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ssmrt {
+
+/// A zero-initialised, 64-byte aligned host buffer.
+class HostBuffer {
+public:
+  explicit HostBuffer(size_t bytes);
+  uint8_t *data() { return storage.get(); }
+  const uint8_t *data() const { return storage.get(); }
+  size_t size() const { return bytes; }
+
+private:
+  struct FreeDeleter {
+    void operator()(uint8_t *p) const;
+  };
+  std::unique_ptr<uint8_t, FreeDeleter> storage;
+  size_t bytes;
+};
+
+/// One host buffer per tensor of an entry, in manifest order.
+using HostBuffers = std::vector<HostBuffer>;
+
+/// Fills `data` (a dense buffer of `tensor`) with seeded random values drawn
+/// from the distribution its name asks for. The values depend only on the
+/// seed and the tensor's name, dtype and shape, not on the tensor's position.
+void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data);
+
+/// Host buffers for every tensor of `entry`; results are poisoned with NaN so
+/// that an element the entry never writes fails --check.
+HostBuffers allocateBuffers(const EntrySpec &entry);
+
+/// Fills the argument buffers from `inputsDir` (every argument as
+/// `<name>.npy`; a .npy naming no tensor is an error) or, when it is empty,
+/// with fillRandom and `seed`. Prints the `inputs:` line. Throws
+/// std::runtime_error naming the file or directory at fault.
+void loadArguments(const std::string &inputsDir, uint64_t seed,
+                   const EntrySpec &entry, HostBuffers &buffers,
+                   std::ostream &out);
+
+/// Creates the dump directory up front, so a bad one fails before the run.
+void prepareDumpDir(const std::string &dir);
+
+/// Writes every result (and with `withArguments` every argument) of `entry`
+/// as `dir/<name>.npy`; prints the `dump:` line.
+void dumpTensors(const std::string &dir, const EntrySpec &entry,
+                 const HostBuffers &buffers, bool withArguments,
+                 std::ostream &out);
+
+} // namespace ssmrt
+
+#endif // SSMRT_RUN_INPUTS_H

@@ -1,0 +1,103 @@
+//===- CommandLine.cpp - The command line of ssm-run ----------------------===//
+//
+// Part of the ssm project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssmrt/Runner.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace ssmrt {
+
+namespace {
+/// What the command line holds beyond RunOptions.
+struct Extras {
+  std::vector<std::string> binaries;
+  bool compare = false;
+  double tol = 0.0;
+};
+} // namespace
+
+/// Declares every flag of ssm-run on `app`, bound to `options` and `extras`.
+static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
+  app.add_option("binary", extras.binaries,
+                 "Workload binary (.so); two or more with --compare")
+      ->required();
+  app.add_option("--entry", options.entry, "Entry to run (default: the first)");
+  app.add_option("--seed", options.seed, "Seed of random argument values");
+  app.add_option("--inputs", options.inputsDir,
+                 "Read every argument from DIR/<name>.npy");
+  app.add_option("--dump", options.dumpDir,
+                 "Write every result to DIR/<name>.npy");
+  app.add_flag("--dump-inputs", options.dumpInputs,
+               "With --dump, also write the arguments");
+  app.add_flag("--check", options.check,
+               "Compare results with the float64 reference");
+  app.add_option("--tol", extras.tol,
+                 "Tolerance for every dtype (with --check)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--repeat", options.repeat, "Timed runs")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--warmup", options.warmup, "Untimed runs before the timed")
+      ->check(CLI::Range(0, 1000000));
+  app.add_flag("--target-check", options.targetCheck,
+               "Only check that this machine can run the binary");
+  app.add_flag("--compare", extras.compare,
+               "Time every binary on the same inputs in interleaved rounds "
+               "(default --repeat 10 --warmup 2)");
+}
+
+/// Moves the binaries into `options`; gives --compare its default rounds.
+/// Returns an error message, or an empty string.
+static std::string takeBinaries(const CLI::App &app, const Extras &extras,
+                                RunOptions &options) {
+  if (app.count("--tol"))
+    options.tol = extras.tol;
+  if (!extras.compare) {
+    if (extras.binaries.size() > 1)
+      return std::to_string(extras.binaries.size()) +
+             " binaries given; ssm-run runs one, or compares several with "
+             "--compare";
+    options.binary = extras.binaries.front();
+    return "";
+  }
+  options.compare = extras.binaries;
+  if (!app.count("--repeat"))
+    options.repeat = 10;
+  if (!app.count("--warmup"))
+    options.warmup = 2;
+  return "";
+}
+
+int runMain(int argc, char **argv) {
+  try {
+    CLI::App app{"Runs a compiled ssm workload binary.", "ssm-run"};
+    RunOptions options;
+    Extras extras;
+    addOptions(app, options, extras);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Success &e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError &e) {
+      std::cerr << "error: " << e.what() << " (see ssm-run --help)\n";
+      return 1;
+    }
+    std::string problem = takeBinaries(app, extras, options);
+    if (!problem.empty()) {
+      std::cerr << "error: " << problem << " (see ssm-run --help)\n";
+      return 1;
+    }
+    return runWorkload(options, std::cout, std::cerr);
+  } catch (const std::exception &e) {
+    std::cerr << "error: " << e.what() << "\n";
+  }
+  return 1;
+}
+
+} // namespace ssmrt
