@@ -307,7 +307,9 @@ FailureOr<std::string> mlir::ssm::buildManifest(
                             "scan-backward-max-registers"},
                            key))
       continue;
-    if (key == "target")
+    // An empty option (no variant, no scan strategy) leaves each op its
+    // default: the ops' own lowerings say which.
+    if (key == "target" || value.empty())
       continue;
     if (key == "chip")
       chip = value;

@@ -27,9 +27,9 @@
 // CHECK-NEXT: check dC f32 {{.*}} PASS
 // CHECK-NEXT: check: 5 passed, 0 failed
 // CHECK-NEXT: compare: 2 binaries, 1 warmup call each, then 3 rounds calling each in turn (ms per call)
-// CHECK-NEXT: {{^}}binary chunk-len median ms min ms max ms spread time/first{{$}}
-// CHECK-NEXT: {{^.*}}.c8.so 8 {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9]%}} 1.00x{{$}}
-// CHECK-NEXT: {{^.*}}.c64.so 64 {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9]%}} {{[0-9]+\.[0-9][0-9]x$}}
+// CHECK-NEXT: {{^}}binary chunk-len selective_scan_grad.chunk_len median ms min ms max ms spread time/first{{$}}
+// CHECK-NEXT: {{^.*}}.c8.so 8 8 {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9]%}} 1.00x{{$}}
+// CHECK-NEXT: {{^.*}}.c64.so 64 64 {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9][0-9][0-9][0-9]}} {{[0-9]+\.[0-9]%}} {{[0-9]+\.[0-9][0-9]x$}}
 // CHECK-NEXT: time/first: median over the first binary's median, above 1.00x is slower
 // CHECK-NOT:  {{.}}
 
