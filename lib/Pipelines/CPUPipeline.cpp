@@ -72,10 +72,11 @@ LogicalResult mlir::ssm::buildCPUPipeline(OpPassManager &pm,
 /// Registers `name` as a pipeline whose option string is split by
 /// parsePipelineOptions (so that the lowering choices reach
 /// ssm-select-lowering unchanged).
-static void registerPipeline(
-    StringRef name, StringRef target, StringRef description,
-    LogicalResult (*build)(OpPassManager &, const PipelineRequest &,
-                           PipelineErrorHandler)) {
+static void registerPipeline(StringRef name, StringRef target,
+                             StringRef description,
+                             LogicalResult (*build)(OpPassManager &,
+                                                    const PipelineRequest &,
+                                                    PipelineErrorHandler)) {
   std::string targetName = target.str();
   registerPassPipeline(
       name, description,

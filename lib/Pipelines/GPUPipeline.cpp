@@ -27,7 +27,8 @@ LogicalResult mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   // Upstream's NVVM target crashes on a chip it does not know: ask for one
   // of the form it accepts before building anything.
   if (!StringRef(chip).starts_with("sm_") ||
-      !llvm::all_of(StringRef(chip).drop_front(3), [](char c) { return c >= '0' && c <= '9'; }) ||
+      !llvm::all_of(StringRef(chip).drop_front(3),
+                    [](char c) { return c >= '0' && c <= '9'; }) ||
       chip.size() < 5)
     return onError("chip = '" + chip +
                    "' is not an NVIDIA architecture such as 'sm_90'");

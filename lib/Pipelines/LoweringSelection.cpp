@@ -1,4 +1,5 @@
-//===- LoweringSelection.cpp - the lowering choices of a pipeline -*- C++ -*-===//
+//===- LoweringSelection.cpp - the lowering choices of a pipeline -*- C++
+//-*-===//
 //
 // Both pipelines and ssm-compile take the lowering choices as one option
 // string and hand it to ssm-select-lowering, whose ODS declares them; so an
@@ -27,11 +28,11 @@ mlir::ssm::parsePipelineOptions(StringRef target, StringRef options,
   for (StringRef token : tokens) {
     auto [key, value] = token.split('=');
     if (key.empty() || !token.contains('='))
-      return failure(failed(onError("option '" + token +
-                                    "' must be written key=value")));
+      return failure(
+          failed(onError("option '" + token + "' must be written key=value")));
     if (!seen.insert(key).second)
-      return failure(failed(onError("option '" + key +
-                                    "' is given more than once")));
+      return failure(
+          failed(onError("option '" + key + "' is given more than once")));
     if (key == "target")
       return failure(failed(onError(
           "option 'target' is fixed by the pipeline (" + target + ")")));

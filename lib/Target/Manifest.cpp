@@ -173,8 +173,7 @@ LogicalResult EntryDescriber::describeOp(Operation &op, LoweringAttr lowering,
     results.push_back(value ? llvm::json::Value(nameOf(value))
                             : llvm::json::Value(nullptr));
   llvm::json::Object attrs;
-  for (auto &[name, text] :
-       cast<KernelOpInterface>(op).getRecordedAttributes())
+  for (auto &[name, text] : cast<KernelOpInterface>(op).getRecordedAttributes())
     attrs[name] = text;
   llvm::json::Object entry{{"op", op.getName().getStringRef().str()},
                            {"attrs", std::move(attrs)},
@@ -224,8 +223,8 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
       made = fusion.getBody().front().getTerminator()->getOperand(
           cast<OpResult>(value).getResultNumber());
     Operation *producer = made.getDefiningOp();
-    if (std::optional<Ports> ports = producer ? portsOf(producer)
-                                              : std::nullopt;
+    if (std::optional<Ports> ports =
+            producer ? portsOf(producer) : std::nullopt;
         name.empty() && ports) {
       for (auto [result, resultName] :
            llvm::zip(ports->results, ports->resultNames))

@@ -250,8 +250,8 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
     llvm::errs() << "error: " << message << "\n";
     return failure();
   };
-  FailureOr<PipelineRequest> request = parsePipelineOptions(
-      options.target, options.loweringOptions, onError);
+  FailureOr<PipelineRequest> request =
+      parsePipelineOptions(options.target, options.loweringOptions, onError);
   if (failed(request))
     return failure();
   FailureOr<SmallVector<std::pair<std::string, std::string>>> values =
@@ -273,9 +273,8 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   PassManager pm(module.getContext());
   if (options.target == "gpu" && failed(prepareCudaToolkit(module)))
     return failure();
-  if (failed(options.target == "cpu"
-                 ? buildCPUPipeline(pm, *request, onError)
-                 : buildGPUPipeline(pm, *request, onError)))
+  if (failed(options.target == "cpu" ? buildCPUPipeline(pm, *request, onError)
+                                     : buildGPUPipeline(pm, *request, onError)))
     return failure();
   if (failed(pm.run(module)))
     return failure();

@@ -73,8 +73,9 @@ public:
     if (variant != "fused-conv-scan")
       return;
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseConvScan<SelectiveScanOp>,
-                 FuseConvScan<SelectiveScanGradOp>>(&getContext());
+    patterns
+        .add<FuseConvScan<SelectiveScanOp>, FuseConvScan<SelectiveScanGradOp>>(
+            &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -26,6 +26,10 @@ static StringRef canonicalStrategy(StringRef strategy) {
   return strategy == "thread-per-point" ? StringRef("sequential") : strategy;
 }
 
+static constexpr StringLiteral kScanStrategies[] = {"block-scan", "sequential",
+                                                    "chunked-parallel"};
+static constexpr StringLiteral kSSDStrategies[] = {"chunked", "recurrence"};
+
 LogicalResult
 mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
                                        const SSMSelectLoweringOptions &opts) {
@@ -42,16 +46,14 @@ mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
   SmallVector<StringRef> variants =
       getAllLoweringVariants(anchor->getContext());
   if (!opts.variant.empty() && !llvm::is_contained(variants, opts.variant)) {
-    InFlightDiagnostic diag = fail("variant")
-                              << "'" << opts.variant << "' is unknown: expected";
+    InFlightDiagnostic diag = fail("variant") << "'" << opts.variant
+                                              << "' is unknown: expected";
     for (auto [i, v] : llvm::enumerate(variants))
       diag << (i ? ", '" : " '") << v << "'";
     return diag;
   }
-  static constexpr StringLiteral scanStrategies[] = {
-      "block-scan", "sequential", "chunked-parallel"};
   StringRef scan = canonicalStrategy(opts.scanStrategy);
-  if (!scan.empty() && !llvm::is_contained(scanStrategies, scan))
+  if (!scan.empty() && !llvm::is_contained(kScanStrategies, scan))
     return fail("scan-strategy")
            << "'" << opts.scanStrategy
            << "' is unknown: expected 'block-scan', 'sequential' or "
@@ -66,8 +68,8 @@ mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
     return llvm::is_contained({1, 2, 4, 8, 16}, v);
   };
   if (!pow2UpTo16(opts.ssdTile))
-    return fail("ssd-tile") << opts.ssdTile
-                            << " is not supported: expected 1, 2, 4, 8 or 16";
+    return fail("ssd-tile")
+           << opts.ssdTile << " is not supported: expected 1, 2, 4, 8 or 16";
   if (opts.target != "gpu")
     return success();
   if (opts.threadsPerBlock < 32 || opts.threadsPerBlock > 1024 ||
@@ -103,19 +105,43 @@ static bool isScanBackward(Operation *op) {
   return isa<SelectiveScanGradOp>(op);
 }
 
-static StringRef chooseStrategy(Operation *op, StringRef target,
-                                StringRef variant,
-                                const SSMSelectLoweringOptions &options) {
+/// The strategy options, each with the strategies it names.
+struct StrategyOption {
+  StringRef name, value;
+  ArrayRef<StringLiteral> family;
+};
+
+/// The strategy the options give `op`: the option whose family the op's
+/// strategies belong to, or the op's default when that option is empty.
+/// An option naming a strategy the op does not have is an error at the op.
+static FailureOr<StringRef>
+chooseStrategy(Operation *op, StringRef target, StringRef variant,
+               const SSMSelectLoweringOptions &options) {
   SmallVector<StringRef> strategies =
       getLoweringStrategies(op, target, variant);
   if (strategies.empty())
-    return "";
-  // The selective scan's and the SSD's strategies have distinct names, so
-  // the option that names one of this op's strategies is the one for it.
-  for (StringRef wanted :
-       {canonicalStrategy(options.scanStrategy), StringRef(options.ssdStrategy)})
-    if (!wanted.empty() && llvm::is_contained(strategies, wanted))
-      return wanted;
+    return StringRef();
+  StrategyOption candidates[] = {
+      {"scan-strategy", canonicalStrategy(options.scanStrategy),
+       kScanStrategies},
+      {"ssd-strategy", options.ssdStrategy, kSSDStrategies}};
+  for (const StrategyOption &option : candidates) {
+    if (!llvm::any_of(strategies, [&](StringRef s) {
+          return llvm::is_contained(option.family, s);
+        }))
+      continue;
+    if (option.value.empty())
+      break;
+    if (llvm::is_contained(strategies, option.value))
+      return option.value;
+    InFlightDiagnostic diag =
+        op->emitOpError() << "cannot be lowered with " << option.name << "="
+                          << option.value << " on " << target << " (variant \""
+                          << variant << "\"): its strategies are";
+    for (auto [i, s] : llvm::enumerate(strategies))
+      diag << (i ? ", '" : " '") << s << "'";
+    return failure();
+  }
   return strategies.front();
 }
 
@@ -149,8 +175,8 @@ mlir::ssm::selectLowering(Operation *op, LoweringAttr handWritten,
   if (handWritten && handWritten.getTarget() != target)
     return op->emitOpError()
            << "has ssm.lowering target = \"" << handWritten.getTarget()
-           << "\", which contradicts the target being compiled for ('"
-           << target << "')";
+           << "\", which contradicts the target being compiled for ('" << target
+           << "')";
   SmallVector<StringRef> variants = getLoweringVariants(op);
   StringRef variant = variants.front();
   if (handWritten)
@@ -160,8 +186,12 @@ mlir::ssm::selectLowering(Operation *op, LoweringAttr handWritten,
 
   StringRef strategy = handWritten ? handWritten.getStrategy() : "";
   bool strategyChosen = !strategy.empty();
-  if (!strategyChosen)
-    strategy = chooseStrategy(op, target, variant, options);
+  if (!strategyChosen) {
+    FailureOr<StringRef> chosen = chooseStrategy(op, target, variant, options);
+    if (failed(chosen))
+      return failure();
+    strategy = *chosen;
+  }
 
   auto build = [&](StringRef strategy) {
     SmallVector<int64_t> values;
@@ -228,11 +258,12 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    SSMSelectLoweringOptions options{
-        target,           chip,           variant,
-        scanStrategy,     ssdStrategy,    chunkLen,
-        ssdTile,          threadsPerBlock, itemsPerThread,
-        channelsPerBlock, maxRegisters,   scanBackwardMaxRegisters};
+    SSMSelectLoweringOptions options{target,         chip,
+                                     variant,        scanStrategy,
+                                     ssdStrategy,    chunkLen,
+                                     ssdTile,        threadsPerBlock,
+                                     itemsPerThread, channelsPerBlock,
+                                     maxRegisters,   scanBackwardMaxRegisters};
     if (failed(verifySelectLoweringOptions(getOperation(), options)) ||
         failed(rejectGPUOptionsOnCPU()) ||
         failed(selectAll(getOperation(), options)))
@@ -244,9 +275,8 @@ private:
   LogicalResult rejectGPUOptionsOnCPU() {
     if (target != "cpu")
       return success();
-    for (auto *option :
-         {&threadsPerBlock, &itemsPerThread, &channelsPerBlock, &maxRegisters,
-          &scanBackwardMaxRegisters})
+    for (auto *option : {&threadsPerBlock, &itemsPerThread, &channelsPerBlock,
+                         &maxRegisters, &scanBackwardMaxRegisters})
       if (option->hasValue())
         return emitError(getOperation().getLoc())
                << "ssm-select-lowering: " << option->getArgStr()

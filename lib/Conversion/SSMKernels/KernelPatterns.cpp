@@ -96,8 +96,8 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
   patterns.add<KernelOpLowering<SSDScanOp>>(
       context, target, "phases", "recurrence",
       withoutOptions<SSDScanOp, emitSSDScan>);
-  patterns.add<KernelOpLowering<SSDScanGradOp>>(
-      context, target, "phases", "recurrence", emitSSDScanGrad);
+  patterns.add<KernelOpLowering<SSDScanGradOp>>(context, target, "phases",
+                                                "recurrence", emitSSDScanGrad);
   patterns.add<KernelOpLowering<CausalConv1dOp>>(
       context, target, "single", "",
       withoutOptions<CausalConv1dOp, emitCausalConv1d>);

@@ -20,6 +20,4 @@ KernelOptions KernelOptions::fromLowering(LoweringAttr lowering) {
   return options;
 }
 
-LoweringAttr mlir::ssm::getOpLowering(Operation *op) {
-  return getLowering(op);
-}
+LoweringAttr mlir::ssm::getOpLowering(Operation *op) { return getLowering(op); }

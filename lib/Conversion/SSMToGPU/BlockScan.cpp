@@ -241,8 +241,7 @@ static LogicalResult checkSharedMemory(Operation *op,
 /// Emits `OpTy` (the selective scan or its gradient) with the block scan.
 /// The selection only chooses it for lengths that are a multiple of
 /// items-per-thread.
-template <typename OpTy>
-class BlockScanEmitter {
+template <typename OpTy> class BlockScanEmitter {
 public:
   BlockScanEmitter(const BlockScanTiles &tiles, ParallelTarget &elementwise)
       : tiles(tiles), elementwise(elementwise) {}
@@ -761,9 +760,9 @@ static void emitSelectiveScanGradBlockScan(SelectiveScanGradOp op,
 void mlir::ssm::populateSelectiveScanBlockScanPatterns(
     RewritePatternSet &patterns, ParallelTarget &elementwise) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<KernelOpLowering<SelectiveScanOp>>(
-      context, elementwise, "fused-scan", "block-scan",
-      emitSelectiveScanBlockScan);
+  patterns.add<KernelOpLowering<SelectiveScanOp>>(context, elementwise,
+                                                  "fused-scan", "block-scan",
+                                                  emitSelectiveScanBlockScan);
   patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
       context, elementwise, "fused-scan", "block-scan",
       emitSelectiveScanGradBlockScan);

@@ -9,9 +9,9 @@
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
 #include "BlockScan.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
-#include "ssm/Transforms/Passes.h"
 #include "ssm/IR/SSMDialect.h"
 #include "ssm/IR/SSMOps.h"
+#include "ssm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -201,7 +201,6 @@ public:
   }
 };
 } // namespace
-
 
 /// The sequential scan backward keeps one chunk of states per thread
 /// (chunk_len x d_state floats) in local memory; the driver reserves that

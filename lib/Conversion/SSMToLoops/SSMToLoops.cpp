@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
-#include "ssm/Transforms/Passes.h"
 #include "ssm/IR/SSMDialect.h"
+#include "ssm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

@@ -158,13 +158,12 @@ public:
     if (lowering.getVariant() != variant ||
         (!strategy.empty() && lowering.getStrategy() != strategy))
       return rewriter.notifyMatchFailure(op, "another variant or strategy");
-    return lowerOnBuffers(op, adaptor.getOperands(), rewriter, target,
-                          lowering, [&](ImplicitLocOpBuilder &b,
-                                        const IRMapping &buffers) {
-                            emit(op, buffers, b, target,
-                                 KernelOptions::fromLowering(lowering));
-                            return success();
-                          });
+    return lowerOnBuffers(
+        op, adaptor.getOperands(), rewriter, target, lowering,
+        [&](ImplicitLocOpBuilder &b, const IRMapping &buffers) {
+          emit(op, buffers, b, target, KernelOptions::fromLowering(lowering));
+          return success();
+        });
   }
 
 private:
