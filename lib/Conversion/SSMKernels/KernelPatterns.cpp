@@ -88,6 +88,12 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
       withoutOptions<SelectiveScanOp, emitSelectiveScan>);
   patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
       context, target, "fused-scan", "sequential", emitSelectiveScanGrad);
+  // The unfused selective scan: each step of the reference formulas its
+  // own kernel, with no strategy to choose.
+  patterns.add<KernelOpLowering<SelectiveScanOp>>(context, target, "unfused",
+                                                  "", emitSelectiveScanUnfused);
+  patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
+      context, target, "unfused", "", emitSelectiveScanGradUnfused);
   // The SSD scan: the chunked (dual) form, or the per-point recurrence.
   patterns.add<KernelOpLowering<SSDScanOp>>(context, target, "phases",
                                             "chunked", emitSSDScanChunked);

@@ -14,6 +14,16 @@ void emitSelectiveScan(SelectiveScanOp op, const IRMapping &buffers,
 void emitSelectiveScanGrad(SelectiveScanGradOp op, const IRMapping &buffers,
                            ImplicitLocOpBuilder &b, ParallelTarget &target,
                            const KernelOptions &options);
+/// The `unfused` variant (SelectiveScanUnfused.cpp): every step of the
+/// reference formulas its own parallelFor, intermediates through memory.
+void emitSelectiveScanUnfused(SelectiveScanOp op, const IRMapping &buffers,
+                              ImplicitLocOpBuilder &b, ParallelTarget &target,
+                              const KernelOptions &options);
+void emitSelectiveScanGradUnfused(SelectiveScanGradOp op,
+                                  const IRMapping &buffers,
+                                  ImplicitLocOpBuilder &b,
+                                  ParallelTarget &target,
+                                  const KernelOptions &options);
 void emitSSDScan(SSDScanOp op, const IRMapping &buffers,
                  ImplicitLocOpBuilder &b, ParallelTarget &target);
 void emitSSDScanGrad(SSDScanGradOp op, const IRMapping &buffers,
