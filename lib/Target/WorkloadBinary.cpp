@@ -245,9 +245,11 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   if (options.target != "cpu" && options.target != "gpu")
     return emitError(module.getLoc(), "unknown target '")
            << options.target << "': expected 'cpu' or 'gpu'";
-  // Option errors belong to no line of the input: one `error:` line each.
-  auto onError = [](const Twine &message) {
-    llvm::errs() << "error: " << message << "\n";
+  // Option errors belong to no line of the input: reported without a
+  // location (ssm-compile prints them as one `error:` line each).
+  MLIRContext *context = module.getContext();
+  auto onError = [context](const Twine &message) {
+    emitError(UnknownLoc::get(context)) << message;
     return failure();
   };
   FailureOr<PipelineRequest> request =

@@ -1,6 +1,7 @@
 //===- ssm-compile.cpp - compile an ssm workload to a binary ----*- C++ -*-===//
 //
 // ssm-compile FILE.mlir --target=cpu|gpu -o NAME.so [--LOWERING-OPTION=V ...]
+// ssm-compile FILE.mlir --target=cpu|gpu -o DIR --sweep 'key=v1,v2;key2=...'
 //
 // The tool's own flags are the input, the output, the target and
 // --keep-object. Every other `--key=value` (or `--key value`) is a lowering
@@ -10,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/InitAll.h"
+#include "ssm/Target/Sweep.h"
 #include "ssm/Target/WorkloadBinary.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -18,6 +20,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -30,13 +33,19 @@ static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output .so"),
 static llvm::cl::opt<std::string> target("target",
                                          llvm::cl::desc("Target: cpu or gpu"),
                                          llvm::cl::init("cpu"));
+static llvm::cl::opt<std::string>
+    sweep("sweep",
+          llvm::cl::desc("Compile one binary per combination of lowering "
+                         "option values, 'key=v1,v2;key2=v3,...', into the "
+                         "directory given by -o; invalid ones are skipped"),
+          llvm::cl::init(""));
 static llvm::cl::opt<bool> keepObject("keep-object",
                                       llvm::cl::desc("Keep NAME.so.o"),
                                       llvm::cl::init(false));
 
 /// True for the flags ssm-compile parses itself (with or without a value).
 static bool isOwnFlag(StringRef name) {
-  return llvm::is_contained({"o", "target", "keep-object", "help", "h",
+  return llvm::is_contained({"o", "target", "keep-object", "sweep", "help", "h",
                              "help-hidden", "version", "help-list"},
                             name);
 }
@@ -58,8 +67,8 @@ static LogicalResult splitArguments(int argc, char **argv,
     if (isOwnFlag(name)) {
       own.push_back(argv[i]);
       // `-o FILE` and `--target gpu` take the next argument.
-      if (!flag.contains('=') && (name == "o" || name == "target") &&
-          i + 1 < argc)
+      if (!flag.contains('=') &&
+          (name == "o" || name == "target" || name == "sweep") && i + 1 < argc)
         own.push_back(argv[++i]);
       continue;
     }
@@ -100,6 +109,14 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  // Errors that belong to no line of the input (bad options) are one plain
+  // `error:` line, not one located at the file's line 0.
+  ScopedDiagnosticHandler unlocated(&context, [](Diagnostic &diag) {
+    if (!isa<UnknownLoc>(diag.getLocation()))
+      return failure();
+    llvm::errs() << "error: " << diag.str() << "\n";
+    return success();
+  });
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
   if (!module)
@@ -110,5 +127,19 @@ int main(int argc, char **argv) {
   options.outputPath = outputFile;
   options.loweringOptions = lowering;
   options.keepObject = keepObject;
-  return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;
+  if (sweep.empty())
+    return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;
+
+  std::string error;
+  FailureOr<std::vector<ssm::SweepAxis>> axes = ssm::parseSweep(sweep, error);
+  if (failed(axes)) {
+    llvm::errs() << "error: --sweep: " << error << "\n";
+    return 1;
+  }
+  StringRef stem = llvm::sys::path::stem(inputFile);
+  // Compilation rewrites the module: each point gets a fresh copy.
+  auto copy = [&]() { return OwningOpRef<ModuleOp>(module->clone()); };
+  ssm::SweepSummary summary = ssm::runSweep(context, copy, options, stem,
+                                            outputFile, *axes, llvm::outs());
+  return summary.compiled == 0 ? 1 : 0;
 }

@@ -33,9 +33,10 @@ static constexpr StringLiteral kSSDStrategies[] = {"chunked", "recurrence"};
 LogicalResult
 mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
                                        const SSMSelectLoweringOptions &opts) {
+  // An option belongs to no line of the input.
+  Location loc = UnknownLoc::get(anchor->getContext());
   auto fail = [&](StringRef option) {
-    return emitError(anchor->getLoc())
-           << "ssm-select-lowering: " << option << " = ";
+    return emitError(loc) << "ssm-select-lowering: " << option << " = ";
   };
   if (!llvm::is_contained(getLoweringTargets(), StringRef(opts.target)))
     return fail("target") << "'" << opts.target
@@ -278,11 +279,11 @@ private:
     for (auto *option : {&threadsPerBlock, &itemsPerThread, &channelsPerBlock,
                          &maxRegisters, &scanBackwardMaxRegisters})
       if (option->hasValue())
-        return emitError(getOperation().getLoc())
+        return emitError(UnknownLoc::get(&getContext()))
                << "ssm-select-lowering: " << option->getArgStr()
                << " applies only to target=gpu, not target=cpu";
     if (chip.hasValue())
-      return emitError(getOperation().getLoc())
+      return emitError(UnknownLoc::get(&getContext()))
              << "ssm-select-lowering: chip applies only to target=gpu, not "
                 "target=cpu";
     return success();
