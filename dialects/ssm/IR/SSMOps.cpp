@@ -20,6 +20,9 @@ mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names) {
   // Ops with properties keep default-valued attributes there: the
   // inherent attribute holds the default once the op is built.
   for (StringRef name : names) {
+    // Segment sizes say which optional ports are present: the ports do.
+    if (name == "operandSegmentSizes" || name == "resultSegmentSizes")
+      continue;
     std::optional<Attribute> value = op->getInherentAttr(name);
     Attribute attr = value ? *value : Attribute();
     std::string text;

@@ -119,4 +119,15 @@ def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
   ];
 }
 
+def SSMTestKernelInterface : Pass<"ssm-test-kernel-interface", "ModuleOp"> {
+  let summary = "Print what KernelOpInterface says of each ssm op (testing)";
+  let description = [{
+    Emits one remark per ssm kernel op with its operand and result port
+    names (generated from ODS) and which ports are present, its parameter
+    ports, its gradient or forward op, what its gradient may take saved, its
+    recorded attributes, and its variants and strategies per target. The
+    lit test compares them with the ODS declarations; nothing else uses it.
+  }];
+}
+
 #endif // SSM_TRANSFORMS_PASSES_TD
