@@ -151,8 +151,11 @@ private:
   GradRow loadGradRow(KernelBuilder &kb, const ChunkPoint &pt, Value t0,
                       Value dy);
 
-  /// A[d, n] log2(e) for every n.
-  SmallVector<Value> loadScaledA(KernelBuilder &kb, Value d);
+  /// A[d, n] log2(e), loaded where it is used (in the loops, so that it
+  /// does not hold N registers through them).
+  Value scaledA(KernelBuilder &kb, Value d, int64_t n) {
+    return kb.mul(kb.load(A, {d, kb.index(n)}), kb.f32(kLog2e));
+  }
   /// The N states at memref[prefix..., 0 .. N) as rows.
   SmallVector<Value> loadStates(KernelBuilder &kb, Value memref,
                                 ValueRange prefix);
@@ -229,14 +232,6 @@ ChunkedParallelScan::loadGradRow(KernelBuilder &kb, const ChunkPoint &pt,
   return gr;
 }
 
-SmallVector<Value> ChunkedParallelScan::loadScaledA(KernelBuilder &kb,
-                                                    Value d) {
-  SmallVector<Value> scaled;
-  for (int64_t n = 0; n < numStates; ++n)
-    scaled.push_back(kb.mul(kb.load(A, {d, kb.index(n)}), kb.f32(kLog2e)));
-  return scaled;
-}
-
 SmallVector<Value> ChunkedParallelScan::loadStates(KernelBuilder &kb,
                                                    Value memref,
                                                    ValueRange prefix) {
@@ -265,7 +260,6 @@ void ChunkedParallelScan::emitChunkEnds(Value dy, Value chunkGrads) {
   const bool grad = static_cast<bool>(dy);
   forEachChunk([&](KernelBuilder &kb, const ChunkPoint &pt) {
     Value bias = deltaBias ? kb.load(deltaBias, {pt.d}) : Value();
-    SmallVector<Value> scaledA = loadScaledA(kb, pt.d);
     // Carried: the states, the chunk's time and, for the gradient, the
     // running product of the decays and the chunk carry R.
     SmallVector<Value> init(N, kb.f32(0.0));
@@ -292,13 +286,14 @@ void ChunkedParallelScan::emitChunkEnds(Value dy, Value chunkGrads) {
           if (grad)
             gr = loadGradRow(kb, pt, s.t0, dy);
           for (int64_t n = 0; n < N; ++n) {
+            Value rate = scaledA(kb, pt.d, n);
             SmallVector<Value> at = {pt.bi, pt.g, kb.index(n), s.t0};
             SmallVector<Value> bRow = kb.loadRow(B, at, row);
             SmallVector<Value> cRow;
             if (grad)
               cRow = kb.loadRow(C, at, row);
             for (int64_t i = 0; i < row; ++i) {
-              Value a = exp2(kb, kb.mul(s.dt[i], scaledA[n]));
+              Value a = exp2(kb, kb.mul(s.dt[i], rate));
               h[n] = kb.add(kb.mul(a, h[n]), kb.mul(s.dtU[i], bRow[i]));
               if (grad) {
                 prod[n] = kb.mul(prod[n], a);
@@ -357,7 +352,6 @@ void ChunkedParallelScan::emitOutput(Value y) {
   forEachChunk([&](KernelBuilder &kb, const ChunkPoint &pt) {
     Value bias = deltaBias ? kb.load(deltaBias, {pt.d}) : Value();
     Value skip = D ? kb.load(D, {pt.d}) : Value();
-    SmallVector<Value> scaledA = loadScaledA(kb, pt.d);
     SmallVector<Value> h0 = loadStates(kb, entering, {pt.bi, pt.d, pt.c});
     kb.forRangeCarry(
         kb.index(0), pt.rows, h0,
@@ -368,11 +362,12 @@ void ChunkedParallelScan::emitOutput(Value y) {
           for (int64_t i = 0; i < row; ++i)
             out.push_back(skip ? kb.mul(skip, s.u[i]) : kb.f32(0.0));
           for (int64_t n = 0; n < numStates; ++n) {
+            Value rate = scaledA(kb, pt.d, n);
             SmallVector<Value> at = {pt.bi, pt.g, kb.index(n), s.t0};
             SmallVector<Value> bRow = kb.loadRow(B, at, row);
             SmallVector<Value> cRow = kb.loadRow(C, at, row);
             for (int64_t i = 0; i < row; ++i) {
-              Value a = exp2(kb, kb.mul(s.dt[i], scaledA[n]));
+              Value a = exp2(kb, kb.mul(s.dt[i], rate));
               h[n] = kb.add(kb.mul(a, h[n]), kb.mul(s.dtU[i], bRow[i]));
               out[i] = kb.add(out[i], kb.mul(cRow[i], h[n]));
             }
@@ -388,7 +383,8 @@ void ChunkedParallelScan::emitOutput(Value y) {
   });
 }
 
-void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
+void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g,
+                                         Value carries) {
   const int64_t N = numStates;
   const SelectiveScanGradAccumulators &acc = *g.acc;
   forEachChunk([&](KernelBuilder &kb, const ChunkPoint &pt) {
@@ -399,7 +395,6 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
     // (the last row's is all the walk needs, not its end).
     Value saved = kb.privateBuffer({chunk / row, N});
     Value lastRow = kb.addIndex(pt.rows, -1);
-    SmallVector<Value> scaledA = loadScaledA(kb, pt.d);
     SmallVector<Value> hLast = kb.forRangeCarry(
         kb.index(0), lastRow, loadStates(kb, entering, chunkAt),
         [&](Value r, ValueRange carried) -> SmallVector<Value> {
@@ -408,10 +403,11 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
             kb.store(h[n], saved, {r, kb.index(n)});
           StepRow s = loadSteps(kb, pt, r, bias);
           for (int64_t n = 0; n < N; ++n) {
+            Value rate = scaledA(kb, pt.d, n);
             SmallVector<Value> bRow =
                 kb.loadRow(B, {pt.bi, pt.g, kb.index(n), s.t0}, row);
             for (int64_t i = 0; i < row; ++i) {
-              Value a = exp2(kb, kb.mul(s.dt[i], scaledA[n]));
+              Value a = exp2(kb, kb.mul(s.dt[i], rate));
               h[n] = kb.add(kb.mul(a, h[n]), kb.mul(s.dtU[i], bRow[i]));
             }
           }
@@ -421,89 +417,117 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
       kb.store(hLast[n], saved, {lastRow, kb.index(n)});
 
     // The rows from the last, the gradient carried from the chunk's right.
-    // Carried: the carries, dA per state, and the sums for dD and
-    // ddelta_bias.
-    SmallVector<Value> init = loadStates(kb, carries, chunkAt);
-    init.append(N, kb.f32(0.0));
-    init.push_back(kb.f32(0.0));
-    init.push_back(kb.f32(0.0));
-    SmallVector<Value> out = kb.forRangeCarry(
-        kb.index(0), pt.rows, init,
+    // Per state, the carry and dA live in private buffers and the states
+    // are a loop: its body already holds a row of every per-position value,
+    // and N copies of it would not fit in registers.
+    Value carry = kb.privateBuffer({N}), dA = kb.privateBuffer({N});
+    SmallVector<Value> carryIn = loadStates(kb, carries, chunkAt);
+    for (int64_t n = 0; n < N; ++n) {
+      kb.store(carryIn[n], carry, {kb.index(n)});
+      kb.store(kb.f32(0.0), dA, {kb.index(n)});
+    }
+    // Carried over the rows: the sums for dD and ddelta_bias.
+    SmallVector<Value> sums = kb.forRangeCarry(
+        kb.index(0), pt.rows, {kb.f32(0.0), kb.f32(0.0)},
         [&](Value i, ValueRange carried) -> SmallVector<Value> {
-          SmallVector<Value> next(carried);
-          MutableArrayRef<Value> carry(next.data(), N);
-          MutableArrayRef<Value> dA(next.data() + N, N);
-          Value &dDSum = next[2 * N], &biasSum = next[2 * N + 1];
+          Value dDSum = carried[0], biasSum = carried[1];
           Value r = subIndex(lastRow, i);
           StepRow s = loadSteps(kb, pt, r, bias);
           GradRow gr = loadGradRow(kb, pt, s.t0, g.dy);
           // Per position: ddt, du and (for dz) the output before the gate,
-          // summed over the states.
-          SmallVector<Value> ddt(row, kb.f32(0.0)), du, pre;
+          // summed over the states; the factors that turn the output into
+          // dz and ddt into ddelta, formed first so that dy, z and the raw
+          // steps need no registers through the states.
+          SmallVector<Value> init, dzScale, ddtScale;
           for (int64_t k = 0; k < row; ++k) {
-            du.push_back(skip ? kb.mul(gr.dyPre[k], skip) : kb.f32(0.0));
-            if (z)
-              pre.push_back(skip ? kb.mul(skip, s.u[k]) : kb.f32(0.0));
-          }
-          for (int64_t n = 0; n < N; ++n) {
-            Value nIdx = kb.index(n);
-            Value an = kb.load(A, {pt.d, nIdx});
-            SmallVector<Value> at = {pt.bi, pt.g, nIdx, s.t0};
-            SmallVector<Value> bRow = kb.loadRow(B, at, row);
-            SmallVector<Value> cRow = kb.loadRow(C, at, row);
-            // The row's states, recomputed from its start; hs[k] is the
-            // state before position k.
-            SmallVector<Value> decay, hs = {kb.load(saved, {r, nIdx})};
-            SmallVector<Value> dC;
-            for (int64_t k = 0; k < row; ++k) {
-              decay.push_back(exp2(kb, kb.mul(s.dt[k], scaledA[n])));
-              hs.push_back(
-                  kb.add(kb.mul(decay[k], hs[k]), kb.mul(s.dtU[k], bRow[k])));
-              if (z)
-                pre[k] = kb.add(pre[k], kb.mul(cRow[k], hs[k + 1]));
-              dC.push_back(kb.mul(gr.dyPre[k], hs[k + 1]));
+            init.push_back(kb.f32(0.0)); // ddt
+            init.push_back(skip ? kb.mul(gr.dyPre[k], skip)
+                                : kb.f32(0.0)); // du
+            if (z) {
+              init.push_back(skip ? kb.mul(skip, s.u[k]) : kb.f32(0.0));
+              dzScale.push_back(kb.mul(gr.dy[k], kb.siluGrad(gr.z[k])));
             }
-            kb.accumulateRowOverInnermost(dC, acc.dC.target(), at);
-            SmallVector<Value> dB(row);
-            for (int64_t k = row - 1; k >= 0; --k) {
-              Value gk = kb.add(carry[n], kb.mul(gr.dyPre[k], cRow[k]));
-              auto ddtSink = [&](Value v) { ddt[k] = kb.add(ddt[k], v); };
-              auto dASink = [&](Value v) { dA[n] = kb.add(dA[n], v); };
-              auto dBSink = [&](Value v) { dB[k] = v; };
-              auto duSink = [&](Value v) { du[k] = kb.add(du[k], v); };
-              StateGradientSinks sinks{ddtSink, dASink, dBSink, duSink};
-              carry[n] =
-                  emitStateGradient(kb, gk, bRow[k], s.u[k], s.dt[k], s.dtU[k],
-                                    an, decay[k], hs[k], sinks);
-            }
-            kb.accumulateRowOverInnermost(dB, acc.dB.target(), at);
-          }
-          SmallVector<Value> rowAt = {pt.bi, pt.d, s.t0};
-          if (z) {
-            SmallVector<Value> dz;
-            for (int64_t k = 0; k < row; ++k)
-              dz.push_back(
-                  kb.mul(kb.mul(gr.dy[k], pre[k]), kb.siluGrad(gr.z[k])));
-            kb.storeRow(dz, g.dz, rowAt);
-          }
-          for (int64_t k = 0; k < row; ++k) {
             if (softplus)
-              ddt[k] = kb.mul(ddt[k], kb.sigmoid(s.raw[k]));
+              ddtScale.push_back(kb.sigmoid(s.raw[k]));
             if (D)
               dDSum = kb.add(dDSum, kb.mul(gr.dyPre[k], s.u[k]));
+          }
+          const int64_t perPosition = z ? 3 : 2;
+          SmallVector<Value> perPos = kb.forRangeCarry(
+              kb.index(0), kb.index(N), init,
+              [&](Value n, ValueRange carriedPos) -> SmallVector<Value> {
+                SmallVector<Value> next(carriedPos);
+                auto ddt = [&](int64_t k) -> Value & {
+                  return next[k * perPosition];
+                };
+                auto du = [&](int64_t k) -> Value & {
+                  return next[k * perPosition + 1];
+                };
+                auto pre = [&](int64_t k) -> Value & {
+                  return next[k * perPosition + 2];
+                };
+                Value an = kb.load(A, {pt.d, n});
+                Value rate = kb.mul(an, kb.f32(kLog2e));
+                SmallVector<Value> at = {pt.bi, pt.g, n, s.t0};
+                SmallVector<Value> bRow = kb.loadRow(B, at, row);
+                SmallVector<Value> cRow = kb.loadRow(C, at, row);
+                // The row's states, recomputed from its start; hs[k] is
+                // the state before position k.
+                SmallVector<Value> decay, hs = {kb.load(saved, {r, n})};
+                SmallVector<Value> dC;
+                for (int64_t k = 0; k < row; ++k) {
+                  decay.push_back(exp2(kb, kb.mul(s.dt[k], rate)));
+                  hs.push_back(kb.add(kb.mul(decay[k], hs[k]),
+                                      kb.mul(s.dtU[k], bRow[k])));
+                  if (z)
+                    pre(k) = kb.add(pre(k), kb.mul(cRow[k], hs[k + 1]));
+                  dC.push_back(kb.mul(gr.dyPre[k], hs[k + 1]));
+                }
+                kb.accumulateRowOverInnermost(dC, acc.dC.target(), at);
+                Value carried = kb.load(carry, {n});
+                Value dASum = kb.load(dA, {n});
+                SmallVector<Value> dB(row);
+                for (int64_t k = row - 1; k >= 0; --k) {
+                  Value gk = kb.add(carried, kb.mul(gr.dyPre[k], cRow[k]));
+                  auto ddtSink = [&](Value v) { ddt(k) = kb.add(ddt(k), v); };
+                  auto dASink = [&](Value v) { dASum = kb.add(dASum, v); };
+                  auto dBSink = [&](Value v) { dB[k] = v; };
+                  auto duSink = [&](Value v) { du(k) = kb.add(du(k), v); };
+                  StateGradientSinks sinks{ddtSink, dASink, dBSink, duSink};
+                  carried =
+                      emitStateGradient(kb, gk, bRow[k], s.u[k], s.dt[k],
+                                        s.dtU[k], an, decay[k], hs[k], sinks);
+                }
+                kb.store(carried, carry, {n});
+                kb.store(dASum, dA, {n});
+                kb.accumulateRowOverInnermost(dB, acc.dB.target(), at);
+                return next;
+              });
+          SmallVector<Value> rowAt = {pt.bi, pt.d, s.t0};
+          SmallVector<Value> ddt, du, dz;
+          for (int64_t k = 0; k < row; ++k) {
+            ddt.push_back(perPos[k * perPosition]);
+            du.push_back(perPos[k * perPosition + 1]);
+            if (z)
+              dz.push_back(kb.mul(perPos[k * perPosition + 2], dzScale[k]));
+            if (softplus)
+              ddt[k] = kb.mul(ddt[k], ddtScale[k]);
             if (deltaBias)
               biasSum = kb.add(biasSum, ddt[k]);
           }
+          if (z)
+            kb.storeRow(dz, g.dz, rowAt);
           kb.storeRow(ddt, g.ddelta, rowAt);
           kb.storeRow(du, g.du, rowAt);
-          return next;
+          return {dDSum, biasSum};
         });
-    for (int64_t n = 0; n < N; ++n)
-      kb.accumulate(out[N + n], acc.dA.target(), {pt.d, kb.index(n)});
+    kb.forRange(0, N, [&](Value n) {
+      kb.accumulate(kb.load(dA, {n}), acc.dA.target(), {pt.d, n});
+    });
     if (acc.dD.result)
-      kb.accumulate(out[2 * N], acc.dD.target(), {pt.d});
+      kb.accumulate(sums[0], acc.dD.target(), {pt.d});
     if (acc.dDeltaBias.result)
-      kb.accumulate(out[2 * N + 1], acc.dDeltaBias.target(), {pt.d});
+      kb.accumulate(sums[1], acc.dDeltaBias.target(), {pt.d});
   });
 }
 
