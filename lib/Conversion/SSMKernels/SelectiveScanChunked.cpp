@@ -70,10 +70,24 @@ static int64_t largestPow2Divisor(int64_t n, int64_t limit) {
   return size;
 }
 
-namespace {
-
 /// Most positions a point moves as one row.
 constexpr int64_t kMaxRow = 8;
+
+/// The positions of the chunk phases' rows: the most, up to kMaxRow, that
+/// keep every row aligned and inside one chunk and the sequence.
+static int64_t rowLength(int64_t chunk, int64_t length) {
+  return largestPow2Divisor(std::gcd(chunk, length), kMaxRow);
+}
+
+int64_t mlir::ssm::chunkedParallelGradPrivateBytes(int64_t length,
+                                                   int64_t numStates,
+                                                   int64_t chunkLen) {
+  int64_t chunk = std::min(chunkLen, length);
+  return 4 * (chunk / rowLength(chunk, length) + 2) * numStates;
+}
+
+namespace {
+
 /// Most states moved as one row of the scratch.
 constexpr int64_t kMaxStateRow = 16;
 constexpr double kLog2e = 1.4426950408889634;
@@ -94,7 +108,7 @@ public:
       : SelectiveScanBuffers(op, m), b(b), target(target) {
     chunk = std::min(chunkLen, length);
     numChunks = (length + chunk - 1) / chunk;
-    row = largestPow2Divisor(std::gcd(chunk, length), kMaxRow);
+    row = rowLength(chunk, length);
     stateRow = largestPow2Divisor(numStates, kMaxStateRow);
     ends = scratch({batch, channels, numChunks, numStates});
     entering = scratch({batch, channels, numChunks, numStates});

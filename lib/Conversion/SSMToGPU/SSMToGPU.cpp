@@ -261,8 +261,9 @@ public:
 } // namespace
 
 /// The sequential scan backward keeps one chunk of states per thread
-/// (chunk_len x d_state floats) in local memory; the driver reserves that
-/// for every resident thread, so large chunks fail at launch with an
+/// (chunk_len x d_state floats) in local memory, the chunked-parallel one
+/// the state at each row start of its chunk; the driver reserves that for
+/// every resident thread, so large chunks fail at launch with an
 /// out-of-memory error. Reject them here, naming the parameter.
 static LogicalResult checkPrivateStates(Operation *root) {
   const int64_t limit = 64 * 1024;
@@ -270,6 +271,23 @@ static LogicalResult checkPrivateStates(Operation *root) {
     LoweringAttr lowering = getOpLowering(op);
     if (!lowering)
       return WalkResult::advance();
+    if (auto grad = dyn_cast<SelectiveScanGradOp>(op);
+        grad && lowering.getStrategy() == "chunked-parallel") {
+      int64_t length = cast<ShapedType>(grad.getU().getType()).getDimSize(2);
+      int64_t numStates = cast<ShapedType>(grad.getA().getType()).getDimSize(1);
+      int64_t bytes = chunkedParallelGradPrivateBytes(length, numStates,
+                                                      lowering.getChunkLen());
+      if (bytes <= limit)
+        return WalkResult::advance();
+      op->emitOpError() << "cannot be lowered on the GPU with chunk_len = "
+                        << lowering.getChunkLen() << ": each thread would keep "
+                        << bytes
+                        << " bytes of scan states (the state at each row "
+                           "start of its chunk, d_state "
+                        << numStates << " floats each) in local memory, more "
+                        << "than " << limit << "; lower chunk-len";
+      return WalkResult::interrupt();
+    }
     int64_t length = 0, numStates = 0;
     if (auto grad = dyn_cast<SelectiveScanGradOp>(op);
         grad && lowering.getStrategy() == "sequential") {
