@@ -88,6 +88,8 @@ int64_t mlir::ssm::chunkedParallelGradPrivateBytes(int64_t length,
 
 namespace {
 
+/// Most chunks whose loads the passing issues together.
+constexpr int64_t kPassingGroup = 16;
 /// Most states moved as one row of the scratch.
 constexpr int64_t kMaxStateRow = 16;
 constexpr double kLog2e = 1.4426950408889634;
@@ -328,37 +330,60 @@ void ChunkedParallelScan::emitChunkEnds(Value dy, Value chunkGrads) {
 
 void ChunkedParallelScan::emitPassing(Value lastState, Value chunkGrads,
                                       Value dLast, Value carries) {
+  // The chunks go in groups whose loads (and decays) come before the
+  // group's steps: the compiler cannot move a load above the previous
+  // step's store (the buffers may alias for all it knows), so one chunk at
+  // a time would wait a memory latency per chunk. Groups of kPassingGroup,
+  // then the rest as one group.
+  const int64_t group = std::min(kPassingGroup, numChunks);
+  const int64_t fullGroups = numChunks / group, rest = numChunks % group;
   target.parallelFor(
       b, {batch, channels, numStates},
       [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
         KernelBuilder kb(ib, target);
         Value bi = iv[0], d = iv[1], n = iv[2];
         Value scaledA = kb.mul(kb.load(A, {d, n}), kb.f32(kLog2e));
-        auto chunkDecay = [&](Value c) {
-          return exp2(kb, kb.mul(kb.load(chunkTime, {bi, d, c}), scaledA));
+        // The `size` chunks from the `first`-th (counted from the last one
+        // with `reverse`): value -> decay[c] value + own[c], storing each
+        // chunk's entering value in `out`.
+        auto passGroup = [&](Value first, int64_t size, Value value, Value own,
+                             Value out, bool reverse) {
+          SmallVector<Value> cs, decays, owns;
+          for (int64_t j = 0; j < size; ++j) {
+            Value c = kb.addIndex(first, j);
+            if (reverse)
+              c = kb.subIndex(numChunks - 1, c);
+            cs.push_back(c);
+            decays.push_back(
+                exp2(kb, kb.mul(kb.load(chunkTime, {bi, d, c}), scaledA)));
+            owns.push_back(kb.load(own, {bi, d, c, n}));
+          }
+          for (int64_t j = 0; j < size; ++j) {
+            kb.store(value, out, {bi, d, cs[j], n});
+            value = kb.add(kb.mul(decays[j], value), owns[j]);
+          }
+          return value;
         };
-        Value final =
-            kb.forRangeCarry(
-                  kb.index(0), kb.index(numChunks), {kb.f32(0.0)},
-                  [&](Value c, ValueRange carried) -> SmallVector<Value> {
-                    kb.store(carried[0], entering, {bi, d, c, n});
-                    return {kb.add(kb.mul(chunkDecay(c), carried[0]),
-                                   kb.load(ends, {bi, d, c, n}))};
-                  })
-                .front();
+        auto pass = [&](Value init, Value own, Value out, bool reverse) {
+          Value value =
+              kb.forRangeCarry(
+                    kb.index(0), kb.index(fullGroups), {init},
+                    [&](Value gi, ValueRange carried) -> SmallVector<Value> {
+                      return {passGroup(kb.mulIndex(gi, group), group,
+                                        carried[0], own, out, reverse)};
+                    })
+                  .front();
+          if (rest)
+            value = passGroup(kb.index(fullGroups * group), rest, value, own,
+                              out, reverse);
+          return value;
+        };
+        Value final = pass(kb.f32(0.0), ends, entering, /*reverse=*/false);
         if (lastState)
           kb.store(final, lastState, {bi, d, n});
-        if (!carries)
-          return;
-        Value init = dLast ? kb.load(dLast, {bi, d, n}) : kb.f32(0.0);
-        kb.forRangeCarry(
-            kb.index(0), kb.index(numChunks), {init},
-            [&](Value i, ValueRange carried) -> SmallVector<Value> {
-              Value c = kb.subIndex(numChunks - 1, i);
-              kb.store(carried[0], carries, {bi, d, c, n});
-              return {kb.add(kb.mul(chunkDecay(c), carried[0]),
-                             kb.load(chunkGrads, {bi, d, c, n}))};
-            });
+        if (carries)
+          pass(dLast ? kb.load(dLast, {bi, d, n}) : kb.f32(0.0), chunkGrads,
+               carries, /*reverse=*/true);
       });
 }
 

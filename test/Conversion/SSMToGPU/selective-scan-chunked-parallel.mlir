@@ -12,6 +12,8 @@
 // state at each of the chunk's 2 row starts is in a private buffer.
 // RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=chunked-parallel chunk-len=16' \
 // RUN:   --convert-ssm-to-gpu | FileCheck %s
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=chunked-parallel chunk-len=16' \
+// RUN:   | FileCheck %s --check-prefix=ATTR
 // A backward whose private buffer would exceed 64 KiB per thread is
 // rejected, naming chunk_len: L=1031 (prime) allows only rows of one
 // position, so chunk_len=2048 (one chunk of 1031) needs (1031 + 2) x 16
@@ -20,6 +22,12 @@
 // RUN:   --convert-ssm-to-gpu 2>&1 | FileCheck %s --check-prefix=BIG
 // RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=chunked-parallel chunk-len=1000' \
 // RUN:   --convert-ssm-to-gpu | FileCheck %s --check-prefix=FITS
+
+// The recorded lowering, and the launches named after it.
+// ATTR-LABEL: func.func @fwd(
+// ATTR: ssm.selective_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "chunked-parallel", chunk_len = 16, threads_per_block = 128>
+// ATTR-LABEL: func.func @grad(
+// ATTR: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "chunked-parallel", chunk_len = 16, threads_per_block = 128>
 
 // CHECK-LABEL: func.func @fwd(
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x64x64xbf16>
@@ -35,9 +43,9 @@
 // CHECK:           vector.store {{.*}}, %[[ENDS]]{{.*}} : memref<1x64x4x16xf32>, vector<16xf32>
 // CHECK:           memref.store {{.*}}, %[[TIME]]
 // CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c8{{(_[0-9]+)?}}, {{.*}}) threads({{.*}}) in ({{.*}} = %c128{{(_[0-9]+)?}}, {{.*}}) function(@ssm_selective_scan_chunked_parallel_0) {
-// CHECK:           memref.store {{.*}}, %[[ENTERING]]
-// CHECK:           memref.load %[[ENDS]]
 // CHECK:           memref.load %[[TIME]]
+// CHECK:           memref.load %[[ENDS]]
+// CHECK:           memref.store {{.*}}, %[[ENTERING]]
 // CHECK:           memref.store {{.*}}, %[[LAST]]
 // CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_chunked_parallel_1) {
 // CHECK:           vector.load %[[ENTERING]]{{.*}} : memref<1x64x4x16xf32>, vector<16xf32>

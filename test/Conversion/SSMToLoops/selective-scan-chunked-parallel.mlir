@@ -28,31 +28,36 @@
 // Chunk ends: points (batch, chunk, group, channel in group); a row loop
 // carrying the N=3 states and the time; exp2 per state and position.
 // CHECK:         scf.for
-// CHECK:          scf.for
-// CHECK:            scf.for
-// CHECK:              scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
 // CHECK:                 scf.for {{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32)
 // CHECK-COUNT-6:           math.exp2 {{.*}} fastmath<afn> : f32
 // CHECK:                 memref.store {{.*}}, %[[ENDS]]
 // CHECK:                 memref.store {{.*}}, %[[ENDS]]
 // CHECK:                 memref.store {{.*}}, %[[ENDS]]
 // CHECK:                 memref.store {{.*}}, %[[TIME]]
-// Passing: points (batch, channel, state) walking the chunks; the decay of
-// a chunk is exp2 of its time.
+// Passing: points (batch, channel, state) walking the chunks in groups
+// (here one group of the three chunks): the group's loads first, a chunk's
+// decay being exp2 of its time, then its steps.
 // CHECK:         scf.for
-// CHECK:          scf.for
-// CHECK:            scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
 // CHECK:               scf.for {{.*}} iter_args({{.*}}) -> (f32)
-// CHECK-NEXT:            memref.store {{.*}}, %[[ENTERING]]
-// CHECK:                 memref.load %[[ENDS]]
 // CHECK:                 memref.load %[[TIME]]
 // CHECK:                 math.exp2
+// CHECK:                 memref.load %[[ENDS]]
+// CHECK-NOT:             memref.store
+// CHECK:                 memref.load %[[TIME]]
+// CHECK-NOT:             memref.store
+// CHECK:                 memref.load %[[ENDS]]
+// CHECK-COUNT-3:         memref.store {{.*}}, %[[ENTERING]]
 // CHECK:               memref.store {{.*}}, %[[LAST]]
 // Output: each chunk from its entering state.
 // CHECK:         scf.for
-// CHECK:          scf.for
-// CHECK:            scf.for
-// CHECK:              scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
 // CHECK:                 memref.load %[[ENTERING]]
 // CHECK:                 scf.for {{.*}} iter_args({{.*}}) -> (f32, f32, f32)
 // CHECK-COUNT-6:           math.exp2
@@ -80,8 +85,8 @@
 // CHECK:         memref.store {{.*}}, %[[R]]
 // Passing both ways.
 // CHECK:         memref.store {{.*}}, %[[ENTERING]]
-// CHECK:         memref.store {{.*}}, %[[CARRIES]]
 // CHECK:         memref.load %[[R]]
+// CHECK:         memref.store {{.*}}, %[[CARRIES]]
 // Chunk gradients: the row starts saved walking forward, then the rows
 // backwards with a loop over the states.
 // CHECK:         memref.load %[[ENTERING]]
