@@ -1,4 +1,4 @@
-//===- SelectiveScanChunked.cpp - chunked-parallel selective scan *- C++ -*-===//
+//===- SelectiveScanChunked.cpp - chunked-parallel scan ---------*- C++ -*-===//
 //
 // The Mamba-1 selective scan with the sequence split into chunks of Q =
 // chunk_len positions, so that a small batch x channels with a long
