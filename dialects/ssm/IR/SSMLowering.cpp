@@ -140,11 +140,15 @@ bool mlir::ssm::loweringParamApplies(Operation *op, StringRef target,
     return ssd && strategy == "chunked";
   case LoweringParam::ChunkLen:
     // The SSD's chunk; the interval of states the sequential scan backward
-    // saves and recomputes from.
+    // saves and recomputes from; the chunks the chunked-parallel selective
+    // scan (forward and gradient) splits the sequence into.
     if (ssd)
       return strategy == "chunked" || isa<SSDScanGradOp>(op);
-    return isa<SelectiveScanGradOp>(op) && variant == "fused-scan" &&
-           strategy == "sequential";
+    if (variant != "fused-scan")
+      return false;
+    if (strategy == "chunked-parallel")
+      return isa<SelectiveScanOp, SelectiveScanGradOp>(op);
+    return isa<SelectiveScanGradOp>(op) && strategy == "sequential";
   }
   return false;
 }

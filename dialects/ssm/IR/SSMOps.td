@@ -92,8 +92,8 @@ def SSM_SelectiveScanOp : SSM_KernelOp<"selective_scan", [Pure,
   let parameterPorts = ["A", "D", "delta_bias"];
   let gradientOp = "ssm.selective_scan_grad";
   let loweringVariants = ["fused-scan", "unfused"];
-  let cpuStrategies = ["sequential"];
-  let gpuStrategies = ["block-scan", "sequential"];
+  let cpuStrategies = ["sequential", "chunked-parallel"];
+  let gpuStrategies = ["block-scan", "sequential", "chunked-parallel"];
   let summary = "Mamba-1 selective scan (S6)";
   let description = [{
     The selective scan of Mamba-1 over `L` positions, for `B` sequences of
@@ -149,8 +149,8 @@ def SSM_SelectiveScanGradOp : SSM_KernelOp<"selective_scan_grad", [Pure,
   let parameterPorts = ["A", "D", "delta_bias"];
   let forwardOp = "ssm.selective_scan";
   let loweringVariants = ["fused-scan", "unfused"];
-  let cpuStrategies = ["sequential"];
-  let gpuStrategies = ["block-scan", "sequential"];
+  let cpuStrategies = ["sequential", "chunked-parallel"];
+  let gpuStrategies = ["block-scan", "sequential", "chunked-parallel"];
   let summary = "gradient of ssm.selective_scan";
   let description = [{
     Reverse-mode gradient of `ssm.selective_scan`. Takes the forward's

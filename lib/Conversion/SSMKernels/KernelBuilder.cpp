@@ -104,6 +104,18 @@ void KernelBuilder::accumulateOverInnermost(Value value, Value memref,
     accumulate(value, memref, indices);
 }
 
+void KernelBuilder::accumulateRowOverInnermost(ArrayRef<Value> values,
+                                               Value memref,
+                                               ValueRange indices) {
+  if (target.accumulateRowOverInnermost(b, values, memref, indices))
+    return;
+  SmallVector<Value> at(indices);
+  for (auto [i, value] : llvm::enumerate(values)) {
+    at.back() = addIndex(indices.back(), i);
+    accumulateOverInnermost(value, memref, at);
+  }
+}
+
 // Sums and products may be contracted into fused multiply-adds (one
 // rounding instead of two): without `contract` the NVPTX backend emits
 // mul.rn + add.rn pairs, which ptxas may not fuse.

@@ -88,6 +88,14 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
       withoutOptions<SelectiveScanOp, emitSelectiveScan>);
   patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
       context, target, "fused-scan", "sequential", emitSelectiveScanGrad);
+  // Its chunked-parallel strategy: the sequence split into chunks, a point
+  // per (batch, chunk, channel), the chunk boundaries passed in between.
+  patterns.add<KernelOpLowering<SelectiveScanOp>>(
+      context, target, "fused-scan", "chunked-parallel",
+      emitSelectiveScanChunkedParallel);
+  patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
+      context, target, "fused-scan", "chunked-parallel",
+      emitSelectiveScanGradChunkedParallel);
   // The unfused selective scan: each step of the reference formulas its
   // own kernel, with no strategy to choose.
   patterns.add<KernelOpLowering<SelectiveScanOp>>(context, target, "unfused",

@@ -7,20 +7,30 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-namespace {
-/// The discretisation step at position t: its pre-activation (delta plus
-/// bias) and its value (after softplus when enabled).
-struct Step {
-  Value raw;
-  Value dt;
-};
-} // namespace
+ScanStep mlir::ssm::emitScanStep(KernelBuilder &kb, Value delta,
+                                 Value deltaBias, bool softplus) {
+  Value raw = delta;
+  if (deltaBias)
+    raw = kb.add(raw, deltaBias);
+  return {raw, softplus ? kb.softplus(raw) : raw};
+}
 
-static Step stepAt(KernelBuilder &kb, const ScanPoint &p, Value t) {
-  Value raw = p.delta(t);
-  if (p.deltaBias)
-    raw = kb.add(raw, p.deltaBias);
-  return {raw, p.softplus ? kb.softplus(raw) : raw};
+Value mlir::ssm::emitStateGradient(KernelBuilder &kb, Value g, Value b, Value u,
+                                   Value dt, Value dtU, Value A, Value decay,
+                                   Value hPrev,
+                                   const StateGradientSinks &sinks) {
+  Value decayedPrev = kb.mul(decay, hPrev);
+  // d h / d dt = A * exp(dt A) * h_prev + B * u
+  Value dHdDt = kb.add(kb.mul(A, decayedPrev), kb.mul(b, u));
+  sinks.ddt(kb.mul(g, dHdDt));
+  sinks.dA(kb.mul(kb.mul(g, dt), decayedPrev));
+  sinks.dB(kb.mul(g, dtU));
+  sinks.du(kb.mul(kb.mul(g, dt), b));
+  return kb.mul(g, decay);
+}
+
+static ScanStep stepAt(KernelBuilder &kb, const ScanPoint &p, Value t) {
+  return emitScanStep(kb, p.delta(t), p.deltaBias, p.softplus);
 }
 
 /// h[n] = exp(dt * A[n]) * h[n] + dt * B[n, t] * u for every state n.
@@ -47,7 +57,7 @@ void mlir::ssm::emitScanForward(KernelBuilder &kb, const ScanPoint &p) {
   Value zero = kb.index(0);
   initStates(kb, p, h);
   kb.forRange(0, p.length, [&](Value t) {
-    Step step = stepAt(kb, p, t);
+    ScanStep step = stepAt(kb, p, t);
     Value uv = p.u(t);
     advanceStates(kb, p, h, t, step.dt, uv);
     kb.store(p.D ? kb.mul(p.D, uv) : kb.f32(0.0), acc, {zero});
@@ -80,7 +90,7 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
     Value start = kb.mulIndex(c, chunk);
     Value end = kb.minIndex(kb.addIndex(start, chunk), p.length);
     kb.forRange(start, end, [&](Value t) {
-      Step step = stepAt(kb, p, t);
+      ScanStep step = stepAt(kb, p, t);
       advanceStates(kb, p, h, t, step.dt, p.u(t));
     });
   });
@@ -109,7 +119,7 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
                 [&](Value n) { kb.store(p.loadSaved(c, n), h, {n}); });
     kb.forRange(kb.index(0), len, [&](Value j) {
       Value t = arith::AddIOp::create(kb.builder(), start, j);
-      Step step = stepAt(kb, p, t);
+      ScanStep step = stepAt(kb, p, t);
       advanceStates(kb, p, h, t, step.dt, p.u(t));
       kb.forRange(0, numStates, [&](Value n) {
         kb.store(kb.load(h, {n}), local, {j, n});
@@ -119,7 +129,7 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
     // Walk the chunk backwards.
     kb.forRangeReverse(len, [&](Value j) {
       Value t = arith::AddIOp::create(kb.builder(), start, j);
-      Step step = stepAt(kb, p, t);
+      ScanStep step = stepAt(kb, p, t);
       Value uv = p.u(t);
       Value dyv = p.dy(t);
       Value dyPre = dyv;
@@ -159,19 +169,18 @@ void mlir::ssm::emitScanBackward(KernelBuilder &kb, const ScanPoint &p,
         p.dC(n, t, kb.mul(dyPre, hCur));
         Value gn = kb.add(kb.load(g, {n}), kb.mul(dyPre, cv));
         Value decay = sharedDecay ? sharedDecay : kb.exp(kb.mul(step.dt, an));
-        Value decayedPrev = kb.mul(decay, hPrev);
-        // d h / d dt = A * exp(dt A) * h_prev + B * u
-        Value dHdDt = kb.add(kb.mul(an, decayedPrev), kb.mul(bv, uv));
-        kb.store(kb.add(kb.load(scalars, {zero}), kb.mul(gn, dHdDt)), scalars,
-                 {zero});
-        kb.store(
-            kb.add(kb.load(dA, {n}), kb.mul(kb.mul(gn, step.dt), decayedPrev)),
-            dA, {n});
-        p.dB(n, t, kb.mul(gn, dtU));
-        kb.store(
-            kb.add(kb.load(scalars, {one}), kb.mul(kb.mul(gn, step.dt), bv)),
-            scalars, {one});
-        kb.store(kb.mul(gn, decay), g, {n});
+        auto addTo = [&](Value buffer, Value at) {
+          return [&kb, buffer, at](Value term) {
+            kb.store(kb.add(kb.load(buffer, {at}), term), buffer, {at});
+          };
+        };
+        auto ddtSink = addTo(scalars, zero), dASink = addTo(dA, n),
+             duSink = addTo(scalars, one);
+        auto dBSink = [&](Value v) { p.dB(n, t, v); };
+        StateGradientSinks sinks{ddtSink, dASink, dBSink, duSink};
+        kb.store(emitStateGradient(kb, gn, bv, uv, step.dt, dtU, an, decay,
+                                   hPrev, sinks),
+                 g, {n});
       });
       Value ddt = kb.load(scalars, {zero});
       if (p.softplus)

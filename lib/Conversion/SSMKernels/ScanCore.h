@@ -50,6 +50,34 @@ struct ScanPoint {
   std::function<void(Value chunk, Value n, Value v)> storeSaved;
 };
 
+/// The discretisation step at one position: its pre-activation (delta plus
+/// bias, when `deltaBias` is set) and its value (after softplus when
+/// enabled).
+struct ScanStep {
+  Value raw;
+  Value dt;
+};
+ScanStep emitScanStep(KernelBuilder &kb, Value delta, Value deltaBias,
+                      bool softplus);
+
+/// Where the backward of one state puts its terms (emitStateGradient calls
+/// them in this order).
+struct StateGradientSinks {
+  function_ref<void(Value)> ddt; // g (A decay hPrev + B u): a share of ddt[t]
+  function_ref<void(Value)> dA;  // g dt decay hPrev: a share of dA[n]
+  function_ref<void(Value)> dB;  // g dt u: dB[n, t] from this point
+  function_ref<void(Value)> du;  // g dt B: a share of du[t]
+};
+
+/// The backward of state n at position t of the recurrence h[t] = decay
+/// h[t-1] + dt B u (decay = exp(dt A)), shared by every lowering of the
+/// scans: given g = dLoss/dh[t][n] (the carry from later positions plus
+/// dy' C) and hPrev = h[t-1][n], hands each term to its sink and returns
+/// g decay, the carry of position t-1.
+Value emitStateGradient(KernelBuilder &kb, Value g, Value b, Value u, Value dt,
+                        Value dtU, Value A, Value decay, Value hPrev,
+                        const StateGradientSinks &sinks);
+
 /// Emits the forward recurrence of one point.
 void emitScanForward(KernelBuilder &kb, const ScanPoint &p);
 

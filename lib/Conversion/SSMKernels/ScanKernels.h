@@ -24,6 +24,21 @@ void emitSelectiveScanGradUnfused(SelectiveScanGradOp op,
                                   ImplicitLocOpBuilder &b,
                                   ParallelTarget &target,
                                   const KernelOptions &options);
+/// The chunked-parallel strategy of the selective scan and its gradient
+/// (SelectiveScanChunked.cpp): the sequence split into chunks of
+/// `options.chunkLen` positions, a point per (batch, chunk, channel) in the
+/// long phases and the chunk boundaries passed by a point per (batch,
+/// channel, state).
+void emitSelectiveScanChunkedParallel(SelectiveScanOp op,
+                                      const IRMapping &buffers,
+                                      ImplicitLocOpBuilder &b,
+                                      ParallelTarget &target,
+                                      const KernelOptions &options);
+void emitSelectiveScanGradChunkedParallel(SelectiveScanGradOp op,
+                                          const IRMapping &buffers,
+                                          ImplicitLocOpBuilder &b,
+                                          ParallelTarget &target,
+                                          const KernelOptions &options);
 void emitSSDScan(SSDScanOp op, const IRMapping &buffers,
                  ImplicitLocOpBuilder &b, ParallelTarget &target);
 void emitSSDScanGrad(SSDScanGradOp op, const IRMapping &buffers,

@@ -124,6 +124,64 @@ public:
     return true;
   }
 
+  /// A row of K values (a power of two up to 32) summed over the warp with
+  /// a reduce-scatter instead of K butterflies: each halving step over lane
+  /// bit 16, 8, ... keeps half of a lane's values and adds the other half
+  /// from its partner (K/2 + K/4 + ... shuffles), leaving element
+  /// lane / (32 / K); the butterfly over the low lane bits completes the
+  /// sums, and lanes with those bits zero add one element each atomically
+  /// (K - 1 + 5 - log2 K shuffles in all, 9 for K = 8 instead of 40).
+  bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
+                                  ArrayRef<Value> values, Value memref,
+                                  ValueRange indices) override {
+    int64_t count = values.size();
+    if (innermostBound % 32 != 0 || count > 32 || !llvm::isPowerOf2_64(count))
+      return false;
+    auto constant = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, v);
+    };
+    auto shuffleXor = [&](Value value, int32_t offset) -> Value {
+      return gpu::ShuffleOp::create(b, value, offset, 32, gpu::ShuffleMode::XOR)
+          .getShuffleResult();
+    };
+    Value lane = arith::RemUIOp::create(
+        b, gpu::ThreadIdOp::create(b, gpu::Dimension::x), constant(32));
+    SmallVector<Value> kept(values);
+    int32_t offset = 16;
+    for (int64_t size = count; size > 1; size /= 2, offset /= 2) {
+      // Lanes with this bit set keep the upper half.
+      Value upper = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::ne,
+          arith::AndIOp::create(b, lane, constant(offset)), constant(0));
+      SmallVector<Value> next;
+      for (int64_t j = 0; j < size / 2; ++j) {
+        Value low = kept[j], high = kept[j + size / 2];
+        Value send = arith::SelectOp::create(b, upper, low, high);
+        Value keep = arith::SelectOp::create(b, upper, high, low);
+        next.push_back(
+            arith::AddFOp::create(b, keep, shuffleXor(send, offset)));
+      }
+      kept = std::move(next);
+    }
+    Value sum = kept.front();
+    for (; offset >= 1; offset /= 2)
+      sum = arith::AddFOp::create(b, sum, shuffleXor(sum, offset));
+    int64_t lanesPerElement = 32 / count;
+    Value first = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(b, lane, constant(lanesPerElement)),
+        constant(0));
+    auto ifFirst = scf::IfOp::create(b, first, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifFirst.thenBlock()->getTerminator());
+    SmallVector<Value> at(indices);
+    at.back() = arith::AddIOp::create(
+        b, at.back(),
+        arith::DivUIOp::create(b, lane, constant(lanesPerElement)));
+    memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, sum, memref, at);
+    return true;
+  }
+
 private:
   std::string uniqueName(StringRef base);
 
@@ -203,8 +261,9 @@ public:
 } // namespace
 
 /// The sequential scan backward keeps one chunk of states per thread
-/// (chunk_len x d_state floats) in local memory; the driver reserves that
-/// for every resident thread, so large chunks fail at launch with an
+/// (chunk_len x d_state floats) in local memory, the chunked-parallel one
+/// the state at each row start of its chunk; the driver reserves that for
+/// every resident thread, so large chunks fail at launch with an
 /// out-of-memory error. Reject them here, naming the parameter.
 static LogicalResult checkPrivateStates(Operation *root) {
   const int64_t limit = 64 * 1024;
@@ -212,6 +271,23 @@ static LogicalResult checkPrivateStates(Operation *root) {
     LoweringAttr lowering = getOpLowering(op);
     if (!lowering)
       return WalkResult::advance();
+    if (auto grad = dyn_cast<SelectiveScanGradOp>(op);
+        grad && lowering.getStrategy() == "chunked-parallel") {
+      int64_t length = cast<ShapedType>(grad.getU().getType()).getDimSize(2);
+      int64_t numStates = cast<ShapedType>(grad.getA().getType()).getDimSize(1);
+      int64_t bytes = chunkedParallelGradPrivateBytes(length, numStates,
+                                                      lowering.getChunkLen());
+      if (bytes <= limit)
+        return WalkResult::advance();
+      op->emitOpError() << "cannot be lowered on the GPU with chunk_len = "
+                        << lowering.getChunkLen() << ": each thread would keep "
+                        << bytes
+                        << " bytes of scan states (the state at each row "
+                           "start of its chunk, d_state "
+                        << numStates << " floats each) in local memory, more "
+                        << "than " << limit << "; lower chunk-len";
+      return WalkResult::interrupt();
+    }
     int64_t length = 0, numStates = 0;
     if (auto grad = dyn_cast<SelectiveScanGradOp>(op);
         grad && lowering.getStrategy() == "sequential") {

@@ -57,6 +57,16 @@ public:
     return false;
   }
 
+  /// accumulateOverInnermost for a row: memref[indices..., last + i] +=
+  /// values[i] for i < values.size() (a power of two up to 32), each summed
+  /// over the points that differ only in the innermost index; returns false
+  /// (emitting nothing) when the target cannot sum them.
+  virtual bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
+                                          ArrayRef<Value> values, Value memref,
+                                          ValueRange indices) {
+    return false;
+  }
+
   /// True when a point should move a row of consecutive elements as one
   /// vector access (a GPU thread: one wide load instead of several).
   virtual bool vectorRows() const { return false; }
@@ -105,6 +115,12 @@ public:
   /// ParallelTarget::accumulateOverInnermost): summed across them first
   /// where the target can.
   void accumulateOverInnermost(Value value, Value memref, ValueRange indices);
+  /// memref[indices..., last + i] += values[i], each summed over the points
+  /// differing only in the innermost parallel index (see
+  /// ParallelTarget::accumulateRowOverInnermost), element by element where
+  /// the target cannot sum a row at once.
+  void accumulateRowOverInnermost(ArrayRef<Value> values, Value memref,
+                                  ValueRange indices);
 
   Value add(Value x, Value y);
   Value sub(Value x, Value y);

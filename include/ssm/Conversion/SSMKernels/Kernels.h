@@ -74,6 +74,13 @@ LoweringAttr getOpLowering(Operation *op);
 void populateSSMKernelPatterns(RewritePatternSet &patterns,
                                ParallelTarget &target);
 
+/// Bytes of private buffers one point of the chunked-parallel selective
+/// scan's backward keeps (the state at the start of each row of its chunk,
+/// a carry and a dA per state), for a sequence of `length` positions with
+/// `numStates` states in chunks of `chunkLen`.
+int64_t chunkedParallelGradPrivateBytes(int64_t length, int64_t numStates,
+                                        int64_t chunkLen);
+
 /// The operand buffers and sizes of a selective scan, forward or gradient
 /// (every lowering of the two ops reads them the same way).
 struct SelectiveScanBuffers {
