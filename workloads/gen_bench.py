@@ -4,7 +4,8 @@
 Shapes and options follow the reference kernels they are compared with:
 Mamba-1 blocks (D1536 N16, bf16 activations, D, z, delta_bias, softplus)
 and Mamba-2 blocks (H24 P64 N128 G1, bf16, D, dt_bias, softplus).
-Each file has a forward entry `fwd` and a forward + backward entry `fwdbwd`.
+The conv_scan files chain the causal conv1d into the scan (what
+fused-conv-scan fuses). Each file has a forward entry `fwd` and a forward + backward entry `fwdbwd`.
 """
 import pathlib
 
@@ -41,6 +42,50 @@ func.func @fwdbwd({sig}, %dy: {u}) -> ({', '.join(outs)}) {{
   %y, %s = {fwd_op}
   %g:8 = {grad_op}
   return %y, %s, %g#0, %g#1, %g#2, %g#3, %g#4, %g#5, %g#6, %g#7 : {', '.join(outs)}
+}}
+"""
+
+
+def conv_scan(b, d, l, n, w=4, act="bf16"):
+    """Mamba-1's causal conv1d (+ bias, silu) feeding the selective scan's u,
+    and in fwdbwd its backward: the graph fused-conv-scan fuses."""
+    u = t([b, d, l], act)
+    wt = t([d, w], "f32")
+    a = t([d, n], "f32")
+    bc = t([b, 1, n, l], act)
+    v = t([d], "f32")
+    st = t([b, d, n], "f32")
+    names = ["x", "weight", "bias", "delta", "A", "B", "C", "D", "z",
+             "delta_bias"]
+    ins = [u, wt, v, u, a, bc, bc, v, u, v]
+    sig = ", ".join(f"%{name}: {ty}" for name, ty in zip(names, ins))
+    conv = (f"ssm.causal_conv1d %x, %weight bias(%bias) activation silu : "
+            f"({u}, {wt}, {v}) -> {u}")
+    scan_ins = [u, u, a, bc, bc, v, u, v]
+    fwd_op = (f"ssm.selective_scan %u, %delta, %A, %B, %C D(%D) z(%z) "
+              f"delta_bias(%delta_bias) {{delta_softplus}} : "
+              f"({', '.join(scan_ins)}) -> ({u}, {st})")
+    grads = [u, u, a, bc, bc]
+    grad_op = (f"ssm.selective_scan_grad %u, %delta, %A, %B, %C D(%D) z(%z) "
+               f"delta_bias(%delta_bias), %dy {{delta_softplus}} : "
+               f"{', '.join(scan_ins + [u])} -> {', '.join(grads)} dD {v} "
+               f"dz {u} ddelta_bias {v}")
+    conv_grad = (f"ssm.causal_conv1d_grad %x, %weight bias(%bias), %g#0 "
+                 f"activation silu : ({u}, {wt}, {v}, {u}) -> ({u}, {wt}, {v})")
+    outs = [u, st, u, wt, v] + grads[1:] + [v, u, v]
+    return f"""// Mamba-1 conv1d (W{w}, silu) + selective scan, B{b} D{d} L{l} N{n}, {act}.
+func.func @fwd({sig}) -> ({u}, {st}) {{
+  %u = {conv}
+  %y, %s = {fwd_op}
+  return %y, %s : {u}, {st}
+}}
+
+func.func @fwdbwd({sig}, %dy: {u}) -> ({', '.join(outs)}) {{
+  %u = {conv}
+  %y, %s = {fwd_op}
+  %g:8 = {grad_op}
+  %dx, %dw, %db = {conv_grad}
+  return %y, %s, %dx, %dw, %db, %g#1, %g#2, %g#3, %g#4, %g#5, %g#6, %g#7 : {', '.join(outs)}
 }}
 """
 
@@ -82,6 +127,7 @@ def main():
     files = {
         "selective_scan_b8_l2048.mlir": selective_scan(8, 1536, 2048, 16),
         "selective_scan_b1_l65536.mlir": selective_scan(1, 1536, 65536, 16),
+        "conv_scan_b8_l2048.mlir": conv_scan(8, 1536, 2048, 16),
         "ssd_b8_l2048.mlir": ssd(8, 2048, 24, 64, 128),
         "ssd_b1_l65536.mlir": ssd(1, 65536, 24, 64, 128),
     }
