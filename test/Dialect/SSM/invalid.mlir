@@ -2647,23 +2647,3 @@ func.func @rng_z_without_dz(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
       -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
-
-// -----
-
-// fused-conv-scan never stores the convolution's output: the region may
-// not yield it.
-func.func @fusion_yields_conv(%x: tensor<1x2x8xf32>, %w: tensor<2x4xf32>,
-    %delta: tensor<1x2x8xf32>, %A: tensor<2x3xf32>, %B: tensor<1x1x3x8xf32>,
-    %C: tensor<1x1x3x8xf32>) {
-  // expected-error @+1 {{variant "fused-conv-scan" needs the convolution's result to be the scan's `u` operand and nothing else}}
-  %r:2 = ssm.fusion "fused-conv-scan" -> tensor<1x2x8xf32>, tensor<1x2x8xf32> {
-    %u = ssm.causal_conv1d %x, %w activation silu
-        : (tensor<1x2x8xf32>, tensor<2x4xf32>) -> tensor<1x2x8xf32>
-    %y, %s = ssm.selective_scan %u, %delta, %A, %B, %C
-        : (tensor<1x2x8xf32>, tensor<1x2x8xf32>, tensor<2x3xf32>,
-           tensor<1x1x3x8xf32>, tensor<1x1x3x8xf32>)
-        -> (tensor<1x2x8xf32>, tensor<1x2x3xf32>)
-    ssm.yield %y, %u : tensor<1x2x8xf32>, tensor<1x2x8xf32>
-  }
-  return
-}
