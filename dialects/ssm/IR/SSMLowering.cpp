@@ -87,9 +87,10 @@ SmallVector<StringRef> mlir::ssm::getLoweringStrategies(Operation *op,
                                                         StringRef variant) {
   if (isa<FusionOp>(op)) {
     // fused-conv-scan: the block scan on the GPU, a sequential walk per
-    // (batch, channel) on the CPU.
+    // (batch, channel) on the CPU, and on the GPU too (a thread per (batch,
+    // channel)) where the length does not allow the block scan's tile.
     if (target == "gpu")
-      return {"block-scan"};
+      return {"block-scan", "sequential"};
     return {"sequential"};
   }
   // The unfused selective scan is a sequence of elementwise kernels and one

@@ -69,8 +69,7 @@ static LogicalResult verifyFusedConvScan(FusionOp fusion) {
                                    "causal_conv1d with activation silu";
   Value convOut = conv.getY();
   Operation *scan = ops[1];
-  if (scan->getOperand(0) != convOut ||
-      llvm::count(scan->getOperands(), convOut) != 1)
+  if (scan->getOperand(0) != convOut || !convOut.hasOneUse())
     return fusion.emitOpError()
            << "variant \"fused-conv-scan\" needs the convolution's result "
               "to be the scan's `u` operand and nothing else";

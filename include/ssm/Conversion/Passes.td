@@ -17,7 +17,10 @@ def ConvertSSMToLoops : Pass<"convert-ssm-to-loops", "ModuleOp"> {
     allocated buffers returned through `bufferization.to_tensor`, so that
     upstream one-shot bufferization finishes the job. The selective scan's
     backward saves one state per `chunk-len` positions and recomputes the
-    rest. The SSD scan is computed in its chunked (dual) form by default
+    rest. An `ssm.fusion "fused-conv-scan"` region becomes its scan (or
+    scan gradient) alone, reading `u` as the silu convolution of `x`
+    recomputed where it is read: the values the region uses from above are
+    its inputs, and the convolution's output has no buffer. The SSD scan is computed in its chunked (dual) form by default
     (`strategy = "chunked"`): chunk states, state passing between chunks and
     the quadratic intra-chunk output, each one parallel loop nest.
 
@@ -62,6 +65,13 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
     shared memory, and the state is carried between chunks of
     `threads-per-block x items-per-thread` positions; the gradient adds a
     reversed scan of the carried gradient and coalesced atomics for dB/dC.
+    An `ssm.fusion "fused-conv-scan"` region is the same kernel
+    (`ssm_fused_conv_scan_block_scan`, `..._grad_block_scan`) whose threads
+    recompute their items of `u` from `x` (the items' row and the W-1
+    inputs before them, as aligned vector loads; the weights once per
+    thread), so the convolution's output never reaches memory; where the
+    length does not allow the tile it is lowered `sequential`, a thread per
+    (batch, channel) reading `u` the same way.
 
     The SSD scan (`strategy = "chunked"`, the default) is a sequence of
     kernels, each a thread per point: time steps and cumulative decays per

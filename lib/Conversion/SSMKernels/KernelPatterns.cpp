@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ScanKernels.h"
+#include "ssm/Conversion/SSMKernels/FusedConvScan.h"
 #include "ssm/IR/SSMOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -22,10 +23,18 @@ LogicalResult mlir::ssm::rewriteOnBuffers(
     ConversionPatternRewriter &rewriter,
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
         emit) {
+  return rewriteOnBuffers(op, op->getOperands(), convertedOperands, rewriter,
+                          emit);
+}
+
+LogicalResult mlir::ssm::rewriteOnBuffers(
+    Operation *op, ValueRange inputs, ValueRange convertedInputs,
+    ConversionPatternRewriter &rewriter,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit) {
   ImplicitLocOpBuilder b(op->getLoc(), rewriter);
   IRMapping buffers;
-  for (auto [original, converted] :
-       llvm::zip(op->getOperands(), convertedOperands)) {
+  for (auto [original, converted] : llvm::zip(inputs, convertedInputs)) {
     auto type = cast<RankedTensorType>(original.getType());
     auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
     buffers.map(original, bufferization::ToBufferOp::create(
@@ -55,11 +64,21 @@ LogicalResult mlir::ssm::lowerOnBuffers(
     LoweringAttr lowering,
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
         emit) {
+  return lowerOnBuffers(op, op->getOperands(), convertedOperands, rewriter,
+                        target, lowering, emit);
+}
+
+LogicalResult mlir::ssm::lowerOnBuffers(
+    Operation *op, ValueRange inputs, ValueRange convertedInputs,
+    ConversionPatternRewriter &rewriter, ParallelTarget &target,
+    LoweringAttr lowering,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit) {
   // Everything the emitters build goes before `op`, in its block.
   Operation *previous = op->getPrevNode();
   Block *block = op->getBlock();
   target.beginOp(op, lowering);
-  if (failed(rewriteOnBuffers(op, convertedOperands, rewriter, emit)))
+  if (failed(rewriteOnBuffers(op, inputs, convertedInputs, rewriter, emit)))
     return failure();
   SmallVector<Operation *> created;
   for (Operation *it = previous ? previous->getNextNode() : &block->front();
@@ -67,6 +86,14 @@ LogicalResult mlir::ssm::lowerOnBuffers(
     created.push_back(it);
   target.endOp(op, lowering, created);
   return success();
+}
+
+/// The sequential selective scan of a fused-conv-scan region.
+static void
+emitFusedConvScanSequential(SelectiveScanOp op, const IRMapping &buffers,
+                            const ScanUSource &u, ImplicitLocOpBuilder &b,
+                            ParallelTarget &target, const KernelOptions &) {
+  emitSelectiveScanWithU(op, buffers, u, b, target);
 }
 
 /// Adapts an emitter that takes no options to KernelEmitter.
@@ -102,6 +129,11 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
                                                   "", emitSelectiveScanUnfused);
   patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
       context, target, "unfused", "", emitSelectiveScanGradUnfused);
+  // A fused-conv-scan region: the same scan, reading u through the region's
+  // convolution.
+  patterns.add<FusedConvScanLowering>(context, target, "sequential",
+                                      emitFusedConvScanSequential,
+                                      emitSelectiveScanGradWithU);
   // The SSD scan: the chunked (dual) form, or the per-point recurrence.
   patterns.add<KernelOpLowering<SSDScanOp>>(context, target, "phases",
                                             "chunked", emitSSDScanChunked);

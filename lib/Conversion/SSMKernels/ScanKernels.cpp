@@ -30,15 +30,14 @@ static Value allocSavedStates(KernelBuilder &kb, int64_t points, int64_t length,
 // Mamba-1 selective scan
 //===----------------------------------------------------------------------===//
 
-/// Fills the reads of point (b, d) of a selective scan.
+/// Fills the reads of point (b, d) of a selective scan, `u` through `u`.
 static void bindSelectiveScanPoint(KernelBuilder &kb, ScanPoint &p,
-                                   const SelectiveScanBuffers &in, Value b,
-                                   Value d) {
+                                   const SelectiveScanBuffers &in,
+                                   const ScanUSource &u, Value b, Value d) {
   Value g = kb.divIndex(d, in.channels / in.groups);
   p.length = in.length;
   p.numStates = in.numStates;
   p.softplus = in.softplus;
-  p.u = [&kb, &in, b, d](Value t) { return kb.load(in.u, {b, d, t}); };
   p.delta = [&kb, &in, b, d](Value t) { return kb.load(in.delta, {b, d, t}); };
   if (in.z)
     p.z = [&kb, &in, b, d](Value t) { return kb.load(in.z, {b, d, t}); };
@@ -53,11 +52,20 @@ static void bindSelectiveScanPoint(KernelBuilder &kb, ScanPoint &p,
     p.deltaBias = kb.load(in.deltaBias, {d});
   if (in.D)
     p.D = kb.load(in.D, {d});
+  std::shared_ptr<ScanUChannel> channel = u.channel(kb, b, d);
+  p.u = [channel](Value t) { return channel->at(t); };
 }
 
 void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
                                   ImplicitLocOpBuilder &b,
                                   ParallelTarget &target) {
+  emitSelectiveScanWithU(op, m, BufferUSource(m.lookup(op.getU())), b, target);
+}
+
+void mlir::ssm::emitSelectiveScanWithU(SelectiveScanOp op, const IRMapping &m,
+                                       const ScanUSource &u,
+                                       ImplicitLocOpBuilder &b,
+                                       ParallelTarget &target) {
   SelectiveScanBuffers in(op, m);
   Value y = m.lookup(op.getY());
   Value last = m.lookup(op.getLastState());
@@ -66,7 +74,7 @@ void mlir::ssm::emitSelectiveScan(SelectiveScanOp op, const IRMapping &m,
         KernelBuilder kb(ib, target);
         Value bi = iv[0], d = iv[1];
         ScanPoint p;
-        bindSelectiveScanPoint(kb, p, in, bi, d);
+        bindSelectiveScanPoint(kb, p, in, u, bi, d);
         p.y = [&](Value t, Value v) { kb.store(v, y, {bi, d, t}); };
         p.finalState = [&](Value n, Value v) { kb.store(v, last, {bi, d, n}); };
         emitScanForward(kb, p);
@@ -91,6 +99,16 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
                                       ImplicitLocOpBuilder &b,
                                       ParallelTarget &target,
                                       const KernelOptions &options) {
+  emitSelectiveScanGradWithU(op, m, BufferUSource(m.lookup(op.getU())), b,
+                             target, options);
+}
+
+void mlir::ssm::emitSelectiveScanGradWithU(SelectiveScanGradOp op,
+                                           const IRMapping &m,
+                                           const ScanUSource &u,
+                                           ImplicitLocOpBuilder &b,
+                                           ParallelTarget &target,
+                                           const KernelOptions &options) {
   SelectiveScanBuffers in(op, m);
   Value dy = m.lookup(op.getDy());
   Value dLast = m.lookupOrNull(op.getDLastState());
@@ -111,7 +129,7 @@ void mlir::ssm::emitSelectiveScanGrad(SelectiveScanGradOp op,
         Value point =
             arith::AddIOp::create(ib, kb.mulIndex(bi, in.channels), d);
         ScanPoint p;
-        bindSelectiveScanPoint(kb, p, in, bi, d);
+        bindSelectiveScanPoint(kb, p, in, u, bi, d);
         p.dy = [&](Value t) { return kb.load(dy, {bi, d, t}); };
         if (dLast)
           p.dFinalState = [&](Value n) { return kb.load(dLast, {bi, d, n}); };

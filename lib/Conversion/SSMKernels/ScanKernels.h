@@ -4,6 +4,7 @@
 #define SSM_LIB_CONVERSION_SSMKERNELS_SCANKERNELS_H
 
 #include "ssm/Conversion/SSMKernels/Kernels.h"
+#include "ssm/Conversion/SSMKernels/ScanUSource.h"
 #include "ssm/IR/SSMOps.h"
 
 namespace mlir {
@@ -39,6 +40,15 @@ void emitSelectiveScanGradChunkedParallel(SelectiveScanGradOp op,
                                           ImplicitLocOpBuilder &b,
                                           ParallelTarget &target,
                                           const KernelOptions &options);
+/// The sequential selective scan (and gradient) reading `u` through `u`
+/// rather than from its buffer (which `buffers` need not map).
+void emitSelectiveScanWithU(SelectiveScanOp op, const IRMapping &buffers,
+                            const ScanUSource &u, ImplicitLocOpBuilder &b,
+                            ParallelTarget &target);
+void emitSelectiveScanGradWithU(SelectiveScanGradOp op,
+                                const IRMapping &buffers, const ScanUSource &u,
+                                ImplicitLocOpBuilder &b, ParallelTarget &target,
+                                const KernelOptions &options);
 void emitSSDScan(SSDScanOp op, const IRMapping &buffers,
                  ImplicitLocOpBuilder &b, ParallelTarget &target);
 void emitSSDScanGrad(SSDScanGradOp op, const IRMapping &buffers,

@@ -18,8 +18,10 @@
 
 #include "BlockScan.h"
 
+#include "ssm/Conversion/SSMKernels/FusedConvScan.h"
 #include "ssm/Conversion/SSMKernels/KernelBuilder.h"
 #include "ssm/Conversion/SSMKernels/Kernels.h"
+#include "ssm/Conversion/SSMKernels/ScanUSource.h"
 #include "ssm/IR/SSMOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -238,19 +240,24 @@ static LogicalResult checkSharedMemory(Operation *op,
          << "; lower either, or use strategy \"sequential\"";
 }
 
-/// Emits `OpTy` (the selective scan or its gradient) with the block scan.
-/// The selection only chooses it for lengths that are a multiple of
-/// items-per-thread.
+/// Emits `OpTy` (the selective scan or its gradient) with the block scan,
+/// as the kernel `kernelName`. Each thread reads its K items of `u` as one
+/// row of the ScanUSource (a vector load from the buffer, or the fused
+/// convolution recomputed in registers). The selection only chooses it for
+/// lengths that are a multiple of items-per-thread.
 template <typename OpTy> class BlockScanEmitter {
 public:
-  BlockScanEmitter(const BlockScanTiles &tiles, ParallelTarget &elementwise)
-      : tiles(tiles), elementwise(elementwise) {}
+  BlockScanEmitter(const BlockScanTiles &tiles, ParallelTarget &elementwise,
+                   StringRef kernelName)
+      : tiles(tiles), elementwise(elementwise), kernelName(kernelName) {}
 
-  void emit(OpTy op, const IRMapping &m, ImplicitLocOpBuilder &b) const;
+  void emit(OpTy op, const IRMapping &m, const ScanUSource &u,
+            ImplicitLocOpBuilder &b) const;
 
 private:
   BlockScanTiles tiles;
   ParallelTarget &elementwise;
+  StringRef kernelName;
 };
 
 using SelectiveScanBlockScan = BlockScanEmitter<SelectiveScanOp>;
@@ -259,9 +266,10 @@ using SelectiveScanGradBlockScan = BlockScanEmitter<SelectiveScanGradOp>;
 
 template <>
 void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
+                                  const ScanUSource &u,
                                   ImplicitLocOpBuilder &b) const {
   SelectiveScanBuffers in(op, m);
-  Value u = in.u, delta = in.delta, A = in.A, Bm = in.B, Cm = in.C, Dm = in.D;
+  Value delta = in.delta, A = in.A, Bm = in.B, Cm = in.C, Dm = in.D;
   Value z = in.z, bias = in.deltaBias;
   Value y = m.lookup(op.getY()), last = m.lookup(op.getLastState());
   const int64_t batch = in.batch, channels = in.channels, length = in.length;
@@ -278,10 +286,10 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   // between chunks [parity][state], both double-buffered by chunk parity so
   // that one barrier per state and chunk orders all accesses.
   OpBuilder::InsertionGuard guard(b);
-  ChannelBlock cb = ChannelBlock::create(
-      b, kSelectiveScanKernel, batch, channels, groups, tiles,
-      {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
-       workgroupBuffer(b, {C, 2, numStates})});
+  ChannelBlock cb =
+      ChannelBlock::create(b, kernelName, batch, channels, groups, tiles,
+                           {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+                            workgroupBuffer(b, {C, 2, numStates})});
   BlockThreads threads;
   KernelBuilder kb(b, threads);
   BlockScanBuilder sb(b, kb, K);
@@ -294,6 +302,7 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
   const double log2e = 1.4426950408889634;
   Value dSkip = Dm ? kb.load(Dm, {d}) : Value();
   Value dtBias = bias ? kb.load(bias, {d}) : Value();
+  std::shared_ptr<ScanUChannel> uItems = u.channel(kb, bi, d);
 
   // The scan starts from a zero state.
   cb.forEachOwnState(kb, numStates, [&](Value n) {
@@ -311,7 +320,7 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
     Value valid = kb.cmpIndexLt(start, length);
     Value at = kb.minIndex(start, length - K);
 
-    SmallVector<Value> uv = sb.loadItems(u, {bi, d, at});
+    SmallVector<Value> uv = uItems->row(at, K);
     SmallVector<Value> dt = sb.loadItems(delta, {bi, d, at});
     SmallVector<Value> dtU, init;
     for (int64_t i = 0; i < K; ++i) {
@@ -401,10 +410,10 @@ void SelectiveScanBlockScan::emit(SelectiveScanOp op, const IRMapping &m,
 ///     are reduced over the warp first.
 template <>
 void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
-                                      const IRMapping &m,
+                                      const IRMapping &m, const ScanUSource &u,
                                       ImplicitLocOpBuilder &b) const {
   SelectiveScanBuffers in(op, m);
-  Value u = in.u, delta = in.delta, A = in.A, Bm = in.B, Cm = in.C, Dm = in.D;
+  Value delta = in.delta, A = in.A, Bm = in.B, Cm = in.C, Dm = in.D;
   Value z = in.z, bias = in.deltaBias;
   Value dy = m.lookup(op.getDy()), dLast = m.lookupOrNull(op.getDLastState());
   Value du = m.lookup(op.getDu()), ddelta = m.lookup(op.getDdelta());
@@ -429,12 +438,12 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
 
   {
     OpBuilder::InsertionGuard guard(b);
-    ChannelBlock cb = ChannelBlock::create(
-        b, kSelectiveScanGradKernel, batch, channels, groups, tiles,
-        {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
-         workgroupBuffer(b, {C, 2, numStates, 2, warps}),
-         workgroupBuffer(b, {C, 2, numStates}),
-         workgroupBuffer(b, {C, 2, K * (T + 1)})});
+    ChannelBlock cb =
+        ChannelBlock::create(b, kernelName, batch, channels, groups, tiles,
+                             {workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+                              workgroupBuffer(b, {C, 2, numStates, 2, warps}),
+                              workgroupBuffer(b, {C, 2, numStates}),
+                              workgroupBuffer(b, {C, 2, K * (T + 1)})});
     BlockThreads threads;
     KernelBuilder kb(b, threads);
     BlockScanBuilder sb(b, kb, K);
@@ -450,6 +459,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
     const double log2e = 1.4426950408889634;
     Value dSkip = Dm ? kb.load(Dm, {d}) : Value();
     Value dtBias = bias ? kb.load(bias, {d}) : Value();
+    std::shared_ptr<ScanUChannel> uItems = u.channel(kb, bi, d);
 
     /// The items of this thread in chunk `chunkIdx`: their first position,
     /// whether they lie inside the sequence, the clamped load position,
@@ -464,7 +474,7 @@ void SelectiveScanGradBlockScan::emit(SelectiveScanGradOp op,
                                        kb.mulIndex(tid, K));
       it.valid = kb.cmpIndexLt(it.start, length);
       it.at = kb.minIndex(it.start, length - K);
-      it.uv = sb.loadItems(u, {bi, d, it.at});
+      it.uv = uItems->row(it.at, K);
       it.raw = sb.loadItems(delta, {bi, d, it.at});
       for (int64_t i = 0; i < K; ++i) {
         if (dtBias)
@@ -723,9 +733,14 @@ BlockScanTiles mlir::ssm::blockScanTiles(const KernelOptions &options) {
 
 LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root) {
   WalkResult result = root->walk([&](Operation *op) {
-    bool backward = isa<SelectiveScanGradOp>(op);
+    // A fused-conv-scan region's kernel is its scan's.
+    Operation *scan = op;
+    if (auto fusion = dyn_cast<FusionOp>(op))
+      if (std::optional<FusedConvScanOps> fused = getFusedConvScanOps(fusion))
+        scan = fused->scan;
+    bool backward = isa<SelectiveScanGradOp>(scan);
     LoweringAttr lowering = getOpLowering(op);
-    if ((!backward && !isa<SelectiveScanOp>(op)) || !lowering ||
+    if ((!backward && !isa<SelectiveScanOp>(scan)) || !lowering ||
         lowering.getStrategy() != "block-scan")
       return WalkResult::advance();
     // Whole warps per channel and channels that the blocks divide were
@@ -733,7 +748,7 @@ LogicalResult mlir::ssm::checkBlockScanTiles(Operation *root) {
     BlockScanTiles tiles =
         blockScanTiles(KernelOptions::fromLowering(lowering));
     int64_t numStates =
-        cast<ShapedType>(op->getOperand(2).getType()).getDimSize(1);
+        cast<ShapedType>(scan->getOperand(2).getType()).getDimSize(1);
     return failed(checkSharedMemory(op, tiles, numStates, backward))
                ? WalkResult::interrupt()
                : WalkResult::advance();
@@ -745,7 +760,9 @@ static void emitSelectiveScanBlockScan(SelectiveScanOp op, const IRMapping &m,
                                        ImplicitLocOpBuilder &b,
                                        ParallelTarget &elementwise,
                                        const KernelOptions &options) {
-  SelectiveScanBlockScan(blockScanTiles(options), elementwise).emit(op, m, b);
+  SelectiveScanBlockScan(blockScanTiles(options), elementwise,
+                         kSelectiveScanKernel)
+      .emit(op, m, BufferUSource(m.lookup(op.getU())), b);
 }
 
 static void emitSelectiveScanGradBlockScan(SelectiveScanGradOp op,
@@ -753,8 +770,31 @@ static void emitSelectiveScanGradBlockScan(SelectiveScanGradOp op,
                                            ImplicitLocOpBuilder &b,
                                            ParallelTarget &elementwise,
                                            const KernelOptions &options) {
-  SelectiveScanGradBlockScan(blockScanTiles(options), elementwise)
-      .emit(op, m, b);
+  SelectiveScanGradBlockScan(blockScanTiles(options), elementwise,
+                             kSelectiveScanGradKernel)
+      .emit(op, m, BufferUSource(m.lookup(op.getU())), b);
+}
+
+/// The scan of a fused-conv-scan region, `u` recomputed by its convolution.
+static void emitFusedConvScanBlockScan(SelectiveScanOp op, const IRMapping &m,
+                                       const ScanUSource &u,
+                                       ImplicitLocOpBuilder &b,
+                                       ParallelTarget &elementwise,
+                                       const KernelOptions &options) {
+  SelectiveScanBlockScan(blockScanTiles(options), elementwise,
+                         kFusedConvScanKernel)
+      .emit(op, m, u, b);
+}
+
+static void emitFusedConvScanGradBlockScan(SelectiveScanGradOp op,
+                                           const IRMapping &m,
+                                           const ScanUSource &u,
+                                           ImplicitLocOpBuilder &b,
+                                           ParallelTarget &elementwise,
+                                           const KernelOptions &options) {
+  SelectiveScanGradBlockScan(blockScanTiles(options), elementwise,
+                             kFusedConvScanGradKernel)
+      .emit(op, m, u, b);
 }
 
 void mlir::ssm::populateSelectiveScanBlockScanPatterns(
@@ -766,4 +806,7 @@ void mlir::ssm::populateSelectiveScanBlockScanPatterns(
   patterns.add<KernelOpLowering<SelectiveScanGradOp>>(
       context, elementwise, "fused-scan", "block-scan",
       emitSelectiveScanGradBlockScan);
+  patterns.add<FusedConvScanLowering>(context, elementwise, "block-scan",
+                                      emitFusedConvScanBlockScan,
+                                      emitFusedConvScanGradBlockScan);
 }

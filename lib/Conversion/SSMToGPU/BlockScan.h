@@ -15,6 +15,11 @@ namespace ssm {
 constexpr const char kSelectiveScanKernel[] = "ssm_selective_scan_block_scan";
 constexpr const char kSelectiveScanGradKernel[] =
     "ssm_selective_scan_grad_block_scan";
+/// The same kernels with `u` recomputed by the convolution of a
+/// fused-conv-scan region.
+constexpr const char kFusedConvScanKernel[] = "ssm_fused_conv_scan_block_scan";
+constexpr const char kFusedConvScanGradKernel[] =
+    "ssm_fused_conv_scan_grad_block_scan";
 
 /// The sum of `value` over the 32 lanes of the warp, given to every lane (a
 /// butterfly of `gpu.shuffle xor`); every lane must reach it.
@@ -43,7 +48,9 @@ BlockScanTiles blockScanTiles(const KernelOptions &options);
 LogicalResult checkBlockScanTiles(Operation *root);
 
 /// Adds the patterns lowering ssm.selective_scan (and its gradient) whose
-/// lowering is (fused-scan, block-scan): one thread block per (batch,
+/// lowering is (fused-scan, block-scan), and the ssm.fusion regions whose
+/// lowering is (fused-conv-scan, block-scan), the same kernels reading `u`
+/// through the region's convolution: one thread block per (batch,
 /// `channels_per_block` channels) whose threads split the sequence of their
 /// channel: each thread scans `items_per_thread` consecutive positions in
 /// registers, warps combine their (decay, state) pairs with shuffles, warps

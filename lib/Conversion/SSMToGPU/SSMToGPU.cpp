@@ -8,6 +8,7 @@
 
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
 #include "BlockScan.h"
+#include "ssm/Conversion/SSMKernels/FusedConvScan.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
 #include "ssm/IR/SSMDialect.h"
 #include "ssm/IR/SSMOps.h"
@@ -203,11 +204,25 @@ std::string ThreadPerPoint::uniqueName(StringRef base) {
   return name;
 }
 
+/// What a kernel of `op` is named after: the op, or for an ssm.fusion its
+/// variant, with `_grad` when the region holds a gradient op
+/// (ssm_fused_conv_scan_grad_..., as the block scan names its kernels).
+static std::string kernelBaseName(Operation *op) {
+  auto fusion = dyn_cast<FusionOp>(op);
+  if (!fusion)
+    return op->getName().stripDialect().str();
+  bool gradient = llvm::any_of(fusion.getFusedOps(), [](Operation &inner) {
+    auto kernel = dyn_cast<KernelOpInterface>(inner);
+    return kernel && !kernel.getForwardOpName().empty();
+  });
+  return fusion.getVariant().str() + (gradient ? "_grad" : "");
+}
+
 /// Launches are named ssm_<op>_<strategy or variant>[_N]; a launch an
 /// emitter named itself (the block scan's) keeps its name as the base.
 void ThreadPerPoint::endOp(Operation *op, LoweringAttr lowering,
                            ArrayRef<Operation *> created) {
-  std::string base = ("ssm_" + op->getName().stripDialect() + "_" +
+  std::string base = ("ssm_" + kernelBaseName(op) + "_" +
                       (lowering.getStrategy().empty() ? lowering.getVariant()
                                                       : lowering.getStrategy()))
                          .str();
@@ -288,8 +303,13 @@ static LogicalResult checkPrivateStates(Operation *root) {
                         << "than " << limit << "; lower chunk-len";
       return WalkResult::interrupt();
     }
+    // A fused-conv-scan region keeps the states of its scan.
+    Operation *scan = op;
+    if (auto fusion = dyn_cast<FusionOp>(op))
+      if (std::optional<FusedConvScanOps> fused = getFusedConvScanOps(fusion))
+        scan = fused->scan;
     int64_t length = 0, numStates = 0;
-    if (auto grad = dyn_cast<SelectiveScanGradOp>(op);
+    if (auto grad = dyn_cast<SelectiveScanGradOp>(scan);
         grad && lowering.getStrategy() == "sequential") {
       length = cast<ShapedType>(grad.getU().getType()).getDimSize(2);
       numStates = cast<ShapedType>(grad.getA().getType()).getDimSize(1);

@@ -224,6 +224,26 @@ func.func @fusion_conv_not_u(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>,
 
 // -----
 
+// fused-conv-scan never stores the convolution's output: the region may
+// not yield it either.
+func.func @fusion_yields_conv(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>,
+    %dt: tensor<2x8x16xf32>, %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>,
+    %C: tensor<2x1x4x16xf32>) -> (tensor<2x8x16xf32>, tensor<2x8x16xf32>) {
+  // expected-error @+1 {{variant "fused-conv-scan" needs the convolution's result to be the scan's `u` operand and nothing else}}
+  %r:2 = ssm.fusion "fused-conv-scan" -> tensor<2x8x16xf32>, tensor<2x8x16xf32> {
+    %u = ssm.causal_conv1d %x, %w activation silu
+        : (tensor<2x8x16xf32>, tensor<8x4xf32>) -> tensor<2x8x16xf32>
+    %y, %s = ssm.selective_scan %u, %dt, %A, %B, %C
+        : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
+           tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
+        -> (tensor<2x8x16xf32>, tensor<2x8x4xf32>)
+    ssm.yield %y, %u : tensor<2x8x16xf32>, tensor<2x8x16xf32>
+  }
+  return %r#0, %r#1 : tensor<2x8x16xf32>, tensor<2x8x16xf32>
+}
+
+// -----
+
 func.func @fusion_yield_types(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>,
     %dt: tensor<2x8x16xf32>, %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>,
     %C: tensor<2x1x4x16xf32>) -> tensor<2x8x16xf32> {

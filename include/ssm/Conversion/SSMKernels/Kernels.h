@@ -57,10 +57,26 @@ LogicalResult rewriteOnBuffers(
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
         emit);
 
+/// rewriteOnBuffers for an op whose inputs are not its operands (an
+/// ssm.fusion, whose region reads values defined above it): `inputs` enter
+/// as buffers, `convertedInputs` being their converted values.
+LogicalResult rewriteOnBuffers(
+    Operation *op, ValueRange inputs, ValueRange convertedInputs,
+    ConversionPatternRewriter &rewriter,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit);
+
 /// rewriteOnBuffers between target.beginOp and target.endOp, so that the
 /// target sees which op (and lowering) the kernels it builds are for.
 LogicalResult lowerOnBuffers(
     Operation *op, ValueRange convertedOperands,
+    ConversionPatternRewriter &rewriter, ParallelTarget &target,
+    LoweringAttr lowering,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
+        emit);
+/// The same with explicit inputs (see rewriteOnBuffers).
+LogicalResult lowerOnBuffers(
+    Operation *op, ValueRange inputs, ValueRange convertedInputs,
     ConversionPatternRewriter &rewriter, ParallelTarget &target,
     LoweringAttr lowering,
     function_ref<LogicalResult(ImplicitLocOpBuilder &, const IRMapping &)>
@@ -82,7 +98,9 @@ int64_t chunkedParallelGradPrivateBytes(int64_t length, int64_t numStates,
                                         int64_t chunkLen);
 
 /// The operand buffers and sizes of a selective scan, forward or gradient
-/// (every lowering of the two ops reads them the same way).
+/// (every lowering of the two ops reads them the same way). `u` is null
+/// when the scan computes it (a fused-conv-scan region); the sizes come
+/// from `delta`, which has its shape.
 struct SelectiveScanBuffers {
   Value u, delta, A, B, C, D, z, deltaBias;
   int64_t batch, channels, length, numStates, groups;
@@ -90,12 +108,12 @@ struct SelectiveScanBuffers {
 
   template <typename OpTy>
   SelectiveScanBuffers(OpTy op, const IRMapping &m)
-      : u(m.lookup(op.getU())), delta(m.lookup(op.getDelta())),
+      : u(m.lookupOrNull(op.getU())), delta(m.lookup(op.getDelta())),
         A(m.lookup(op.getA())), B(m.lookup(op.getB())), C(m.lookup(op.getC())),
         D(m.lookupOrNull(op.getD())), z(m.lookupOrNull(op.getZ())),
         deltaBias(m.lookupOrNull(op.getDeltaBias())),
         softplus(op.getDeltaSoftplus()) {
-    ArrayRef<int64_t> shape = shapeOf(u);
+    ArrayRef<int64_t> shape = shapeOf(delta);
     batch = shape[0];
     channels = shape[1];
     length = shape[2];
