@@ -57,10 +57,10 @@ func.func @ssd_scan_grad(%x: tensor<1x64x4x16xf32>, %dt: tensor<1x64x4xf32>,
 // -----
 
 func.func @conv(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>, %b: tensor<8xf32>) {
-  // expected-remark @+1 {{operands x,weight,bias; results y; parameters weight,bias; gradient ssm.causal_conv1d_grad; forward -; saved -; attrs activation=silu; variants single; cpu -; gpu -}}
+  // expected-remark @+1 {{operands x,weight,bias; results y; parameters weight,bias; gradient ssm.causal_conv1d_grad; forward -; saved -; attrs activation=silu; variants fused,unfused; cpu -; gpu -}}
   %y = ssm.causal_conv1d %x, %w bias(%b) activation silu
       : (tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<2x8x16xf32>
-  // expected-remark @+1 {{operands x,weight,[bias],dy; results dx,dweight,[dbias]; parameters weight,bias; gradient -; forward ssm.causal_conv1d; saved -; attrs activation=none; variants single; cpu -; gpu -}}
+  // expected-remark @+1 {{operands x,weight,[bias],dy; results dx,dweight,[dbias]; parameters weight,bias; gradient -; forward ssm.causal_conv1d; saved -; attrs activation=none; variants fused,unfused; cpu -; gpu -}}
   %dx, %dw = ssm.causal_conv1d_grad %x, %w, %x activation none
       : (tensor<2x8x16xf32>, tensor<8x4xf32>, tensor<2x8x16xf32>)
       -> (tensor<2x8x16xf32>, tensor<8x4xf32>)
@@ -70,11 +70,11 @@ func.func @conv(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>, %b: tensor<8xf32>) 
 // -----
 
 func.func @norm(%x: tensor<4x64xf32>, %w: tensor<64xf32>, %r: tensor<4x64xf32>) {
-  // expected-remark @+1 {{operands x,weight,residual,[z]; results y,residual_out; parameters weight; gradient ssm.rms_norm_grad; forward -; saved -; attrs eps=9.999999747e-06; variants single; cpu -; gpu -}}
+  // expected-remark @+1 {{operands x,weight,residual,[z]; results y,residual_out; parameters weight; gradient ssm.rms_norm_grad; forward -; saved -; attrs eps=9.999999747e-06; variants fused,unfused; cpu -; gpu -}}
   %y, %ro = ssm.rms_norm %x, %w residual(%r)
       : (tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>)
       -> (tensor<4x64xf32>, tensor<4x64xf32>)
-  // expected-remark @+1 {{operands x,weight,[residual],[z],dy,[d_residual_out]; results dx,dweight,[dresidual],[dz]; parameters weight; gradient -; forward ssm.rms_norm; saved -; attrs eps=1.000000047e-03; variants single; cpu -; gpu -}}
+  // expected-remark @+1 {{operands x,weight,[residual],[z],dy,[d_residual_out]; results dx,dweight,[dresidual],[dz]; parameters weight; gradient -; forward ssm.rms_norm; saved -; attrs eps=1.000000047e-03; variants fused,unfused; cpu -; gpu -}}
   %dx, %dw = ssm.rms_norm_grad %x, %w, %x {eps = 1.0e-3 : f32}
       : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32>
       -> tensor<4x64xf32>, tensor<64xf32>

@@ -23,7 +23,7 @@ func.func @f(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
       : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
          tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>)
       -> (tensor<2x8x16xf32>, tensor<2x8x4xf32>)
-  %n = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">}
+  %n = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused">}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return
 }

@@ -11,26 +11,26 @@
 // CPU: ssm.selective_scan {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused-scan", strategy = "sequential">
 // CPU: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused-scan", strategy = "sequential", chunk_len = 64>
 // CPU: ssm.ssd_scan {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "phases", strategy = "chunked", chunk_len = 64, ssd_tile = 8>
-// CPU: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">
+// CPU: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused">
 
 // GPU-LABEL: func.func @ops
 // GPU: ssm.selective_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "block-scan", threads_per_block = 128, items_per_thread = 8, channels_per_block = 1>
 // GPU: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "block-scan", threads_per_block = 128, items_per_thread = 8, channels_per_block = 1, max_registers = 168>
 // GPU: ssm.ssd_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "phases", strategy = "chunked", chunk_len = 64, ssd_tile = 8, threads_per_block = 128>
-// GPU: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "single", threads_per_block = 128>
+// GPU: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 128>
 
 // OPTS-LABEL: func.func @ops
 // OPTS: ssm.selective_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_100", variant = "fused-scan", strategy = "sequential", threads_per_block = 256, max_registers = 64>
 // OPTS: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_100", variant = "fused-scan", strategy = "sequential", chunk_len = 32, threads_per_block = 256, max_registers = 64>
 // OPTS: ssm.ssd_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_100", variant = "phases", strategy = "recurrence", threads_per_block = 256, max_registers = 64>
-// OPTS: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_100", variant = "single", threads_per_block = 256, max_registers = 64>
+// OPTS: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_100", variant = "fused", threads_per_block = 256, max_registers = 64>
 
 // A variant applies where the op has it; the others keep their default.
 // UNFUSED-LABEL: func.func @ops
 // UNFUSED: ssm.selective_scan {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "unfused">
 // UNFUSED: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "unfused">
 // UNFUSED: ssm.ssd_scan {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "phases", strategy = "chunked", chunk_len = 64, ssd_tile = 8>
-// UNFUSED: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">
+// UNFUSED: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "cpu", variant = "unfused">
 func.func @ops(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
     %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>, %C: tensor<2x1x4x16xf32>,
     %x: tensor<1x64x4x16xf32>, %sdt: tensor<1x64x4xf32>, %sA: tensor<4xf32>,

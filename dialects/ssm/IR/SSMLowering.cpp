@@ -93,8 +93,8 @@ SmallVector<StringRef> mlir::ssm::getLoweringStrategies(Operation *op,
       return {"block-scan", "sequential"};
     return {"sequential"};
   }
-  // The unfused selective scan is a sequence of elementwise kernels and one
-  // recurrence: it has no algorithm to choose.
+  // An unfused op is a sequence of elementwise kernels, reductions and (the
+  // selective scan) one recurrence: it has no algorithm to choose.
   if (variant == "unfused")
     return {};
   SmallVector<StringRef> strategies;

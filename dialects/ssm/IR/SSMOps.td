@@ -31,7 +31,7 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
   string gradientOp = "";
   string forwardOp = "";
   list<string> savedForGradient = [];
-  list<string> loweringVariants = ["single"];
+  list<string> loweringVariants = ["fused"];
   list<string> cpuStrategies = [];
   list<string> gpuStrategies = [];
 
@@ -324,6 +324,7 @@ def SSM_CausalConv1dOp : SSM_KernelOp<"causal_conv1d", [Pure,
     InferTypeOpAdaptor]> {
   let parameterPorts = ["weight", "bias"];
   let gradientOp = "ssm.causal_conv1d_grad";
+  let loweringVariants = ["fused", "unfused"];
   let summary = "depthwise causal 1-D convolution";
   let description = [{
     The short depthwise convolution in front of the scan of a Mamba block.
@@ -336,6 +337,11 @@ def SSM_CausalConv1dOp : SSM_KernelOp<"causal_conv1d", [Pure,
     ```
 
     where `act` is `none` (identity) or `silu`.
+
+    Lowering variants: `fused` (default) computes `y` in one kernel;
+    `unfused` runs the convolution (+ bias) into a materialised `f32`
+    pre-activation, then `silu` as its own kernel. With activation `none`
+    the two are the same single kernel.
 
     Example:
 
@@ -358,12 +364,20 @@ def SSM_CausalConv1dOp : SSM_KernelOp<"causal_conv1d", [Pure,
 def SSM_CausalConv1dGradOp : SSM_KernelOp<"causal_conv1d_grad", [Pure]> {
   let parameterPorts = ["weight", "bias"];
   let forwardOp = "ssm.causal_conv1d";
+  let loweringVariants = ["fused", "unfused"];
   let summary = "gradient of ssm.causal_conv1d";
   let description = [{
     Reverse-mode gradient of `ssm.causal_conv1d`: takes its operands and
     attribute and `dy [B,D,L]`, and returns `dx [B,D,L]`, `dweight [D,W]`
     and, when the forward had a bias, `dbias [D]`. The activation's input is
     recomputed, not saved.
+
+    Lowering variants: `fused` (default) recomputes the pre-activation
+    inside the convolution's backward kernels; `unfused` (activation `silu`)
+    recomputes it as its own kernel, runs the `silu` backward as another
+    into a materialised `f32` cotangent, then the convolution's backward
+    (`dx`; `dweight` and `dbias`). With activation `none` the two are the
+    same kernels.
 
     Example:
 
@@ -393,6 +407,7 @@ def SSM_RMSNormOp : SSM_KernelOp<"rms_norm", [Pure, AttrSizedOperandSegments,
     InferTypeOpAdaptor]> {
   let parameterPorts = ["weight"];
   let gradientOp = "ssm.rms_norm_grad";
+  let loweringVariants = ["fused", "unfused"];
   let summary = "RMS normalisation, with the residual and gated forms";
   let description = [{
     RMS normalisation over the last dimension `D` of `x [...,D]`, scaled by
@@ -407,6 +422,12 @@ def SSM_RMSNormOp : SSM_KernelOp<"rms_norm", [Pure, AttrSizedOperandSegments,
       `y = g * rsqrt(mean(g^2) + eps) * weight`.
 
     `residual` and `z` are never both given. `y` has the type of `x`.
+
+    Lowering variants: `fused` (default) does the residual add or the gate,
+    the reduction and the scaling in one kernel; `unfused` runs them as an
+    eager framework does, each its own kernel through memory: the residual
+    add into `residual_out` (or the gate into an `f32` buffer), the
+    per-row `rsqrt(mean(.^2) + eps)` into an `f32` buffer, then the scaling.
 
     Example:
 
@@ -432,6 +453,7 @@ def SSM_RMSNormGradOp : SSM_KernelOp<"rms_norm_grad", [Pure,
     AttrSizedOperandSegments, AttrSizedResultSegments]> {
   let parameterPorts = ["weight"];
   let forwardOp = "ssm.rms_norm";
+  let loweringVariants = ["fused", "unfused"];
   let summary = "gradient of ssm.rms_norm";
   let description = [{
     Reverse-mode gradient of `ssm.rms_norm` in any of its forms. Takes its
@@ -439,6 +461,14 @@ def SSM_RMSNormGradOp : SSM_KernelOp<"rms_norm_grad", [Pure,
     optionally `d_residual_out` (zero when absent). Returns `dx`, `dweight`,
     and `dresidual` (residual form) or `dz` (gated form). The normaliser is
     recomputed, not saved.
+
+    Lowering variants: `fused` (default) is one kernel per row (and the
+    `dweight` accumulation in it); `unfused` runs the reverse steps as
+    separate kernels through memory, recomputing what the forward
+    materialised (the residual sum or the gated input, then the per-row
+    normaliser): the row dot product, the norm backward into an `f32`
+    cotangent, `dweight`, then the residual passthrough or the gate
+    backward.
 
     Example:
 

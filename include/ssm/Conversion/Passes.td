@@ -54,7 +54,7 @@ def ConvertSSMToGPU : Pass<"convert-ssm-to-gpu", "ModuleOp"> {
     `#ssm.lowering` says (one pattern per op, variant and strategy; ops
     without one get the GPU defaults of `ssm-select-lowering` first). Every
     launch is named after its op and strategy (`ssm_selective_scan_block_scan`,
-    `ssm_rms_norm_single_1`, ...), and the module attribute `ssm.kernels`
+    `ssm_rms_norm_fused_1`, ...), and the module attribute `ssm.kernels`
     maps each name to the lowering it implements, for the register budget
     and for reports.
 

@@ -1,11 +1,13 @@
 //===- ConvNormKernels.cpp - causal conv1d and RMS norm kernels -*- C++ -*-===//
 //
-// One pass over the data each: the convolution maps one point per output
-// element (the gradient of the weights one point per channel), the norm one
-// point per row of the normalised dimension.
+// The `fused` variant: one pass over the data each. The convolution maps one
+// point per output element (the gradient of the weights one point per
+// channel), the norm one point per row of the normalised dimension. The
+// operand structs are shared with the unfused variant (ConvNorm.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvNorm.h"
 #include "ScanKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,55 +19,35 @@ using namespace mlir::ssm;
 // Causal conv1d
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct ConvBuffers {
-  Value x, weight, bias;
-  int64_t batch, channels, length, width;
-  bool silu;
+Value ConvBuffers::preActivation(KernelBuilder &kb, Value b, Value d,
+                                 Value l) const {
+  // Reads are clamped to a valid index and masked, so no branch is needed.
+  Value acc = kb.privateBuffer({1});
+  Value zero = kb.index(0);
+  kb.store(bias ? kb.load(bias, {d}) : kb.f32(0.0), acc, {zero});
+  ImplicitLocOpBuilder &ib = kb.builder();
+  kb.forRange(0, width, [&](Value k) {
+    Value shifted = arith::AddIOp::create(ib, l, k);
+    Value valid = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, shifted,
+                                        kb.index(width - 1));
+    Value src = arith::SubIOp::create(
+        ib, arith::MaxSIOp::create(ib, shifted, kb.index(width - 1)),
+        kb.index(width - 1));
+    Value term = kb.mul(kb.load(weight, {d, k}), kb.load(x, {b, d, src}));
+    kb.store(kb.add(kb.load(acc, {zero}), kb.select(valid, term, kb.f32(0.0))),
+             acc, {zero});
+  });
+  return kb.load(acc, {zero});
+}
 
-  template <typename OpTy>
-  ConvBuffers(OpTy op, const IRMapping &m)
-      : x(m.lookup(op.getX())), weight(m.lookup(op.getWeight())),
-        bias(m.lookupOrNull(op.getBias())),
-        silu(op.getActivation() == Activation::silu) {
-    batch = shapeOf(x)[0];
-    channels = shapeOf(x)[1];
-    length = shapeOf(x)[2];
-    width = shapeOf(weight)[1];
-  }
-
-  /// The pre-activation at (b, d, l): bias + sum_k w[d,k] x[b,d,l-(W-1)+k],
-  /// with x zero before the start of the sequence. Reads are clamped to a
-  /// valid index and masked, so no branch is needed.
-  Value preActivation(KernelBuilder &kb, Value b, Value d, Value l) const {
-    Value acc = kb.privateBuffer({1});
-    Value zero = kb.index(0);
-    kb.store(bias ? kb.load(bias, {d}) : kb.f32(0.0), acc, {zero});
-    ImplicitLocOpBuilder &ib = kb.builder();
-    kb.forRange(0, width, [&](Value k) {
-      Value shifted = arith::AddIOp::create(ib, l, k);
-      Value valid = arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
-                                          shifted, kb.index(width - 1));
-      Value src = arith::SubIOp::create(
-          ib, arith::MaxSIOp::create(ib, shifted, kb.index(width - 1)),
-          kb.index(width - 1));
-      Value term = kb.mul(kb.load(weight, {d, k}), kb.load(x, {b, d, src}));
-      kb.store(
-          kb.add(kb.load(acc, {zero}), kb.select(valid, term, kb.f32(0.0))),
-          acc, {zero});
-    });
-    return kb.load(acc, {zero});
-  }
-
-  /// dLoss/dpre at (b, d, l), recomputing the pre-activation under silu.
-  Value preGrad(KernelBuilder &kb, Value dy, Value b, Value d, Value l) const {
-    Value grad = kb.load(dy, {b, d, l});
-    if (silu)
-      grad = kb.mul(grad, kb.siluGrad(preActivation(kb, b, d, l)));
-    return grad;
-  }
-};
-} // namespace
+/// dLoss/dpre at (b, d, l), recomputing the pre-activation under silu.
+static Value recomputedPreGrad(KernelBuilder &kb, const ConvBuffers &in,
+                               Value dy, Value b, Value d, Value l) {
+  Value grad = kb.load(dy, {b, d, l});
+  if (in.silu)
+    grad = kb.mul(grad, kb.siluGrad(in.preActivation(kb, b, d, l)));
+  return grad;
+}
 
 void mlir::ssm::emitCausalConv1d(CausalConv1dOp op, const IRMapping &m,
                                  ImplicitLocOpBuilder &b,
@@ -88,11 +70,20 @@ void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
   Value dx = m.lookup(op.getDx());
   Value dweight = m.lookup(op.getDweight());
   Value dbias = m.lookupOrNull(op.getDbias());
-  const int64_t width = in.width, length = in.length;
+  in.emitBackward(
+      b, target,
+      [&](KernelBuilder &kb, Value bi, Value d, Value l) {
+        return recomputedPreGrad(kb, in, dy, bi, d, l);
+      },
+      dx, dweight, dbias);
+}
 
+void ConvBuffers::emitBackward(ImplicitLocOpBuilder &b, ParallelTarget &target,
+                               PreGradFn preGrad, Value dx, Value dweight,
+                               Value dbias) const {
   // dx[b,d,l] = sum_k w[d,k] * dpre[b,d,l+(W-1)-k], for targets inside L.
   target.parallelFor(
-      b, {in.batch, in.channels, length},
+      b, {batch, channels, length},
       [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
         KernelBuilder kb(ib, target);
         Value acc = kb.privateBuffer({1});
@@ -102,8 +93,8 @@ void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
           Value tgt =
               arith::SubIOp::create(ib, kb.addIndex(iv[2], width - 1), k);
           kb.ifThen(kb.cmpIndexLt(tgt, length), [&] {
-            Value term = kb.mul(kb.load(in.weight, {iv[1], k}),
-                                in.preGrad(kb, dy, iv[0], iv[1], tgt));
+            Value term = kb.mul(kb.load(weight, {iv[1], k}),
+                                preGrad(kb, iv[0], iv[1], tgt));
             kb.store(kb.add(kb.load(acc, {zero}), term), acc, {zero});
           });
         });
@@ -112,28 +103,27 @@ void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
 
   // dweight[d,k] and dbias[d]: one point per channel, reduced over (b, l).
   target.parallelFor(
-      b, {in.channels}, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+      b, {channels}, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
         KernelBuilder kb(ib, target);
         Value d = iv[0];
         Value dw = kb.privateBuffer({width + 1}); // [W]: dbias
         kb.forRange(0, width + 1,
                     [&](Value k) { kb.store(kb.f32(0.0), dw, {k}); });
         Value biasSlot = kb.index(width);
-        kb.forRange(0, in.batch, [&](Value bi) {
+        kb.forRange(0, batch, [&](Value bi) {
           kb.forRange(0, length, [&](Value l) {
-            Value grad = in.preGrad(kb, dy, bi, d, l);
+            Value grad = preGrad(kb, bi, d, l);
             kb.store(kb.add(kb.load(dw, {biasSlot}), grad), dw, {biasSlot});
             kb.forRange(0, width, [&](Value k) {
               Value shifted = arith::AddIOp::create(ib, l, k);
-              kb.ifThen(
-                  arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, shifted,
-                                        kb.index(width - 1)),
-                  [&] {
-                    Value src =
-                        arith::SubIOp::create(ib, shifted, kb.index(width - 1));
-                    Value term = kb.mul(grad, kb.load(in.x, {bi, d, src}));
-                    kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
-                  });
+              kb.ifThen(arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
+                                              shifted, kb.index(width - 1)),
+                        [&] {
+                          Value src = arith::SubIOp::create(
+                              ib, shifted, kb.index(width - 1));
+                          Value term = kb.mul(grad, kb.load(x, {bi, d, src}));
+                          kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
+                        });
             });
           });
         });
@@ -149,53 +139,27 @@ void mlir::ssm::emitCausalConv1dGrad(CausalConv1dGradOp op, const IRMapping &m,
 // RMS norm
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct NormBuffers {
-  Value x, weight, residual, z;
-  SmallVector<int64_t> rows; // the leading (batch) dimensions
-  int64_t width;
-  double eps;
+Value NormBuffers::input(KernelBuilder &kb, ValueRange row, Value j) const {
+  Value v = kb.load(x, at(row, j));
+  if (residual)
+    return kb.add(v, kb.load(residual, at(row, j)));
+  if (z)
+    return kb.mul(v, kb.silu(kb.load(z, at(row, j))));
+  return v;
+}
 
-  template <typename OpTy>
-  NormBuffers(OpTy op, const IRMapping &m)
-      : x(m.lookup(op.getX())), weight(m.lookup(op.getWeight())),
-        residual(m.lookupOrNull(op.getResidual())),
-        z(m.lookupOrNull(op.getZ())), eps(op.getEps().convertToDouble()) {
-    ArrayRef<int64_t> shape = shapeOf(x);
-    rows.assign(shape.begin(), shape.end() - 1);
-    width = shape.back();
-  }
-
-  static SmallVector<Value> at(ValueRange row, Value j) {
-    SmallVector<Value> indices(row.begin(), row.end());
-    indices.push_back(j);
-    return indices;
-  }
-
-  /// The normalised input at column j: x, x + residual, or x * silu(z).
-  Value input(KernelBuilder &kb, ValueRange row, Value j) const {
-    Value v = kb.load(x, at(row, j));
-    if (residual)
-      return kb.add(v, kb.load(residual, at(row, j)));
-    if (z)
-      return kb.mul(v, kb.silu(kb.load(z, at(row, j))));
-    return v;
-  }
-
-  /// 1 / sqrt(mean(input^2) + eps) of one row.
-  Value inverseRms(KernelBuilder &kb, ValueRange row) const {
-    Value acc = kb.privateBuffer({1});
-    Value zero = kb.index(0);
-    kb.store(kb.f32(0.0), acc, {zero});
-    kb.forRange(0, width, [&](Value j) {
-      Value v = input(kb, row, j);
-      kb.store(kb.add(kb.load(acc, {zero}), kb.mul(v, v)), acc, {zero});
-    });
-    Value meanSq = kb.div(kb.load(acc, {zero}), kb.f32(double(width)));
-    return kb.div(kb.f32(1.0), kb.sqrt(kb.add(meanSq, kb.f32(eps))));
-  }
-};
-} // namespace
+Value NormBuffers::inverseRms(KernelBuilder &kb,
+                              function_ref<Value(Value)> column) const {
+  Value acc = kb.privateBuffer({1});
+  Value zero = kb.index(0);
+  kb.store(kb.f32(0.0), acc, {zero});
+  kb.forRange(0, width, [&](Value j) {
+    Value v = column(j);
+    kb.store(kb.add(kb.load(acc, {zero}), kb.mul(v, v)), acc, {zero});
+  });
+  Value meanSq = kb.div(kb.load(acc, {zero}), kb.f32(double(width)));
+  return kb.div(kb.f32(1.0), kb.sqrt(kb.add(meanSq, kb.f32(eps))));
+}
 
 void mlir::ssm::emitRMSNorm(RMSNormOp op, const IRMapping &m,
                             ImplicitLocOpBuilder &b, ParallelTarget &target) {
@@ -204,7 +168,8 @@ void mlir::ssm::emitRMSNorm(RMSNormOp op, const IRMapping &m,
   Value residualOut = m.lookupOrNull(op.getResidualOut());
   target.parallelFor(b, in.rows, [&](ImplicitLocOpBuilder &ib, ValueRange row) {
     KernelBuilder kb(ib, target);
-    Value rstd = in.inverseRms(kb, row);
+    Value rstd =
+        in.inverseRms(kb, [&](Value j) { return in.input(kb, row, j); });
     kb.forRange(0, in.width, [&](Value j) {
       Value v = in.input(kb, row, j);
       kb.store(kb.mul(kb.mul(v, rstd), kb.load(in.weight, {j})), y,
@@ -230,7 +195,8 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
 
   target.parallelFor(b, in.rows, [&](ImplicitLocOpBuilder &ib, ValueRange row) {
     KernelBuilder kb(ib, target);
-    Value rstd = in.inverseRms(kb, row);
+    Value rstd =
+        in.inverseRms(kb, [&](Value j) { return in.input(kb, row, j); });
     // dot = sum_j dy_j * w_j * v_j
     Value acc = kb.privateBuffer({1});
     Value zero = kb.index(0);

@@ -144,15 +144,29 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
       withoutOptions<SSDScanOp, emitSSDScan>);
   patterns.add<KernelOpLowering<SSDScanGradOp>>(context, target, "phases",
                                                 "recurrence", emitSSDScanGrad);
+  // Causal conv1d and RMS norm: one kernel (a row per point for the norm),
+  // or, unfused, each step its own kernel through memory.
   patterns.add<KernelOpLowering<CausalConv1dOp>>(
-      context, target, "single", "",
+      context, target, "fused", "",
       withoutOptions<CausalConv1dOp, emitCausalConv1d>);
   patterns.add<KernelOpLowering<CausalConv1dGradOp>>(
-      context, target, "single", "",
+      context, target, "fused", "",
       withoutOptions<CausalConv1dGradOp, emitCausalConv1dGrad>);
   patterns.add<KernelOpLowering<RMSNormOp>>(
-      context, target, "single", "", withoutOptions<RMSNormOp, emitRMSNorm>);
+      context, target, "fused", "", withoutOptions<RMSNormOp, emitRMSNorm>);
   patterns.add<KernelOpLowering<RMSNormGradOp>>(
-      context, target, "single", "",
+      context, target, "fused", "",
       withoutOptions<RMSNormGradOp, emitRMSNormGrad>);
+  patterns.add<KernelOpLowering<CausalConv1dOp>>(
+      context, target, "unfused", "",
+      withoutOptions<CausalConv1dOp, emitCausalConv1dUnfused>);
+  patterns.add<KernelOpLowering<CausalConv1dGradOp>>(
+      context, target, "unfused", "",
+      withoutOptions<CausalConv1dGradOp, emitCausalConv1dGradUnfused>);
+  patterns.add<KernelOpLowering<RMSNormOp>>(
+      context, target, "unfused", "",
+      withoutOptions<RMSNormOp, emitRMSNormUnfused>);
+  patterns.add<KernelOpLowering<RMSNormGradOp>>(
+      context, target, "unfused", "",
+      withoutOptions<RMSNormGradOp, emitRMSNormGradUnfused>);
 }

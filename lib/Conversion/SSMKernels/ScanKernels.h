@@ -68,6 +68,18 @@ void emitRMSNorm(RMSNormOp op, const IRMapping &buffers,
                  ImplicitLocOpBuilder &b, ParallelTarget &target);
 void emitRMSNormGrad(RMSNormGradOp op, const IRMapping &buffers,
                      ImplicitLocOpBuilder &b, ParallelTarget &target);
+/// The `unfused` variants (ConvNormUnfused.cpp): each step its own
+/// parallelFor, intermediates through f32 buffers in memory.
+void emitCausalConv1dUnfused(CausalConv1dOp op, const IRMapping &buffers,
+                             ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitCausalConv1dGradUnfused(CausalConv1dGradOp op,
+                                 const IRMapping &buffers,
+                                 ImplicitLocOpBuilder &b,
+                                 ParallelTarget &target);
+void emitRMSNormUnfused(RMSNormOp op, const IRMapping &buffers,
+                        ImplicitLocOpBuilder &b, ParallelTarget &target);
+void emitRMSNormGradUnfused(RMSNormGradOp op, const IRMapping &buffers,
+                            ImplicitLocOpBuilder &b, ParallelTarget &target);
 
 } // namespace ssm
 } // namespace mlir

@@ -11,7 +11,7 @@
 // CHECK: gpu.func @helper() {
 module attributes {gpu.container_module, ssm.kernels = {
     scan = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "block-scan", threads_per_block = 128, items_per_thread = 8, channels_per_block = 1, max_registers = 168>,
-    norm = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "single", threads_per_block = 128>}} {
+    norm = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 128>}} {
   gpu.module @kernels {
     gpu.func @scan() kernel {
       gpu.return
@@ -34,7 +34,7 @@ module attributes {gpu.container_module, ssm.kernels = {
 // CHECK-LABEL: gpu.module @wide_kernels
 // CHECK: gpu.func @wide() kernel attributes {known_block_size = array<i32: 1024, 1, 1>, nvvm.maxnreg = 64 : i32}
 module attributes {gpu.container_module, ssm.kernels = {
-    wide = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "single", threads_per_block = 1024, max_registers = 168>}} {
+    wide = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 1024, max_registers = 168>}} {
   gpu.module @wide_kernels {
     gpu.func @wide() kernel attributes {known_block_size = array<i32: 1024, 1, 1>} {
       gpu.return

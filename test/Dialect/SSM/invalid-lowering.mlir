@@ -6,7 +6,7 @@
 
 func.func @unknown_target(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
   // expected-error @+1 {{has ssm.lowering target = "tpu", unknown: expected 'cpu' or 'gpu'}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "tpu", variant = "single">}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "tpu", variant = "fused">}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -15,7 +15,7 @@ func.func @unknown_target(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x
 
 func.func @gpu_without_chip(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
   // expected-error @+1 {{has ssm.lowering chip = "": a GPU lowering needs a chip such as "sm_90"}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", variant = "single">}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", variant = "fused">}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -24,7 +24,7 @@ func.func @gpu_without_chip(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<
 
 func.func @cpu_with_chip(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
   // expected-error @+1 {{has ssm.lowering chip = "sm_90", which does not apply to target cpu}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", chip = "sm_90", variant = "single">}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", chip = "sm_90", variant = "fused">}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -32,8 +32,8 @@ func.func @cpu_with_chip(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x6
 // -----
 
 func.func @variant_not_for_op(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{has ssm.lowering variant = "unfused", which does not apply to ssm.rms_norm: expected 'single'}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "unfused">}
+  // expected-error @+1 {{has ssm.lowering variant = "fused-scan", which does not apply to ssm.rms_norm: expected 'fused', 'unfused'}}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused-scan">}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -67,8 +67,8 @@ func.func @block_scan_on_cpu(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
 // -----
 
 func.func @param_not_applicable(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{has ssm.lowering threads_per_block = 128, which does not apply to ssm.rms_norm lowered as variant "single" on cpu}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "single", threads_per_block = 128>}
+  // expected-error @+1 {{has ssm.lowering threads_per_block = 128, which does not apply to ssm.rms_norm lowered as variant "fused" on cpu}}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused", threads_per_block = 128>}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -77,7 +77,7 @@ func.func @param_not_applicable(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> ten
 
 func.func @threads_not_warps(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
   // expected-error @+1 {{has ssm.lowering threads_per_block = 100, impossible on NVIDIA GPUs: it must be a multiple of 32 between 32 and 1024}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "single", threads_per_block = 100>}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 100>}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -86,7 +86,7 @@ func.func @threads_not_warps(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor
 
 func.func @registers(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
   // expected-error @+1 {{has ssm.lowering max_registers = 300, impossible: a register budget is between 16 and 255 per thread (0 leaves it to ptxas)}}
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "single", threads_per_block = 128, max_registers = 300>}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 128, max_registers = 300>}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
@@ -158,7 +158,7 @@ func.func @not_a_lowering(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x
 
 func.func @lowering_on_other_op() {
   // expected-error @+1 {{cannot carry ssm.lowering: only ssm kernel ops outside a fusion region and ssm.fusion are lowered}}
-  %c = arith.constant {ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">} 0 : index
+  %c = arith.constant {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused">} 0 : index
   return
 }
 
@@ -267,7 +267,7 @@ func.func @lowering_inside_fusion(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>,
     %C: tensor<2x1x4x16xf32>) -> tensor<2x8x16xf32> {
   %r = ssm.fusion "fused-conv-scan" -> tensor<2x8x16xf32> {
     // expected-error @+1 {{cannot carry ssm.lowering: only ssm kernel ops outside a fusion region and ssm.fusion are lowered}}
-    %u = ssm.causal_conv1d %x, %w activation silu {ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">}
+    %u = ssm.causal_conv1d %x, %w activation silu {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused">}
         : (tensor<2x8x16xf32>, tensor<8x4xf32>) -> tensor<2x8x16xf32>
     %y, %s = ssm.selective_scan %u, %dt, %A, %B, %C
         : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,

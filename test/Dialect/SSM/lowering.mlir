@@ -20,9 +20,9 @@ func.func @scan_gpu(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
 }
 
 // CHECK-LABEL: func.func @norm_cpu
-// CHECK: ssm.rms_norm {{.*}} {ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">}
+// CHECK: ssm.rms_norm {{.*}} {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused">}
 func.func @norm_cpu(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
-  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "single">}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused">}
       : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
