@@ -102,8 +102,8 @@
 // CHECK:         bufferization.to_buffer %[[DUT]] read_only
 // CHECK:         memref.alloc() : memref<2x4x64xf32>
 // CHECK-NOT:     memref.alloc() : memref<2x4x64xf32>
-// CHECK:         gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_single)
-// CHECK:         gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_single_0)
+// CHECK:         gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_fused)
+// CHECK:         gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_fused_0)
 // CHECK:         return
 
 // L=10 is not a multiple of 8: one thread per (batch, channel), reading u
