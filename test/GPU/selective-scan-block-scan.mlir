@@ -4,14 +4,14 @@
 // one chunk, several chunks, a partial last chunk, N=1, G>1, f32/bf16/f16,
 // and the thread-per-point strategy on the same entries for comparison.
 // REQUIRES: cuda
-// RUN: ssm-compile %s --target=gpu -o %t.so
+// RUN: ssm-compile %s --target=gpu --scan-strategy=block-scan -o %t.so
 // RUN: ssm-run %t.so --entry one_chunk --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-run %t.so --entry partial_chunk --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-run %t.so --entry partial_chunk --seed 7 --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-run %t.so --entry many_chunks_bf16 --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-run %t.so --entry n1_groups --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-run %t.so --entry f16_plain --check | FileCheck %s --check-prefix=TWO
-// RUN: ssm-compile %s --target=gpu --threads-per-block=64 --items-per-thread=4 -o %t.small.so
+// RUN: ssm-compile %s --target=gpu --scan-strategy=block-scan --threads-per-block=64 --items-per-thread=4 -o %t.small.so
 // RUN: ssm-run %t.small.so --entry partial_chunk --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-run %t.small.so --entry many_chunks_bf16 --check | FileCheck %s --check-prefix=TWO
 // RUN: ssm-compile %s --target=gpu --scan-strategy=thread-per-point -o %t.tpp.so

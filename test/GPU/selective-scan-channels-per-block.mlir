@@ -4,15 +4,15 @@
 // last chunk, d_state 48 (more states than a 32-thread channel has
 // threads), groups, f32 and bf16, forward and gradient.
 // REQUIRES: cuda
-// RUN: ssm-compile %s --target=gpu --channels-per-block=2 -o %t.c2.so
+// RUN: ssm-compile %s --target=gpu --scan-strategy=block-scan --channels-per-block=2 -o %t.c2.so
 // RUN: ssm-run %t.c2.so --entry fwd --check | FileCheck %s --check-prefix=FWD
 // RUN: ssm-run %t.c2.so --entry grad --check | FileCheck %s --check-prefix=GRAD
 // RUN: ssm-run %t.c2.so --entry grad_bf16 --check | FileCheck %s --check-prefix=GRADBF
-// RUN: ssm-compile %s --target=gpu --channels-per-block=4 -o %t.c4.so
+// RUN: ssm-compile %s --target=gpu --scan-strategy=block-scan --channels-per-block=4 -o %t.c4.so
 // RUN: ssm-run %t.c4.so --entry fwd --check | FileCheck %s --check-prefix=FWD
 // RUN: ssm-run %t.c4.so --entry grad --check | FileCheck %s --check-prefix=GRAD
 // RUN: ssm-run %t.c4.so --entry grad_bf16 --check | FileCheck %s --check-prefix=GRADBF
-// RUN: ssm-compile %s --target=gpu --channels-per-block=2 --threads-per-block=64 --items-per-thread=4 -o %t.c2t64.so
+// RUN: ssm-compile %s --target=gpu --scan-strategy=block-scan --channels-per-block=2 --threads-per-block=64 --items-per-thread=4 -o %t.c2t64.so
 // RUN: ssm-run %t.c2t64.so --entry fwd --check | FileCheck %s --check-prefix=FWD
 // RUN: ssm-run %t.c2t64.so --entry grad --check | FileCheck %s --check-prefix=GRAD
 // RUN: ssm-run %t.c2t64.so --entry grad_bf16 --check | FileCheck %s --check-prefix=GRADBF

@@ -4,7 +4,7 @@
 // explicitly (ssm-compile finds it by itself, defaulting to /usr/local/cuda).
 
 // RUN: env CUDA_HOME=/usr/local/cuda PATH=/usr/local/cuda/bin:%PATH% \
-// RUN:   ssm-opt %s --ssm-gpu-pipeline > %t.mlir
+// RUN:   ssm-opt %s --ssm-gpu-pipeline=scan-strategy=block-scan > %t.mlir
 // RUN: FileCheck %s < %t.mlir
 // RUN: FileCheck %s --check-prefix=BINARY < %t.mlir
 // RUN: mlir-translate --mlir-to-llvmir %t.mlir | FileCheck %s --check-prefix=LLVMIR
@@ -15,7 +15,7 @@
 // cubin-format=isa embeds the PTX instead of the cubin (to read the
 // kernels); an unknown format is refused while parsing the options.
 // RUN: env CUDA_HOME=/usr/local/cuda PATH=/usr/local/cuda/bin:%PATH% \
-// RUN:   ssm-opt %s --ssm-gpu-pipeline=cubin-format=isa \
+// RUN:   ssm-opt %s '--ssm-gpu-pipeline=cubin-format=isa scan-strategy=block-scan' \
 // RUN:   | FileCheck %s --check-prefix=ISA
 // RUN: not ssm-opt %s --ssm-gpu-pipeline=cubin-format=bogus 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BADFORMAT
@@ -27,7 +27,7 @@
 // dynamic symbols, and one sm_90 cubin per kernel embedded (5: one for the
 // scan, four for its gradient). The first ELF header after the .so's own is
 // the first cubin; llvm-readelf decodes its machine and SM from e_flags.
-// RUN: ssm-compile %s --target=gpu -o %t.so
+// RUN: ssm-compile %s --target=gpu --scan-strategy=block-scan -o %t.so
 // RUN: llvm-nm -D %t.so | FileCheck %s --check-prefix=DYNSYM
 // RUN: llvm-nm %t.so | FileCheck %s --check-prefix=SYMS
 // RUN: %python -c "import sys; d = open(sys.argv[1], 'rb').read(); starts = [i for i in range(1, len(d)) if d.startswith(b'\x7fELF', i)]; print('embedded ELF objects:', len(starts)); open(sys.argv[2], 'wb').write(d[starts[0]:])" %t.so %t.cubin \

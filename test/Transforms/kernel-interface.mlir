@@ -19,7 +19,7 @@ func.func @selective_scan(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
 
 func.func @selective_scan_grad(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
     %A: tensor<8x4xf32>, %B: tensor<2x1x4x16xf32>, %C: tensor<2x1x4x16xf32>) {
-  // expected-remark @+1 {{operands u,delta,A,B,C,[D],[z],[delta_bias],dy,[d_last_state]; results du,ddelta,dA,dB,dC,[dD],[dz],[ddelta_bias]; parameters A,D,delta_bias; gradient -; forward ssm.selective_scan; saved -; attrs delta_softplus=false; variants fused-scan,unfused; cpu sequential,chunked-parallel; gpu block-scan,sequential,chunked-parallel}}
+  // expected-remark @+1 {{operands u,delta,A,B,C,[D],[z],[delta_bias],dy,[d_last_state]; results du,ddelta,dA,dB,dC,[dD],[dz],[ddelta_bias]; parameters A,D,delta_bias; gradient -; forward ssm.selective_scan; saved -; attrs delta_softplus=false; variants fused-scan,unfused; cpu sequential,chunked-parallel; gpu chunked-parallel,block-scan,sequential}}
   %du, %ddt, %dA, %dB, %dC = ssm.selective_scan_grad %u, %dt, %A, %B, %C, %u
       : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x4xf32>,
         tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x8x16xf32>

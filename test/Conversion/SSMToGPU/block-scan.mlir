@@ -2,20 +2,20 @@
 // channel) or per (batch, channels-per-block channels), warp shuffles, barriers, vector loads, fast exp2; the gradient's
 // coalesced atomics; the fallback for lengths that are not a multiple of
 // items-per-thread; and the impossible-tile diagnostic.
-// RUN: ssm-opt %s --convert-ssm-to-gpu | FileCheck %s
-// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu threads-per-block=1024' --convert-ssm-to-gpu 2>&1 \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan' --convert-ssm-to-gpu | FileCheck %s
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan threads-per-block=1024' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=SMEM
-// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu items-per-thread=3' --convert-ssm-to-gpu 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan items-per-thread=3' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ITEMS
 // RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=magic' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STRATEGY
-// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=2' --convert-ssm-to-gpu \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan channels-per-block=2' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=CPB2
-// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=3' --convert-ssm-to-gpu 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan channels-per-block=3' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CPB3
-// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=16' --convert-ssm-to-gpu 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan channels-per-block=16' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CPB16
-// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu channels-per-block=4 threads-per-block=256' --convert-ssm-to-gpu 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan channels-per-block=4 threads-per-block=256' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CPB4
 
 // Two channels per block: 2*8/2 = 8 blocks of 128 threads, 64 (two warps)
