@@ -85,9 +85,11 @@ def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
            "op's default)">,
     Option<"scanStrategy", "scan-strategy", "std::string",
            /*default=*/"\"\"",
-           "Selective scan along the sequence: block-scan (gpu default), "
-           "sequential (cpu default; a thread per (batch, channel) on the "
-           "gpu), chunked-parallel; thread-per-point is read as sequential">,
+           "Selective scan along the sequence: block-scan, chunked-parallel "
+           "or sequential (a thread per (batch, channel) on the gpu; "
+           "thread-per-point is read as sequential); empty: each op's "
+           "default (gpu: block-scan forward, chunked-parallel gradient, as "
+           "measured; cpu: sequential)">,
     Option<"ssdStrategy", "ssd-strategy", "std::string",
            /*default=*/"\"chunked\"",
            "SSD scan: chunked (the dual form, chunks of chunk-len) or "
