@@ -61,17 +61,14 @@ createSelection(const PipelineRequest &request, PipelineErrorHandler onError) {
   return pass;
 }
 
-FailureOr<SmallVector<std::pair<std::string, std::string>>>
-mlir::ssm::getLoweringOptionValues(const PipelineRequest &request,
-                                   PipelineErrorHandler onError) {
-  FailureOr<std::unique_ptr<Pass>> pass = createSelection(request, onError);
-  if (failed(pass))
-    return failure();
-  // The pass prints itself as `ssm-select-lowering{key=value ...}` with
-  // every option: the values it will run with, defaults included.
+/// Every option of the selection pass with its value: the pass prints
+/// itself as `ssm-select-lowering{key=value ...}` with all of them, defaults
+/// included.
+static SmallVector<std::pair<std::string, std::string>>
+optionValues(Pass &select) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  (*pass)->printAsTextualPipeline(os);
+  select.printAsTextualPipeline(os);
   StringRef body = StringRef(text).split('{').second.rsplit('}').first;
   SmallVector<StringRef> tokens;
   body.split(tokens, ' ', -1, /*KeepEmpty=*/false);
@@ -83,16 +80,23 @@ mlir::ssm::getLoweringOptionValues(const PipelineRequest &request,
   return values;
 }
 
+FailureOr<SmallVector<std::pair<std::string, std::string>>>
+mlir::ssm::getLoweringOptionValues(const PipelineRequest &request,
+                                   PipelineErrorHandler onError) {
+  FailureOr<std::unique_ptr<Pass>> pass = createSelection(request, onError);
+  if (failed(pass))
+    return failure();
+  return optionValues(**pass);
+}
+
 LogicalResult mlir::ssm::addLoweringSelection(OpPassManager &pm,
                                               const PipelineRequest &request,
                                               PipelineErrorHandler onError) {
-  FailureOr<SmallVector<std::pair<std::string, std::string>>> values =
-      getLoweringOptionValues(request, onError);
   FailureOr<std::unique_ptr<Pass>> select = createSelection(request, onError);
-  if (failed(values) || failed(select))
+  if (failed(select))
     return failure();
   SSMFuseOptions fuse;
-  for (auto &[key, value] : *values)
+  for (auto &[key, value] : optionValues(**select))
     if (key == "variant")
       fuse.variant = value;
   pm.addPass(createSSMFuse(fuse));
