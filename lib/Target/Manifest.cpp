@@ -39,7 +39,8 @@ static bool isParameterPort(Operation *op, StringRef port) {
 }
 
 /// The lowering an op ran with: its own, or its fusion region's.
-static llvm::json::Object describeLowering(LoweringAttr lowering) {
+static llvm::json::Object describeLowering(Operation &op,
+                                           LoweringAttr lowering) {
   llvm::json::Object object;
   if (!lowering)
     return object;
@@ -52,6 +53,13 @@ static llvm::json::Object describeLowering(LoweringAttr lowering) {
   for (LoweringParam param : allLoweringParams())
     if (int64_t value = getLoweringParam(lowering, param))
       object[getLoweringParamName(param)] = value;
+  // Whether a gradient op's shared gradients were reduced in a fixed order
+  // (the same bits every run) or with atomics on the GPU; CPU lowerings
+  // always are, and forward ops reduce nothing across threads.
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  if (lowering.getTarget() == "gpu" && kernel &&
+      !kernel.getForwardOpName().empty())
+    object["deterministic"] = lowering.getDeterministic();
   return object;
 }
 
@@ -180,7 +188,7 @@ LogicalResult EntryDescriber::describeOp(Operation &op, LoweringAttr lowering,
                            {"operands", std::move(operands)},
                            {"results", std::move(results)}};
   if (lowering)
-    entry["lowering"] = describeLowering(lowering);
+    entry["lowering"] = describeLowering(op, lowering);
   ops.push_back(std::move(entry));
   return success();
 }
@@ -303,7 +311,7 @@ FailureOr<std::string> mlir::ssm::buildManifest(
     if (options.target == "cpu" &&
         llvm::is_contained({"chip", "threads-per-block", "items-per-thread",
                             "channels-per-block", "max-registers",
-                            "scan-backward-max-registers"},
+                            "scan-backward-max-registers", "deterministic"},
                            key))
       continue;
     // An empty option (no variant, no scan strategy) leaves each op its

@@ -15,7 +15,7 @@
 
 // GPU-LABEL: func.func @ops
 // GPU: ssm.selective_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "block-scan", threads_per_block = 128, items_per_thread = 8, channels_per_block = 1>
-// GPU: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "chunked-parallel", chunk_len = 64, threads_per_block = 128>
+// GPU: ssm.selective_scan_grad {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "chunked-parallel", chunk_len = 64, threads_per_block = 128, deterministic = true>
 // GPU: ssm.ssd_scan {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "phases", strategy = "chunked", chunk_len = 64, ssd_tile = 8, threads_per_block = 128>
 // GPU: ssm.rms_norm {{.*}}ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 128>
 

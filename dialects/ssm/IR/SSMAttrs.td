@@ -46,6 +46,15 @@ def SSM_LoweringAttr : SSM_Attr<"Lowering", "lowering"> {
     - `chunk_len`, `ssd_tile`, `threads_per_block`, `items_per_thread`,
       `channels_per_block`: tiles; `max_registers`: the register budget per
       thread of the op's kernels (0: ptxas decides).
+    - `deterministic` (gradient ops on the GPU): the kernels reduce the
+      gradients that many threads contribute to (parameters, and operands
+      such as `B` and `C` shared by the channels of a group) through
+      per-slot partial buffers summed in a fixed order instead of
+      floating-point atomics, so that every run gives the same bits. Only
+      the lowerings an op lists in `getDeterministicLowerings` have this
+      form; absent (false), such gradients accumulate with atomics. CPU
+      lowerings run their points one after the other and are deterministic
+      without it.
 
     Example:
 
@@ -72,7 +81,10 @@ def SSM_LoweringAttr : SSM_Attr<"Lowering", "lowering"> {
     DefaultValuedParameter<"int64_t", "0", "channels per block">
         :$channels_per_block,
     DefaultValuedParameter<"int64_t", "0", "registers per thread">
-        :$max_registers
+        :$max_registers,
+    DefaultValuedParameter<"bool", "false",
+                           "shared gradients reduced in a fixed order">
+        :$deterministic
   );
   let assemblyFormat = "`<` struct(params) `>`";
 }

@@ -52,6 +52,14 @@ def SSM_KernelOpInterface : OpInterface<"KernelOpInterface"> {
       "the op has a single algorithm.",
       "::llvm::ArrayRef<::llvm::StringLiteral>", "getLoweringStrategies",
       (ins "::llvm::StringRef":$target)>,
+    StaticInterfaceMethod<
+      "Lowerings of a gradient op, as `variant` or `variant/strategy`, whose "
+      "GPU kernels reduce shared gradients (parameters, operands shared by "
+      "several channels) in a fixed order, without floating-point atomics, "
+      "so that they give the same bits on every run "
+      "(`#ssm.lowering<..., deterministic = true>`). Empty for forward ops, "
+      "which reduce nothing across threads.",
+      "::llvm::ArrayRef<::llvm::StringLiteral>", "getDeterministicLowerings">,
     InterfaceMethod<
       "The value at each operand port (null where an optional port is "
       "absent), in the order of getOperandPortNames.",

@@ -154,6 +154,18 @@ bool mlir::ssm::loweringParamApplies(Operation *op, StringRef target,
   return false;
 }
 
+bool mlir::ssm::hasDeterministicForm(Operation *op, StringRef variant,
+                                     StringRef strategy) {
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  if (!kernel || isa<FusionOp>(op))
+    return false;
+  std::string withStrategy = (variant + "/" + strategy).str();
+  return llvm::any_of(kernel.getDeterministicLowerings(),
+                      [&](StringRef form) {
+                        return form == variant || form == withStrategy;
+                      });
+}
+
 LoweringAttr mlir::ssm::getLowering(Operation *op) {
   return op->getAttrOfType<LoweringAttr>(SSMDialect::kLoweringAttrName);
 }
@@ -231,6 +243,35 @@ static LogicalResult verifyParam(Operation *op, LoweringAttr attr,
   return success();
 }
 
+/// `deterministic = true` names a property of the GPU kernels of a gradient
+/// op's lowering: it must be one that has the fixed-order form.
+static LogicalResult verifyDeterministic(Operation *op, StringRef target,
+                                         StringRef variant,
+                                         StringRef strategy) {
+  auto fail = [&]() {
+    return op->emitOpError() << "has ssm.lowering deterministic = true";
+  };
+  if (target != "gpu")
+    return fail() << ", which does not apply to target " << target
+                  << ": its points run one after the other, deterministic "
+                     "without it";
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  if (!kernel || kernel.getForwardOpName().empty())
+    return fail() << ", which does not apply to " << op->getName()
+                  << ": only gradient ops reduce across threads";
+  if (hasDeterministicForm(op, variant, strategy))
+    return success();
+  SmallVector<StringRef> forms(kernel.getDeterministicLowerings().begin(),
+                               kernel.getDeterministicLowerings().end());
+  InFlightDiagnostic diag = fail();
+  diag << ", but " << op->getName() << " lowered as variant \"" << variant
+       << "\"" << (strategy.empty() ? "" : ", strategy \"") << strategy
+       << (strategy.empty() ? "" : "\"") << " on gpu accumulates with atomics";
+  if (forms.empty())
+    return diag << " in every lowering";
+  return diag << "; its deterministic lowerings are " << quotedList(forms);
+}
+
 LogicalResult mlir::ssm::verifyLowering(Operation *op, LoweringAttr attr,
                                         bool complete) {
   if (!carriesLowering(op))
@@ -273,6 +314,10 @@ LogicalResult mlir::ssm::verifyLowering(Operation *op, LoweringAttr attr,
   if (complete && !strategies.empty() && strategy.empty())
     return op->emitOpError() << "has ssm.lowering without a strategy: expected "
                              << quotedList(strategies);
+
+  if (attr.getDeterministic() &&
+      failed(verifyDeterministic(op, target, attr.getVariant(), strategy)))
+    return failure();
 
   for (LoweringParam param : allLoweringParams()) {
     int64_t value = getLoweringParam(attr, param);

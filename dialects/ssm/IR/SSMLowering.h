@@ -61,6 +61,13 @@ SmallVector<StringRef> getAllLoweringVariants(MLIRContext *context);
 bool loweringParamApplies(Operation *op, StringRef target, StringRef variant,
                           StringRef strategy, LoweringParam param);
 
+/// Whether `op` lowered on the GPU as (`variant`, `strategy`) has a form
+/// whose shared-gradient reductions run in a fixed order (see
+/// KernelOpInterface::getDeterministicLowerings); false for forward ops and
+/// fusion regions, which reduce nothing across threads.
+bool hasDeterministicForm(Operation *op, StringRef variant,
+                          StringRef strategy);
+
 /// The `ssm.lowering` attribute of `op`, or null.
 LoweringAttr getLowering(Operation *op);
 

@@ -34,6 +34,9 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
   list<string> loweringVariants = ["fused"];
   list<string> cpuStrategies = [];
   list<string> gpuStrategies = [];
+  // Gradient lowerings ("variant" or "variant/strategy") with a GPU form
+  // whose reductions run in a fixed order (see getDeterministicLowerings).
+  list<string> deterministicLowerings = [];
 
   list<string> operandPortNames = !foreach(i,
       !filter(i, !range(!size(arguments)),
@@ -64,6 +67,12 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
     "static ::llvm::ArrayRef<::llvm::StringLiteral> getLoweringVariants() {\n"
     "  static constexpr ::llvm::StringLiteral names[] = {"
         # SSM_QuotedList<loweringVariants>.text # "};\n  return names;\n}\n"
+    "static ::llvm::ArrayRef<::llvm::StringLiteral> "
+    "getDeterministicLowerings() {\n"
+    # !if(!empty(deterministicLowerings), "  return {};\n",
+          "  static constexpr ::llvm::StringLiteral names[] = {"
+          # SSM_QuotedList<deterministicLowerings>.text # "};\n  return names;\n")
+    # "}\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral>\n"
     "getLoweringStrategies(::llvm::StringRef target) {\n"
     # !if(!empty(gpuStrategies), "",
@@ -153,6 +162,7 @@ def SSM_SelectiveScanGradOp : SSM_KernelOp<"selective_scan_grad", [Pure,
   // The chunked-parallel backward measured 1.2-1.6x faster than the block
   // scan's at B8 L2048 and B1 L65536 (docs/PERFORMANCE.md): the default.
   let gpuStrategies = ["chunked-parallel", "block-scan", "sequential"];
+  let deterministicLowerings = ["fused-scan/chunked-parallel"];
   let summary = "gradient of ssm.selective_scan";
   let description = [{
     Reverse-mode gradient of `ssm.selective_scan`. Takes the forward's
@@ -367,6 +377,8 @@ def SSM_CausalConv1dGradOp : SSM_KernelOp<"causal_conv1d_grad", [Pure]> {
   let parameterPorts = ["weight", "bias"];
   let forwardOp = "ssm.causal_conv1d";
   let loweringVariants = ["fused", "unfused"];
+  // dweight and dbias: one thread per channel sums over (batch, position).
+  let deterministicLowerings = ["fused", "unfused"];
   let summary = "gradient of ssm.causal_conv1d";
   let description = [{
     Reverse-mode gradient of `ssm.causal_conv1d`: takes its operands and
@@ -456,6 +468,7 @@ def SSM_RMSNormGradOp : SSM_KernelOp<"rms_norm_grad", [Pure,
   let parameterPorts = ["weight"];
   let forwardOp = "ssm.rms_norm";
   let loweringVariants = ["fused", "unfused"];
+  let deterministicLowerings = ["fused", "unfused"];
   let summary = "gradient of ssm.rms_norm";
   let description = [{
     Reverse-mode gradient of `ssm.rms_norm` in any of its forms. Takes its

@@ -63,6 +63,9 @@ def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
     impossible choice fails here, located at the op and naming the
     parameter. A block scan that the sequence length does not allow
     (`items-per-thread` not dividing it) is recorded as `sequential`.
+    Gradient ops on the GPU get `deterministic = true` where their lowering
+    has the fixed-order form and `deterministic` is not `false`; a
+    hand-written lowering keeps its own (absent: atomics).
 
     Before: `%y, %s = ssm.selective_scan %u, %dt, %A, %B, %C : ...`
     After (`target=gpu`):
@@ -118,6 +121,13 @@ def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
            "Registers per thread of the selective scan's block-scan "
            "backward (overrides max-registers there; 0 leaves it to "
            "max-registers; 168 measured, docs/PERFORMANCE.md; gpu)">,
+    Option<"deterministic", "deterministic", "std::string",
+           /*default=*/"\"auto\"",
+           "Gradient reductions on the gpu: true (fixed order, the same "
+           "bits every run; an error for a lowering without that form), "
+           "false (floating-point atomics), auto (fixed order wherever the "
+           "gradient's lowering has that form, atomics elsewhere; each "
+           "op's #ssm.lowering records which)">,
   ];
 }
 

@@ -71,6 +71,11 @@ mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
   if (!pow2UpTo16(opts.ssdTile))
     return fail("ssd-tile")
            << opts.ssdTile << " is not supported: expected 1, 2, 4, 8 or 16";
+  if (!llvm::is_contained({"auto", "true", "false"},
+                          StringRef(opts.deterministic)))
+    return fail("deterministic")
+           << "'" << opts.deterministic
+           << "' is unknown: expected 'true', 'false' or 'auto'";
   if (opts.target != "gpu")
     return success();
   if (opts.threadsPerBlock < 32 || opts.threadsPerBlock > 1024 ||
@@ -104,6 +109,13 @@ static bool isScanBackward(Operation *op) {
       return isa<SelectiveScanGradOp>(inner);
     });
   return isa<SelectiveScanGradOp>(op);
+}
+
+/// True for a gradient kernel op (its shared gradients are reduced across
+/// threads).
+static bool isGradient(Operation *op) {
+  auto kernel = dyn_cast<KernelOpInterface>(op);
+  return kernel && !isa<FusionOp>(op) && !kernel.getForwardOpName().empty();
 }
 
 /// The strategy options, each with the strategies it names.
@@ -206,9 +218,20 @@ mlir::ssm::selectLowering(Operation *op, LoweringAttr handWritten,
     StringRef chip = target == "gpu" ? StringRef(options.chip) : "";
     if (handWritten && !handWritten.getChip().empty())
       chip = handWritten.getChip();
+    // Deterministic gradients wherever the lowering allows, unless asked
+    // for atomics; `true` where it does not allow is left to the verifier,
+    // which names the lowerings that do. A hand-written lowering says it
+    // itself (absent: atomics), as it does every other choice.
+    bool deterministic = handWritten && handWritten.getDeterministic();
+    if (!handWritten && target == "gpu" && isGradient(op)) {
+      if (options.deterministic == "true")
+        deterministic = true;
+      else if (options.deterministic == "auto")
+        deterministic = hasDeterministicForm(op, variant, strategy);
+    }
     return LoweringAttr::get(op->getContext(), target, chip, variant, strategy,
                              values[0], values[1], values[2], values[3],
-                             values[4], values[5]);
+                             values[4], values[5], deterministic);
   };
   LoweringAttr lowering = build(strategy);
   // A block scan loads whole items: where the length does not allow the
@@ -264,7 +287,8 @@ public:
                                      ssdStrategy,    chunkLen,
                                      ssdTile,        threadsPerBlock,
                                      itemsPerThread, channelsPerBlock,
-                                     maxRegisters,   scanBackwardMaxRegisters};
+                                     maxRegisters,   scanBackwardMaxRegisters,
+                                     deterministic};
     if (failed(verifySelectLoweringOptions(getOperation(), options)) ||
         failed(rejectGPUOptionsOnCPU()) ||
         failed(selectAll(getOperation(), options)))
@@ -282,6 +306,13 @@ private:
         return emitError(UnknownLoc::get(&getContext()))
                << "ssm-select-lowering: " << option->getArgStr()
                << " applies only to target=gpu, not target=cpu";
+    // A CPU lowering runs its points one after the other: deterministic
+    // whatever was asked.
+    if (deterministic.hasValue() && deterministic != "auto")
+      return emitError(UnknownLoc::get(&getContext()))
+             << "ssm-select-lowering: deterministic applies only to "
+                "target=gpu (cpu lowerings are always deterministic), not "
+                "target=cpu";
     if (chip.hasValue())
       return emitError(UnknownLoc::get(&getContext()))
              << "ssm-select-lowering: chip applies only to target=gpu, not "

@@ -191,7 +191,11 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
   Value dresidual = m.lookupOrNull(op.getDresidual());
   Value dz = m.lookupOrNull(op.getDz());
   KernelBuilder outer(b, target);
-  outer.zeroFill(dweight);
+  // Ordered: each row (one point) adds into its own copy of dweight.
+  int64_t numRows = 1;
+  for (int64_t bound : in.rows)
+    numRows *= bound;
+  Accumulator dweightAcc = makeAccumulator(outer, dweight, numRows);
 
   target.parallelFor(b, in.rows, [&](ImplicitLocOpBuilder &ib, ValueRange row) {
     KernelBuilder kb(ib, target);
@@ -207,6 +211,7 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
           in.input(kb, row, j));
       kb.store(kb.add(kb.load(acc, {zero}), term), acc, {zero});
     });
+    Value rowSlot = kb.linearIndex(row, in.rows);
     // dv = rstd * (dy w - v * dot * rstd^2 / D)
     Value coef = kb.div(kb.mul(kb.load(acc, {zero}), kb.mul(rstd, rstd)),
                         kb.f32(double(in.width)));
@@ -214,7 +219,7 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
       SmallVector<Value> idx = NormBuffers::at(row, j);
       Value v = in.input(kb, row, j);
       Value dyv = kb.load(dy, idx);
-      kb.accumulate(kb.mul(kb.mul(dyv, v), rstd), dweight, {j});
+      kb.accumulate(dweightAcc, kb.mul(kb.mul(dyv, v), rstd), {j}, rowSlot);
       Value dv = kb.mul(
           rstd, kb.sub(kb.mul(dyv, kb.load(in.weight, {j})), kb.mul(v, coef)));
       if (dResidualOut)
@@ -231,4 +236,5 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
         kb.store(dv, dresidual, idx);
     });
   });
+  finishAccumulator(outer, dweightAcc);
 }

@@ -143,12 +143,18 @@ Value UnfusedNorm::emitRowDot(Value dy, Value v) {
 
 void UnfusedNorm::emitWeightGrad(Value dy, Value v, Value rstd, Value dweight) {
   KernelBuilder outer(b, target);
-  outer.zeroFill(dweight);
+  // Ordered: a copy per row, so the sum over rows is the reduction kernels
+  // of finishAccumulator, in a fixed order.
+  int64_t numRows = 1;
+  for (int64_t bound : rows)
+    numRows *= bound;
+  Accumulator acc = makeAccumulator(outer, dweight, numRows);
   forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value term = kb.mul(kb.mul(kb.load(dy, iv), kb.load(v, iv)),
                         kb.load(rstd, rowOf(iv)));
-    kb.accumulate(term, dweight, {iv.back()});
+    kb.accumulate(acc, term, {iv.back()}, kb.linearIndex(rowOf(iv), rows));
   });
+  finishAccumulator(outer, acc);
 }
 
 void UnfusedNorm::emitNormBackward(Value dy, Value v, Value rstd, Value dot,

@@ -46,6 +46,43 @@ void KernelBuilder::accumulate(Value value, Value memref, ValueRange indices) {
   store(add(load(memref, indices), value), memref, indices);
 }
 
+/// The indices of `acc`'s element at `indices` in the copy `slot`.
+static SmallVector<Value> slotIndices(Value slot, ValueRange indices) {
+  SmallVector<Value> at = {slot};
+  at.append(indices.begin(), indices.end());
+  return at;
+}
+
+void KernelBuilder::accumulate(const Accumulator &acc, Value value,
+                               ValueRange indices, Value slot) {
+  if (!acc.ordered()) {
+    accumulate(value, acc.target(), indices);
+    return;
+  }
+  SmallVector<Value> at = slotIndices(slot, indices);
+  store(add(load(acc.scratch, at), value), acc.scratch, at);
+}
+
+void KernelBuilder::accumulateRowOverInnermost(ArrayRef<Value> values,
+                                               const Accumulator &acc,
+                                               ValueRange indices,
+                                               Value slot) {
+  if (!acc.ordered()) {
+    accumulateRowOverInnermost(values, acc.target(), indices);
+    return;
+  }
+  SmallVector<Value> at = slotIndices(slot, indices);
+  if (target.accumulateRowOverInnermost(b, values, acc.scratch, at,
+                                        /*atomic=*/false))
+    return;
+  for (auto [i, value] : llvm::enumerate(values)) {
+    at.back() = addIndex(indices.back(), i);
+    if (!target.accumulateOverInnermost(b, value, acc.scratch, at,
+                                        /*atomic=*/false))
+      store(add(load(acc.scratch, at), value), acc.scratch, at);
+  }
+}
+
 /// Alignment in bytes of a row of `count` (a power of two) elements whose
 /// first index is a multiple of `count`, in a buffer aligned to 16 bytes.
 static llvm::MaybeAlign rowAlignment(Type element, int64_t count) {
@@ -218,6 +255,14 @@ SmallVector<Value> KernelBuilder::forRangeCarry(
   return SmallVector<Value>(loop.getResults());
 }
 
+Value KernelBuilder::linearIndex(ValueRange ivs, ArrayRef<int64_t> bounds) {
+  assert(ivs.size() == bounds.size() && "one index per bound");
+  Value linear = index(0);
+  for (auto [iv, bound] : llvm::zip(ivs, bounds))
+    linear = arith::AddIOp::create(b, mulIndex(linear, bound), iv);
+  return linear;
+}
+
 Value KernelBuilder::sumOver(Value lb, Value ub,
                              function_ref<Value(Value)> term) {
   return forRangeCarry(lb, ub, {f32(0.0)},
@@ -261,20 +306,71 @@ void KernelBuilder::convertCopy(Value source, Value dest) {
                      });
 }
 
-Accumulator mlir::ssm::makeAccumulator(KernelBuilder &kb, Value result) {
+Accumulator mlir::ssm::makeAccumulator(KernelBuilder &kb, Value result,
+                                       int64_t slots) {
   Accumulator acc{result, Value()};
   if (!result)
     return acc;
+  ParallelTarget &target = kb.parallel();
   auto type = cast<MemRefType>(result.getType());
-  if (!type.getElementType().isF32())
-    acc.scratch = memref::AllocOp::create(
-        kb.builder(),
-        MemRefType::get(type.getShape(), kb.builder().getF32Type()));
+  Type f32 = kb.builder().getF32Type();
+  if (target.orderedReductions() && target.concurrentPoints()) {
+    assert(slots >= 1 && "an ordered accumulator needs a slot");
+    SmallVector<int64_t> shape = {slots};
+    llvm::append_range(shape, type.getShape());
+    acc.scratch =
+        memref::AllocOp::create(kb.builder(), MemRefType::get(shape, f32));
+    acc.slots = slots;
+  } else if (!type.getElementType().isF32()) {
+    acc.scratch =
+        memref::AllocOp::create(kb.builder(), MemRefType::get(type.getShape(), f32));
+  }
   kb.zeroFill(acc.target());
   return acc;
 }
 
+/// Sums the `slots` copies of `partials` ([slots, shape...], f32) in slot
+/// order into `dest` ([shape...], any float type); the sums of more than
+/// kSlotFanIn copies go through f32 buffers of group sums, each group summed
+/// in order, so that every element's additions happen in one fixed order.
+static void sumSlots(KernelBuilder &kb, Value partials, int64_t slots,
+                     Value dest) {
+  ImplicitLocOpBuilder &b = kb.builder();
+  ParallelTarget &target = kb.parallel();
+  ArrayRef<int64_t> shape = shapeOf(dest);
+  while (slots > kSlotFanIn) {
+    int64_t groups = (slots + kSlotFanIn - 1) / kSlotFanIn;
+    SmallVector<int64_t> groupShape = {groups};
+    llvm::append_range(groupShape, shape);
+    Value sums = memref::AllocOp::create(
+        b, MemRefType::get(groupShape, b.getF32Type()));
+    target.parallelFor(b, groupShape,
+                       [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
+                         KernelBuilder ikb(inner, target);
+                         Value first = ikb.mulIndex(ivs[0], kSlotFanIn);
+                         Value last = ikb.minIndex(
+                             ikb.addIndex(first, kSlotFanIn), slots);
+                         Value sum = ikb.sumOver(first, last, [&](Value s) {
+                           return ikb.load(partials,
+                                           slotIndices(s, ivs.drop_front()));
+                         });
+                         ikb.store(sum, sums, ivs);
+                       });
+    partials = sums;
+    slots = groups;
+  }
+  target.parallelFor(b, shape, [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
+    KernelBuilder ikb(inner, target);
+    Value sum = ikb.sumOver(0, slots, [&](Value s) {
+      return ikb.load(partials, slotIndices(s, ivs));
+    });
+    ikb.store(sum, dest, ivs);
+  });
+}
+
 void mlir::ssm::finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {
-  if (acc.scratch)
+  if (acc.ordered())
+    sumSlots(kb, acc.scratch, acc.slots, acc.result);
+  else if (acc.scratch)
     kb.convertCopy(acc.scratch, acc.result);
 }

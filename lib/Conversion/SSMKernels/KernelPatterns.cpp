@@ -77,6 +77,7 @@ LogicalResult mlir::ssm::lowerOnBuffers(
   // Everything the emitters build goes before `op`, in its block.
   Operation *previous = op->getPrevNode();
   Block *block = op->getBlock();
+  target.setOrderedReductions(lowering && lowering.getDeterministic());
   target.beginOp(op, lowering);
   if (failed(rewriteOnBuffers(op, inputs, convertedInputs, rewriter, emit)))
     return failure();

@@ -82,12 +82,14 @@ void mlir::ssm::emitSelectiveScanWithU(SelectiveScanOp op, const IRMapping &m,
 }
 
 SelectiveScanGradAccumulators::SelectiveScanGradAccumulators(
-    KernelBuilder &kb, SelectiveScanGradOp op, const IRMapping &m)
-    : dA(makeAccumulator(kb, m.lookup(op.getDA()))),
-      dB(makeAccumulator(kb, m.lookup(op.getDB()))),
-      dC(makeAccumulator(kb, m.lookup(op.getDC()))),
-      dD(makeAccumulator(kb, m.lookupOrNull(op.getDD()))),
-      dDeltaBias(makeAccumulator(kb, m.lookupOrNull(op.getDdeltaBias()))) {}
+    KernelBuilder &kb, SelectiveScanGradOp op, const IRMapping &m,
+    int64_t channelSlots, int64_t sharedSlots)
+    : dA(makeAccumulator(kb, m.lookup(op.getDA()), channelSlots)),
+      dB(makeAccumulator(kb, m.lookup(op.getDB()), sharedSlots)),
+      dC(makeAccumulator(kb, m.lookup(op.getDC()), sharedSlots)),
+      dD(makeAccumulator(kb, m.lookupOrNull(op.getDD()), channelSlots)),
+      dDeltaBias(makeAccumulator(kb, m.lookupOrNull(op.getDdeltaBias()),
+                                 channelSlots)) {}
 
 void SelectiveScanGradAccumulators::finish(KernelBuilder &kb) const {
   for (const Accumulator &acc : {dA, dB, dC, dD, dDeltaBias})

@@ -127,6 +127,15 @@ public:
     emitOutput(y);
   }
 
+  /// Partial copies the gradient's ordered accumulators need: every
+  /// (batch, chunk) point of a channel adds its dA, dD and ddelta_bias once;
+  /// dB and dC are summed over the group's channels in warps (where the
+  /// target sums neighbouring points, innermostSumWidth) and each warp, or
+  /// each channel, adds into its own copy.
+  std::pair<int64_t, int64_t> gradSlots() const {
+    return {batch * numChunks, (channels / groups) / sumWidth()};
+  }
+
   /// The gradients (accumulated ones into `g.acc`, zero-filled).
   void emitGrad(const GradBuffers &g) {
     Value chunkGrads = scratch({batch, channels, numChunks, numStates});
@@ -137,6 +146,11 @@ public:
   }
 
 private:
+  /// Neighbouring channels of a group that the target sums together.
+  int64_t sumWidth() const {
+    return target.innermostSumWidth(channels / groups);
+  }
+
   Value scratch(ArrayRef<int64_t> shape) {
     return memref::AllocOp::create(b, MemRefType::get(shape, b.getF32Type()));
   }
@@ -151,7 +165,7 @@ private:
   /// A point of the chunk phases: batch, chunk, group, channel, the chunk's
   /// first position and its number of rows.
   struct ChunkPoint {
-    Value bi, c, g, d, start, rows;
+    Value bi, c, g, d, dInGroup, start, rows;
   };
   void
   forEachChunk(function_ref<void(KernelBuilder &, const ChunkPoint &)> body);
@@ -213,6 +227,7 @@ void ChunkedParallelScan::forEachChunk(
                        pt.bi = iv[0];
                        pt.c = iv[1];
                        pt.g = iv[2];
+                       pt.dInGroup = iv[3];
                        pt.d = addIndex(kb.mulIndex(iv[2], perGroup), iv[3]);
                        pt.start = kb.mulIndex(pt.c, chunk);
                        Value len =
@@ -433,6 +448,10 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
     Value bias = deltaBias ? kb.load(deltaBias, {pt.d}) : Value();
     Value skip = D ? kb.load(D, {pt.d}) : Value();
     SmallVector<Value> chunkAt = {pt.bi, pt.d, pt.c};
+    // Ordered slots (see gradSlots): a channel's (batch, chunk) for its own
+    // gradients; for dB and dC, the group of channels summed together.
+    Value channelSlot = addIndex(kb.mulIndex(pt.bi, numChunks), pt.c);
+    Value sharedSlot = kb.divIndex(pt.dInGroup, sumWidth());
     // The state at the start of every row, walking from the entering one
     // (the last row's is all the walk needs, not its end).
     Value saved = kb.privateBuffer({chunk / row, N});
@@ -525,7 +544,7 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
                     pre(k) = kb.add(pre(k), kb.mul(cRow[k], hs[k + 1]));
                   dC.push_back(kb.mul(gr.dyPre[k], hs[k + 1]));
                 }
-                kb.accumulateRowOverInnermost(dC, acc.dC.target(), at);
+                kb.accumulateRowOverInnermost(dC, acc.dC, at, sharedSlot);
                 Value carried = kb.load(carry, {n});
                 Value dASum = kb.load(dA, {n});
                 SmallVector<Value> dB(row);
@@ -542,7 +561,7 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
                 }
                 kb.store(carried, carry, {n});
                 kb.store(dASum, dA, {n});
-                kb.accumulateRowOverInnermost(dB, acc.dB.target(), at);
+                kb.accumulateRowOverInnermost(dB, acc.dB, at, sharedSlot);
                 return next;
               });
           SmallVector<Value> rowAt = {pt.bi, pt.d, s.t0};
@@ -564,12 +583,12 @@ void ChunkedParallelScan::emitChunkGrads(const GradBuffers &g, Value carries) {
           return {dDSum, biasSum};
         });
     kb.forRange(0, N, [&](Value n) {
-      kb.accumulate(kb.load(dA, {n}), acc.dA.target(), {pt.d, n});
+      kb.accumulate(acc.dA, kb.load(dA, {n}), {pt.d, n}, channelSlot);
     });
     if (acc.dD.result)
-      kb.accumulate(sums[0], acc.dD.target(), {pt.d});
+      kb.accumulate(acc.dD, sums[0], {pt.d}, channelSlot);
     if (acc.dDeltaBias.result)
-      kb.accumulate(sums[1], acc.dDeltaBias.target(), {pt.d});
+      kb.accumulate(acc.dDeltaBias, sums[1], {pt.d}, channelSlot);
   });
 }
 
@@ -587,8 +606,10 @@ void mlir::ssm::emitSelectiveScanGradChunkedParallel(
     SelectiveScanGradOp op, const IRMapping &buffers, ImplicitLocOpBuilder &b,
     ParallelTarget &target, const KernelOptions &options) {
   KernelBuilder outer(b, target);
-  SelectiveScanGradAccumulators acc(outer, op, buffers);
   ChunkedParallelScan scan(op, buffers, b, target, options.chunkLen);
+  auto [channelSlots, sharedSlots] = scan.gradSlots();
+  SelectiveScanGradAccumulators acc(outer, op, buffers, channelSlots,
+                                    sharedSlots);
   GradBuffers g;
   g.dy = buffers.lookup(op.getDy());
   g.dLast = buffers.lookupOrNull(op.getDLastState());

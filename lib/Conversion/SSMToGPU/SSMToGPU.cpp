@@ -107,8 +107,13 @@ public:
   /// flattened index runs innermost fastest), and no warp straddles the
   /// bounds check: the warp sums its lanes with a butterfly of shuffles and
   /// lane 0 alone adds atomically, 32 times fewer atomics on one address.
+  int64_t innermostSumWidth(int64_t innermostBound) const override {
+    return innermostBound % 32 == 0 ? 32 : 1;
+  }
+
   bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
-                               Value memref, ValueRange indices) override {
+                               Value memref, ValueRange indices,
+                               bool atomic) override {
     if (innermostBound % 32 != 0)
       return false;
     value = warpAllSum(b, value);
@@ -120,8 +125,7 @@ public:
     auto ifFirst = scf::IfOp::create(b, first, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(ifFirst.thenBlock()->getTerminator());
-    memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, value, memref,
-                                indices);
+    addInto(b, value, memref, indices, atomic);
     return true;
   }
 
@@ -134,7 +138,7 @@ public:
   /// (K - 1 + 5 - log2 K shuffles in all, 9 for K = 8 instead of 40).
   bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
                                   ArrayRef<Value> values, Value memref,
-                                  ValueRange indices) override {
+                                  ValueRange indices, bool atomic) override {
     int64_t count = values.size();
     if (innermostBound % 32 != 0 || count > 32 || !llvm::isPowerOf2_64(count))
       return false;
@@ -179,11 +183,25 @@ public:
     at.back() = arith::AddIOp::create(
         b, at.back(),
         arith::DivUIOp::create(b, lane, constant(lanesPerElement)));
-    memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, sum, memref, at);
+    addInto(b, sum, memref, at, atomic);
     return true;
   }
 
 private:
+  /// memref[indices] += value (f32), atomically or as a plain load and
+  /// store.
+  static void addInto(ImplicitLocOpBuilder &b, Value value, Value memref,
+                      ValueRange indices, bool atomic) {
+    if (atomic) {
+      memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, value, memref,
+                                  indices);
+      return;
+    }
+    Value old = memref::LoadOp::create(b, memref, indices);
+    memref::StoreOp::create(b, arith::AddFOp::create(b, old, value), memref,
+                            indices);
+  }
+
   std::string uniqueName(StringRef base);
 
   int64_t threadsPerBlock = 128;

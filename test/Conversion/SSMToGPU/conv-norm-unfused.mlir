@@ -4,13 +4,19 @@
 // are the CPU's loop nests (see ../SSMToLoops/conv-norm-unfused.mlir):
 // rms_norm 1 vs 2 (plain) or 3 (residual, gated); rms_norm_grad 2 vs 5
 // (plain) or 7; causal_conv1d 1 vs 2 (silu) or 1 (none); its gradient 2 vs
-// 4 (silu) or 2 (none).
+// 4 (silu) or 2 (none). On the GPU the rms_norm_grad is deterministic by
+// default: each row adds its dweight terms into its own copy (4 rows: 4
+// copies), summed in row order by one more kernel, so 3 vs 6 (plain) or 8;
+// with deterministic=false one atomic buffer instead (ATOMIC).
 // RUN: ssm-opt %s --ssm-select-lowering='target=gpu' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=FUSED
 // RUN: ssm-opt %s --ssm-select-lowering='target=gpu variant=unfused' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=UNFUSED
+// RUN: ssm-opt %s --ssm-select-lowering='target=gpu deterministic=false' --convert-ssm-to-gpu \
+// RUN:   | FileCheck %s --check-prefix=ATOMIC
 
-// UNFUSED: ssm.kernels = {{{.*}}ssm_rms_norm_grad_unfused = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "unfused", threads_per_block = 128>
+// UNFUSED: ssm.kernels = {{{.*}}ssm_rms_norm_grad_unfused = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "unfused", threads_per_block = 128, deterministic = true>
+// ATOMIC: ssm.kernels = {{{.*}}ssm_rms_norm_grad_fused = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 128>
 
 // FUSED-LABEL: func.func @norm_plain(
 // FUSED-COUNT-1: gpu.launch {{.*}} function(@ssm_rms_norm_fused
@@ -63,11 +69,18 @@ func.func @norm_gated(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 
 
 // FUSED-LABEL: func.func @norm_grad_plain(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// FUSED-COUNT-3: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
 // FUSED-NOT:   gpu.launch
+// FUSED-NOT:   atomic_rmw
 // FUSED:       return
+// ATOMIC-LABEL: func.func @norm_grad_plain(
+// ATOMIC:       gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// ATOMIC:       gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// ATOMIC:       memref.atomic_rmw addf
+// ATOMIC-NOT:   gpu.launch
+// ATOMIC:       return
 // UNFUSED-LABEL: func.func @norm_grad_plain(
-// UNFUSED-COUNT-5: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
+// UNFUSED-COUNT-6: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @norm_grad_plain(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
@@ -80,11 +93,11 @@ func.func @norm_grad_plain(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 
 
 // FUSED-LABEL: func.func @norm_grad_residual(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// FUSED-COUNT-3: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED:       return
 // UNFUSED-LABEL: func.func @norm_grad_residual(
-// UNFUSED-COUNT-7: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
+// UNFUSED-COUNT-8: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @norm_grad_residual(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
@@ -100,11 +113,11 @@ func.func @norm_grad_residual(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 
 
 // FUSED-LABEL: func.func @norm_grad_gated(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// FUSED-COUNT-3: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED:       return
 // UNFUSED-LABEL: func.func @norm_grad_gated(
-// UNFUSED-COUNT-7: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
+// UNFUSED-COUNT-8: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @norm_grad_gated(%x: tensor<4x16xf32>, %w: tensor<16xf32>,

@@ -6,10 +6,12 @@
 // ssd-strategy=recurrence, which leave the other ops as they are. The
 // DEFAULT run only checks that by default too every op is lowered and no
 // forward op uses atomics.
-// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point ssd-strategy=recurrence' --convert-ssm-to-gpu \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point ssd-strategy=recurrence deterministic=false' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s
-// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point ssd-strategy=recurrence' --convert-ssm-to-gpu \
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point ssd-strategy=recurrence deterministic=false' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=ATOMIC
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu' --convert-ssm-to-gpu \
+// RUN:   | FileCheck %s --check-prefix=ORDERED
 // RUN: ssm-opt %s \
 // RUN:   '--ssm-select-lowering=target=gpu scan-strategy=thread-per-point threads-per-block=32 ssd-strategy=recurrence' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=TPB32
@@ -586,6 +588,25 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // CHECK-NOT:     gpu.launch
 // CHECK:         return
 //
+// Deterministic (the default): each row adds into its own copy of
+// dweight, [3 rows, 32], and a thread per element of dweight sums the
+// three copies in row order.
+// ORDERED-LABEL: func.func @rms_norm_grad(
+// ORDERED:         %[[DW:.*]] = memref.alloc() : memref<32xf32>
+// ORDERED:         %[[COPIES:.*]] = memref.alloc() : memref<3x32xf32>
+// ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused)
+// ORDERED:           memref.store %{{.*}}, %[[COPIES]][%{{.*}}, %{{.*}}] : memref<3x32xf32>
+// ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused_0)
+// ORDERED:           %[[OLD:.*]] = memref.load %[[COPIES]][%[[ROW:.*]], %[[J:.*]]] : memref<3x32xf32>
+// ORDERED:           %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}}
+// ORDERED:           memref.store %[[NEW]], %[[COPIES]][%[[ROW]], %[[J]]] : memref<3x32xf32>
+// ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused_1)
+// ORDERED:           scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step
+// ORDERED:             memref.load %[[COPIES]][%[[S]], %{{.*}}] : memref<3x32xf32>
+// ORDERED:           memref.store %{{.*}}, %[[DW]][%{{.*}}] : memref<32xf32>
+// ORDERED-NOT:     gpu.launch
+// ORDERED-NOT:     memref.atomic_rmw
+// ORDERED:         return
 // ATOMIC-LABEL:  func.func @rms_norm_grad(
 // ATOMIC-COUNT-1:  memref.atomic_rmw addf
 // ATOMIC-NOT:      memref.atomic_rmw

@@ -277,3 +277,33 @@ func.func @lowering_inside_fusion(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>,
   }
   return %r : tensor<2x8x16xf32>
 }
+
+// -----
+
+func.func @deterministic_block_scan_grad(%u: tensor<2x32x16xf32>, %delta: tensor<2x32x16xf32>, %A: tensor<32x4xf32>,
+    %B: tensor<2x1x4x16xf32>, %C: tensor<2x1x4x16xf32>, %dy: tensor<2x32x16xf32>) {
+  // expected-error @+1 {{has ssm.lowering deterministic = true, but ssm.selective_scan_grad lowered as variant "fused-scan", strategy "block-scan" on gpu accumulates with atomics; its deterministic lowerings are 'fused-scan/chunked-parallel'}}
+  %g:5 = ssm.selective_scan_grad %u, %delta, %A, %B, %C, %dy
+      {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused-scan", strategy = "block-scan", deterministic = true>}
+      : tensor<2x32x16xf32>, tensor<2x32x16xf32>, tensor<32x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>, tensor<2x32x16xf32>
+      -> tensor<2x32x16xf32>, tensor<2x32x16xf32>, tensor<32x4xf32>, tensor<2x1x4x16xf32>, tensor<2x1x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @deterministic_forward(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
+  // expected-error @+1 {{has ssm.lowering deterministic = true, which does not apply to ssm.rms_norm: only gradient ops reduce across threads}}
+  %y = ssm.rms_norm %x, %w {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", deterministic = true>}
+      : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
+}
+
+// -----
+
+func.func @deterministic_cpu(%x: tensor<4x64xf32>, %w: tensor<64xf32>, %dy: tensor<4x64xf32>) {
+  // expected-error @+1 {{has ssm.lowering deterministic = true, which does not apply to target cpu: its points run one after the other, deterministic without it}}
+  %dx, %dw = ssm.rms_norm_grad %x, %w, %dy {ssm.lowering = #ssm.lowering<target = "cpu", variant = "fused", deterministic = true>}
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32> -> tensor<4x64xf32>, tensor<64xf32>
+  return
+}

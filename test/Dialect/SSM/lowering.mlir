@@ -49,3 +49,12 @@ func.func @fused(%x: tensor<2x8x16xf32>, %w: tensor<8x4xf32>,
   }
   return %y, %s : tensor<2x8x16xf32>, tensor<2x8x4xf32>
 }
+
+// A gradient's deterministic reductions round-trip.
+// CHECK-LABEL: func.func @deterministic_grad
+// CHECK: ssm.rms_norm_grad {{.*}} {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 64, deterministic = true>}
+func.func @deterministic_grad(%x: tensor<4x64xf32>, %w: tensor<64xf32>, %dy: tensor<4x64xf32>) {
+  %dx, %dw = ssm.rms_norm_grad %x, %w, %dy {ssm.lowering = #ssm.lowering<target = "gpu", chip = "sm_90", variant = "fused", threads_per_block = 64, deterministic = true>}
+      : tensor<4x64xf32>, tensor<64xf32>, tensor<4x64xf32> -> tensor<4x64xf32>, tensor<64xf32>
+  return
+}

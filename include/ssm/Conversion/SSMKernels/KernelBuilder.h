@@ -52,8 +52,12 @@ public:
   /// warp's lanes); returns false (emitting nothing) otherwise. `indices`
   /// must not depend on the innermost index and every such point must
   /// reach the call (uniform control flow).
+  /// With `atomic` false the one addition is a plain load and store: the
+  /// caller guarantees that no other group of points adds into the element
+  /// at the same time.
   virtual bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
-                                       Value memref, ValueRange indices) {
+                                       Value memref, ValueRange indices,
+                                       bool atomic = true) {
     return false;
   }
 
@@ -63,9 +67,24 @@ public:
   /// (emitting nothing) when the target cannot sum them.
   virtual bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
                                           ArrayRef<Value> values, Value memref,
-                                          ValueRange indices) {
+                                          ValueRange indices,
+                                          bool atomic = true) {
     return false;
   }
+
+  /// How many neighbouring points (along the innermost index, whose bound
+  /// is `innermostBound`) accumulateOverInnermost and
+  /// accumulateRowOverInnermost (rows of a power of two up to 32) sum
+  /// together before their one addition: 1 where the target does not sum
+  /// them. Ordered accumulators size their slots by it.
+  virtual int64_t innermostSumWidth(int64_t innermostBound) const {
+    return 1;
+  }
+
+  /// Whether the op being lowered asked for shared gradients reduced in a
+  /// fixed order (#ssm.lowering's `deterministic`); set around each op.
+  bool orderedReductions() const { return ordered; }
+  void setOrderedReductions(bool value) { ordered = value; }
 
   /// True when a point should move a row of consecutive elements as one
   /// vector access (a GPU thread: one wide load instead of several).
@@ -80,6 +99,35 @@ public:
   /// among them and records which lowering each comes from).
   virtual void endOp(Operation *op, LoweringAttr lowering,
                      ArrayRef<Operation *> created) {}
+
+private:
+  bool ordered = false;
+};
+
+class KernelBuilder;
+
+/// A gradient buffer that several points accumulate into.
+///  - Atomic: one f32 buffer (a zero-filled scratch when the result is not
+///    f32, else the result itself); points add into it, atomically where
+///    they run concurrently. The order of the additions, and so the bits of
+///    the sum, may change from run to run.
+///  - Ordered (the op asked for deterministic reductions on a target whose
+///    points run concurrently): `slots` zero-filled f32 partial copies
+///    [slots, shape...]. Each point adds into the copy its slot names with
+///    a plain load and store; the emitter picks slots such that points that
+///    may run at the same time never add into the same element of one copy.
+///    finishAccumulator sums the copies in a fixed order (a tree of
+///    kSlotFanIn-wide sums), so the result has the same bits on every run.
+/// On a target whose points run one after the other both are plain adds
+/// into one buffer, in program order.
+struct Accumulator {
+  Value result;
+  Value scratch;
+  /// Partial copies of an ordered accumulator (0: not ordered).
+  int64_t slots = 0;
+
+  Value target() const { return scratch ? scratch : result; }
+  bool ordered() const { return slots > 0; }
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
@@ -103,6 +151,15 @@ public:
   void store(Value value, Value memref, ValueRange indices);
   /// memref[indices] += value, atomically where points run concurrently.
   void accumulate(Value value, Value memref, ValueRange indices);
+  /// acc[indices] += value: into the partial copy `slot` of an ordered
+  /// accumulator (an index value; ignored otherwise), else as accumulate.
+  void accumulate(const Accumulator &acc, Value value, ValueRange indices,
+                  Value slot);
+  /// accumulateRowOverInnermost into an accumulator (see above); `slot`
+  /// must be the same for the points summed together.
+  void accumulateRowOverInnermost(ArrayRef<Value> values,
+                                  const Accumulator &acc, ValueRange indices,
+                                  Value slot);
   /// The `count` consecutive elements memref[indices..., last .. last +
   /// count) as f32, loaded as one vector where the target prefers it. The
   /// caller guarantees that the last index is a multiple of `count` and
@@ -143,6 +200,9 @@ public:
   Value minIndex(Value x, int64_t c);
   Value cmpIndexLt(Value x, int64_t c);
   Value select(Value cond, Value x, Value y);
+  /// The row-major linear index of `ivs` in an iteration space of `bounds`
+  /// (0 when empty).
+  Value linearIndex(ValueRange ivs, ArrayRef<int64_t> bounds);
 
   /// for iv in [lb, ub): body(iv).
   void forRange(int64_t lb, int64_t ub, function_ref<void(Value)> body);
@@ -176,22 +236,21 @@ private:
   Block *allocaBlock;
 };
 
-/// A gradient buffer that several points accumulate into: an f32 scratch
-/// (zero-filled first) when the result is not f32, else the result itself.
-/// Scratch buffers are freed by the pipeline's deallocation.
-struct Accumulator {
-  Value result;
-  Value scratch;
-
-  Value target() const { return scratch ? scratch : result; }
-};
-
 /// Allocates and zero-fills the accumulation buffer of `result` (may be
-/// null: then nothing is done).
-Accumulator makeAccumulator(KernelBuilder &kb, Value result);
+/// null: then nothing is done): `slots` partial copies when the target
+/// orders reductions and runs points concurrently (see Accumulator), one
+/// buffer otherwise. Scratch buffers are freed by the pipeline's
+/// deallocation.
+Accumulator makeAccumulator(KernelBuilder &kb, Value result,
+                            int64_t slots = 1);
 
-/// Converts an f32 scratch accumulator into its result buffer.
+/// Writes the accumulated sum into the result buffer: the partial copies
+/// summed in slot order (ordered), or the f32 scratch converted.
 void finishAccumulator(KernelBuilder &kb, const Accumulator &acc);
+
+/// Most partial copies one point of finishAccumulator sums; more are summed
+/// in groups first, each group in slot order.
+constexpr int64_t kSlotFanIn = 16;
 
 /// Shape of a ranked memref or tensor value.
 ArrayRef<int64_t> shapeOf(Value value);

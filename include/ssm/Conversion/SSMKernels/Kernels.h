@@ -151,9 +151,15 @@ struct SSDScanBuffers {
 /// batches, positions) accumulate into, zero-filled on creation. Shared by
 /// every lowering of the op.
 struct SelectiveScanGradAccumulators {
+  /// Partial copies of ordered accumulators (see Accumulator): `channelSlots`
+  /// for the per-channel dA, dD and ddelta_bias, `sharedSlots` for dB and
+  /// dC, which the channels of a group share.
   SelectiveScanGradAccumulators(KernelBuilder &kb, SelectiveScanGradOp op,
-                                const IRMapping &buffers);
-  /// Converts f32 scratch accumulators into their (bf16/f16) results.
+                                const IRMapping &buffers,
+                                int64_t channelSlots = 1,
+                                int64_t sharedSlots = 1);
+  /// Writes the sums into the results (partial copies summed in order, f32
+  /// scratch converted into bf16/f16 results).
   void finish(KernelBuilder &kb) const;
 
   Accumulator dA, dB, dC, dD, dDeltaBias;
