@@ -121,6 +121,25 @@ func.func @fwdbwd({sig}, %dy: {x}) -> ({', '.join(outs)}) {{
 """
 
 
+def rms_norm(b, l, d, act="bf16"):
+    x = t([b, l, d], act)
+    r = t([b, l, d], "f32")
+    w = t([d], "f32")
+    return f"""// RMS norm with the residual add in f32 (pre-norm blocks), B{b} L{l} D{d}, {act}.
+func.func @fwd(%x: {x}, %w: {w}, %res: {r}) -> ({x}, {r}) {{
+  %y, %r = ssm.rms_norm %x, %w residual(%res) : ({x}, {w}, {r}) -> ({x}, {r})
+  return %y, %r : {x}, {r}
+}}
+
+func.func @fwdbwd(%x: {x}, %w: {w}, %res: {r}, %dy: {x}, %dro: {r}) -> ({x}, {r}, {x}, {w}, {r}) {{
+  %y, %r = ssm.rms_norm %x, %w residual(%res) : ({x}, {w}, {r}) -> ({x}, {r})
+  %dx, %dw, %dr = ssm.rms_norm_grad %x, %w residual(%res), %dy d_residual_out(%dro)
+      : {x}, {w}, {r}, {x}, {r} -> {x}, {w} dresidual {r}
+  return %y, %r, %dx, %dw, %dr : {x}, {r}, {x}, {w}, {r}
+}}
+"""
+
+
 def main():
     out = pathlib.Path(__file__).resolve().parent / "bench"
     out.mkdir(exist_ok=True)
@@ -128,6 +147,7 @@ def main():
         "selective_scan_b8_l2048.mlir": selective_scan(8, 1536, 2048, 16),
         "selective_scan_b1_l65536.mlir": selective_scan(1, 1536, 65536, 16),
         "conv_scan_b8_l2048.mlir": conv_scan(8, 1536, 2048, 16),
+        "rms_norm_b8_l2048.mlir": rms_norm(8, 2048, 1536),
         "ssd_b8_l2048.mlir": ssd(8, 2048, 24, 64, 128),
         "ssd_b1_l65536.mlir": ssd(1, 65536, 24, 64, 128),
     }
