@@ -1,8 +1,8 @@
 // The `deterministic` choice of ssm-select-lowering: gradient ops on the
 // GPU are reduced in a fixed order wherever their lowering has that form
 // (auto, the default): the selective scan's chunked-parallel gradient (the
-// GPU default), the RMS norm and conv gradients; not the block-scan or
-// sequential scan gradients nor the SSD's, which accumulate with atomics
+// GPU default), the chunked SSD, RMS norm and conv gradients; not the
+// block-scan or sequential scan gradients, which accumulate with atomics
 // and say so by the parameter's absence. Forward ops reduce nothing across
 // threads and CPU lowerings are deterministic as they are: neither carries
 // it. The workload manifest records it per gradient op, and the option.
@@ -11,7 +11,7 @@
 // RUN:   | FileCheck %s --check-prefix=BLOCK
 // RUN: ssm-opt %s '--ssm-select-lowering=target=gpu deterministic=false' \
 // RUN:   | FileCheck %s --check-prefix=ATOMIC
-// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu deterministic=true' 2>&1 \
+// RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=block-scan deterministic=true' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STRICT
 // RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu deterministic=yes' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=VALUE
@@ -31,16 +31,17 @@
 // AUTO: ssm.causal_conv1d_grad {{.*}}variant = "fused", threads_per_block = 128, deterministic = true>}
 // AUTO: ssm.selective_scan_grad {{.*}}strategy = "chunked-parallel", chunk_len = 64, threads_per_block = 128, deterministic = true>}
 // AUTO-LABEL: func.func @ssd
-// AUTO: ssm.ssd_scan_grad {{.*}}strategy = "chunked", chunk_len = 64, ssd_tile = 8, threads_per_block = 128>}
+// AUTO: ssm.ssd_scan_grad {{.*}}strategy = "chunked", chunk_len = 64, ssd_tile = 8, threads_per_block = 128, deterministic = true>}
 
 // BLOCK: ssm.rms_norm_grad {{.*}}deterministic = true>}
 // BLOCK: ssm.selective_scan_grad {{.*}}strategy = "block-scan", threads_per_block = 128, items_per_thread = 8, channels_per_block = 1, max_registers = 168>}
 
 // ATOMIC-NOT: deterministic
 
-// The hand-written block scan keeps its own choice (atomics); the SSD has
-// no fixed-order form yet, so asking for one is an error naming it.
-// STRICT: error: 'ssm.ssd_scan_grad' op has ssm.lowering deterministic = true, but ssm.ssd_scan_grad lowered as variant "phases", strategy "chunked" on gpu accumulates with atomics in every lowering
+// The hand-written block scan keeps its own choice (atomics); the one
+// chosen by the option has no fixed-order form, so asking for one is an
+// error naming the lowerings that have it.
+// STRICT: error: 'ssm.selective_scan_grad' op has ssm.lowering deterministic = true, but ssm.selective_scan_grad lowered as variant "fused-scan", strategy "block-scan" on gpu accumulates with atomics; its deterministic lowerings are 'fused-scan/chunked-parallel'
 // VALUE: error: ssm-select-lowering: deterministic = 'yes' is unknown: expected 'true', 'false' or 'auto'
 // ON-CPU: error: ssm-select-lowering: deterministic applies only to target=gpu (cpu lowerings are always deterministic), not target=cpu
 
@@ -50,7 +51,7 @@
 // MANIFEST-NEXT: "deterministic":true
 // MANIFEST-NEXT: "deterministic":true
 // MANIFEST-NEXT: "deterministic":true
-// MANIFEST-NEXT: "deterministic":false
+// MANIFEST-NEXT: "deterministic":true
 // MANIFEST-NEXT: "deterministic":"auto
 // MANIFEST-NOT: deterministic
 // MANIFEST-ATOMIC-COUNT-5: "deterministic":false

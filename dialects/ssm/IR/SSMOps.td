@@ -281,6 +281,7 @@ def SSM_SSDScanGradOp : SSM_KernelOp<"ssd_scan_grad", [Pure,
   let loweringVariants = ["phases"];
   let cpuStrategies = ["chunked", "recurrence"];
   let gpuStrategies = ["chunked", "recurrence"];
+  let deterministicLowerings = ["phases/chunked"];
   let summary = "gradient of ssm.ssd_scan";
   let description = [{
     Reverse-mode gradient of `ssm.ssd_scan`. Takes the forward's operands

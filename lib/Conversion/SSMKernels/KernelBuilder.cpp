@@ -63,6 +63,19 @@ void KernelBuilder::accumulate(const Accumulator &acc, Value value,
   store(add(load(acc.scratch, at), value), acc.scratch, at);
 }
 
+void KernelBuilder::accumulateOverInnermost(const Accumulator &acc,
+                                            Value value, ValueRange indices,
+                                            Value slot) {
+  if (!acc.ordered()) {
+    accumulateOverInnermost(value, acc.target(), indices);
+    return;
+  }
+  SmallVector<Value> at = slotIndices(slot, indices);
+  if (!target.accumulateOverInnermost(b, value, acc.scratch, at,
+                                      /*atomic=*/false))
+    store(add(load(acc.scratch, at), value), acc.scratch, at);
+}
+
 void KernelBuilder::accumulateRowOverInnermost(ArrayRef<Value> values,
                                                const Accumulator &acc,
                                                ValueRange indices,

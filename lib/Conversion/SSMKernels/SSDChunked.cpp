@@ -303,6 +303,12 @@ void ChunkedSSD::emitForward(Value y, Value finalState) {
   });
 }
 
+ChunkedSSD::GradSlots ChunkedSSD::gradSlots() const {
+  int64_t pWarps = headDim / target.innermostSumWidth(headDim);
+  int64_t tilesPerChunk = chunk / tileFor(chunk);
+  return {batch * numChunks, batch * numChunks * tilesPerChunk * pWarps};
+}
+
 void mlir::ssm::emitSSDScanChunked(SSDScanOp op, const IRMapping &m,
                                    ImplicitLocOpBuilder &b,
                                    ParallelTarget &target,
@@ -316,10 +322,13 @@ void mlir::ssm::emitSSDScanGradChunked(SSDScanGradOp op, const IRMapping &m,
                                        ParallelTarget &target,
                                        const KernelOptions &options) {
   KernelBuilder outer(b, target);
-  Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()));
-  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()));
-  Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()));
   ChunkedSSD ssd(op, m, b, target, options.chunkLen, options.ssdTile);
+  ChunkedSSD::GradSlots slots = ssd.gradSlots();
+  Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()), slots.perChunk);
+  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()),
+                                   slots.perPositionTile);
+  Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()),
+                                      slots.perChunk);
   ChunkedSSD::Grads grads;
   grads.dy = m.lookup(op.getDy());
   grads.dFinal = m.lookupOrNull(op.getDFinalState());
@@ -329,9 +338,9 @@ void mlir::ssm::emitSSDScanGradChunked(SSDScanGradOp op, const IRMapping &m,
   grads.dB = m.lookup(op.getDB());
   grads.dC = m.lookup(op.getDC());
   grads.dInit = m.lookupOrNull(op.getDInitialState());
-  grads.dA = dA.target();
-  grads.dD = dD.result ? dD.target() : Value();
-  grads.dBias = dBias.result ? dBias.target() : Value();
+  grads.dA = &dA;
+  grads.dD = &dD;
+  grads.dBias = &dBias;
   ssd.emitGrad(grads);
   for (const Accumulator &acc : {dA, dD, dBias})
     finishAccumulator(outer, acc);

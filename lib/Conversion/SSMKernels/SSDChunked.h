@@ -69,8 +69,17 @@ public:
   /// The gradient op's results (the accumulated ones are zero-filled f32).
   struct Grads {
     Value dy, dFinal, dx, dz, ddt, dB, dC, dInit;
-    Value dA, dD, dBias; // f32 accumulation targets, or null
+    // Accumulators of the per-head gradients (dD and dBias: null results
+    // when absent), made with the slots gradSlots() gives.
+    const Accumulator *dA, *dD, *dBias;
   };
+  /// Partial copies the per-head gradients need when ordered: dA and
+  /// dt_bias get one addition per (batch, chunk), dD one per (batch,
+  /// chunk, position tile, warp of head-dim points).
+  struct GradSlots {
+    int64_t perChunk, perPositionTile;
+  };
+  GradSlots gradSlots() const;
   void emitGrad(const Grads &g);
 
 private:

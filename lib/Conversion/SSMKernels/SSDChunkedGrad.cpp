@@ -37,12 +37,33 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   emitDecayedProducts();
 
   // Gradients of the chunk-local cumulative decay and of the effective time
-  // step through x dt, summed over the head's P (and N) points.
+  // step through x dt, summed over the head's P (and N) points. Ordered
+  // (deterministic), each addition goes into a copy no concurrent warp
+  // shares: per position, a copy per warp of head-dim points (dCum,
+  // dStep); the terms every position of a chunk sends to the chunk's last
+  // position are summed per chunk apart, a copy per (position tile, warp)
+  // (toLast) or per (state tile, warp) of the reverse passing (passed), and
+  // added where the time step's gradient starts the chunk.
   KernelBuilder outer(b, target);
-  Value dCum = scratch({batch, heads, padded});
-  Value dStep = scratch({batch, heads, padded});
-  outer.zeroFill(dCum);
-  outer.zeroFill(dStep);
+  int64_t pWidth = target.innermostSumWidth(headDim);
+  int64_t pWarps = headDim / pWidth;
+  int64_t tileSize = tileFor(chunk);
+  int64_t stateTile = tileFor(numStates);
+  Accumulator dCum = makeAccumulator(outer, scratch({batch, heads, padded}),
+                                     pWarps);
+  Accumulator dStep = makeAccumulator(outer, scratch({batch, heads, padded}),
+                                      pWarps);
+  Accumulator toLast = makeAccumulator(
+      outer, scratch({batch, heads, numChunks}), (chunk / tileSize) * pWarps);
+  Accumulator passed = makeAccumulator(
+      outer, scratch({batch, heads, numChunks}), (numStates / stateTile) * pWarps);
+  // The slot of a point's warp of head-dim points, and of its position
+  // tile's warp.
+  auto pSlot = [&](KernelBuilder &kb, Value p) { return kb.divIndex(p, pWidth); };
+  auto tileSlot = [&](KernelBuilder &kb, const PositionTile &tile, Value p) {
+    return add(kb.mulIndex(kb.divIndex(tile.first, tileSize), pWarps),
+               pSlot(kb, p));
+  };
 
   // The gated output gradient dyg = dy silu(z) (dy itself without z), also
   // stored transposed (zero past the sequence) for the phases whose points
@@ -81,10 +102,14 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         }
         // Every output term depends on cum_t through exp(cum_t) or
         // E[t, s]: dcum_t += dyg_t . (y_t - D x_t).
-        kb.accumulateOverInnermost(kb.mul(gatedRow[i], outs[i]), dCum,
-                                   {bi, h, t});
-        if (grads.dD)
-          kb.accumulateOverInnermost(kb.mul(gatedRow[i], xv), grads.dD, {h});
+        kb.accumulateOverInnermost(dCum, kb.mul(gatedRow[i], outs[i]),
+                                   {bi, h, t}, pSlot(kb, p));
+        if (grads.dD->result)
+          kb.accumulateOverInnermost(
+              *grads.dD, kb.mul(gatedRow[i], xv), {h},
+              add(kb.mulIndex(add(kb.mulIndex(bi, numChunks), tile.chunk),
+                              (chunk / tileSize) * pWarps),
+                  tileSlot(kb, tile, p)));
       });
   });
 
@@ -114,8 +139,10 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
               dot, kb.mul(value,
                           kb.load(states, {bi, c, h, kb.addIndex(n0, j), p})));
         Value decay = kb.load(chunkDecay, {bi, h, c});
-        kb.accumulateOverInnermost(kb.mul(decay, dot), dCum,
-                                   {bi, h, span(kb, c).last});
+        kb.accumulateOverInnermost(
+            passed, kb.mul(decay, dot), {bi, h, c},
+            add(kb.mulIndex(kb.divIndex(n0, stateTile), pWarps),
+                pSlot(kb, p)));
       });
 
   // dx and the x dt and cum parts of the time step's gradient, per
@@ -159,11 +186,14 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         if (D)
           dxv = kb.add(dxv, kb.mul(kb.load(D, {h}), loadGated(kb, idx)));
         kb.store(dxv, grads.dx, idx);
-        kb.accumulateOverInnermost(kb.mul(xv, dxb), dStep, {bi, h, s});
+        kb.accumulateOverInnermost(dStep, kb.mul(xv, dxb), {bi, h, s},
+                                   pSlot(kb, p));
         Value xb = kb.mul(steps[i], xv);
-        kb.accumulateOverInnermost(arith::NegFOp::create(b, kb.mul(xb, dxb)),
-                                   dCum, {bi, h, s});
-        kb.accumulateOverInnermost(kb.mul(xb, inter), dCum, {bi, h, last});
+        kb.accumulateOverInnermost(
+            dCum, arith::NegFOp::create(b, kb.mul(xb, dxb)), {bi, h, s},
+            pSlot(kb, p));
+        kb.accumulateOverInnermost(toLast, kb.mul(xb, inter), {bi, h, c},
+                                   tileSlot(kb, tile, p));
       });
   });
 
@@ -216,11 +246,13 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   // tile's weights as rows of W^T, W, dyg^T and x^T; the heads of a group
   // add into one element (a loop over the heads inside each point left too
   // few, too long threads: 4.3 ms at B8 on the H100).
+  // Ordered, a copy per head of the group.
   bool sharedByHeads = heads != groups;
+  int64_t headsPerGroup = heads / groups;
   Accumulator dBAcc{grads.dB, Value()}, dCAcc{grads.dC, Value()};
   if (sharedByHeads) {
-    dBAcc = makeAccumulator(outer, grads.dB);
-    dCAcc = makeAccumulator(outer, grads.dC);
+    dBAcc = makeAccumulator(outer, grads.dB, headsPerGroup);
+    dCAcc = makeAccumulator(outer, grads.dC, headsPerGroup);
   }
   forEachPositionTile({heads, numStates}, [&](KernelBuilder &kb, Value bi,
                                               const PositionTile &tile,
@@ -277,8 +309,9 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
       kb.ifThen(tile.valid[i], [&, i] {
         SmallVector<Value> at = {bi, tile.global[i], g, n};
         if (sharedByHeads) {
-          kb.accumulate(sums[i], dCAcc.target(), at);
-          kb.accumulate(sums[size + i], dBAcc.target(), at);
+          Value slot = sub(h, kb.mulIndex(g, headsPerGroup));
+          kb.accumulate(dCAcc, sums[i], at, slot);
+          kb.accumulate(dBAcc, sums[size + i], at, slot);
         } else {
           kb.store(sums[i], grads.dC, at);
           kb.store(sums[size + i], grads.dB, at);
@@ -289,6 +322,9 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
     finishAccumulator(outer, dCAcc);
     finishAccumulator(outer, dBAcc);
   }
+
+  for (const Accumulator *acc : {&dCum, &dStep, &toLast, &passed})
+    finishAccumulator(outer, *acc);
 
   // The time step's gradient: the decay part da_i = sum_{t>=i} dcum_t (in
   // the chunk) times A, plus the x dt part; then through softplus and the
@@ -301,14 +337,20 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         ChunkSpan cs = span(kb, iv[2]);
         Value rate = kb.load(A, {h});
         Value bias = dtBias ? kb.load(dtBias, {h}) : Value();
+        // What every position sends to the chunk's last one starts the
+        // reverse sum.
+        Value c = iv[2];
+        Value lastTerms = kb.add(kb.load(toLast.result, {bi, h, c}),
+                                 kb.load(passed.result, {bi, h, c}));
         SmallVector<Value> sums = kb.forRangeCarry(
-            kb.index(0), cs.len, {kb.f32(0.0), kb.f32(0.0), kb.f32(0.0)},
+            kb.index(0), cs.len, {lastTerms, kb.f32(0.0), kb.f32(0.0)},
             [&](Value i, ValueRange acc) -> SmallVector<Value> {
               Value t = sub(cs.last, i);
-              Value decayGrad = kb.add(acc[0], kb.load(dCum, {bi, h, t}));
+              Value decayGrad =
+                  kb.add(acc[0], kb.load(dCum.result, {bi, h, t}));
               Value step = kb.load(dtw, {bi, h, t});
-              Value stepGrad =
-                  kb.add(kb.load(dStep, {bi, h, t}), kb.mul(decayGrad, rate));
+              Value stepGrad = kb.add(kb.load(dStep.result, {bi, h, t}),
+                                      kb.mul(decayGrad, rate));
               if (softplus) {
                 Value raw = kb.load(dt, {bi, t, h});
                 if (bias)
@@ -319,8 +361,9 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
               return {decayGrad, kb.add(acc[1], kb.mul(decayGrad, step)),
                       kb.add(acc[2], stepGrad)};
             });
-        kb.accumulate(sums[1], grads.dA, {h});
-        if (grads.dBias)
-          kb.accumulate(sums[2], grads.dBias, {h});
+        Value slot = add(kb.mulIndex(bi, numChunks), c);
+        kb.accumulate(*grads.dA, sums[1], {h}, slot);
+        if (grads.dBias->result)
+          kb.accumulate(*grads.dBias, sums[2], {h}, slot);
       });
 }

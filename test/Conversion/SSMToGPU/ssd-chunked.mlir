@@ -3,10 +3,16 @@
 // gradient sums the per-position decay and time-step gradients over the
 // head dimension P: when P is a multiple of 32 every warp's lanes share
 // the element, so a butterfly of five xor shuffles sums the warp and lane 0
-// adds once; otherwise each thread adds atomically.
-// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4' --convert-ssm-to-gpu | FileCheck %s
-// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4' --convert-ssm-to-gpu \
+// adds once; otherwise each thread adds atomically (deterministic=false).
+// By default the gradient is deterministic (ORDERED): those additions are
+// plain loads and stores into partial copies, one per warp of head-dim
+// points (and per position or state tile for the chunk-end terms), summed
+// in order by one kernel each; no atomics.
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4 deterministic=false' --convert-ssm-to-gpu | FileCheck %s
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4 deterministic=false' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=NARROW
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu chunk-len=4' --convert-ssm-to-gpu \
+// RUN:   | FileCheck %s --check-prefix=ORDERED
 // RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu ssd-strategy=quadratic' --convert-ssm-to-gpu 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BAD
 // RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu ssd-tile=32' --convert-ssm-to-gpu 2>&1 \
@@ -62,6 +68,19 @@ func.func @ssd_scan(%x: tensor<1x6x2x32xf32>, %dt: tensor<1x6x2xf32>,
 // CHECK:           memref.atomic_rmw addf %{{.*}}, %[[DCUM]]
 // CHECK:           memref.atomic_rmw addf %{{.*}}, %[[DCUM]]
 // CHECK:         return
+// ORDERED-LABEL: func.func @ssd_grad_warp(
+// ORDERED:         %[[DCUMCOPIES:.*]] = memref.alloc() : memref<1x1x2x8xf32>
+// ORDERED-NOT:     memref.atomic_rmw
+// ORDERED:         gpu.shuffle xor %{{.*}}, %c1_i32
+// ORDERED:         scf.if
+// ORDERED-NEXT:      %[[OLD:.*]] = memref.load %[[DCUMCOPIES]]
+// ORDERED-NEXT:      %[[NEW:.*]] = arith.addf %[[OLD]]
+// ORDERED-NEXT:      memref.store %[[NEW]], %[[DCUMCOPIES]]
+// ORDERED-NOT:     memref.atomic_rmw
+// ORDERED:         memref.load %[[DCUMCOPIES]]
+// ORDERED:         memref.store %{{.*}} : memref<1x2x8xf32>
+// ORDERED-NOT:     memref.atomic_rmw
+// ORDERED:         return
 func.func @ssd_grad_warp(%x: tensor<1x6x2x32xf32>, %dt: tensor<1x6x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x6x1x3xf32>, %C: tensor<1x6x1x3xf32>,
     %D: tensor<2xf32>, %dy: tensor<1x6x2x32xf32>)
@@ -84,6 +103,11 @@ func.func @ssd_grad_warp(%x: tensor<1x6x2x32xf32>, %dt: tensor<1x6x2xf32>,
 // NARROW:         memref.atomic_rmw addf
 // NARROW-NOT:     gpu.shuffle
 // NARROW:         return
+// With P = 4 no warp sums: a copy per head-dim point.
+// ORDERED-LABEL: func.func @ssd_grad_narrow(
+// ORDERED:         memref.alloc() : memref<4x1x2x8xf32>
+// ORDERED-NOT:     memref.atomic_rmw
+// ORDERED:         return
 func.func @ssd_grad_narrow(%x: tensor<1x6x2x4xf32>, %dt: tensor<1x6x2xf32>,
     %A: tensor<2xf32>, %B: tensor<1x6x1x3xf32>, %C: tensor<1x6x1x3xf32>,
     %dy: tensor<1x6x2x4xf32>)

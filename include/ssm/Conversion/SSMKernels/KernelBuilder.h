@@ -155,6 +155,10 @@ public:
   /// accumulator (an index value; ignored otherwise), else as accumulate.
   void accumulate(const Accumulator &acc, Value value, ValueRange indices,
                   Value slot);
+  /// accumulateOverInnermost into an accumulator (see above); `slot` must
+  /// be the same for the points summed together.
+  void accumulateOverInnermost(const Accumulator &acc, Value value,
+                               ValueRange indices, Value slot);
   /// accumulateRowOverInnermost into an accumulator (see above); `slot`
   /// must be the same for the points summed together.
   void accumulateRowOverInnermost(ArrayRef<Value> values,
