@@ -21,6 +21,7 @@
 #include "ssmrt/Run/Compare.h"
 #include "ssmrt/Run/Execute.h"
 #include "ssmrt/Run/Inputs.h"
+#include "ssmrt/Run/Profile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -140,6 +141,10 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
     out << "target-check: " << options.binary << " can run here\n";
     return 0;
   }
+  // A wrong metric list fails here, before anything runs.
+  std::string planNote;
+  std::optional<profile::MetricPlan> plan =
+      planRequest(options.profile, binary.manifest(), planNote);
   if (!options.dumpDir.empty())
     prepareDumpDir(options.dumpDir);
   HostBuffers buffers = allocateBuffers(entry);
@@ -156,8 +161,13 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
   size_t failed = 0;
   if (options.check)
     failed = reportCheck(checkEntry(entry, buffers, options.tol), out);
+  std::optional<EntryTimes> times;
   if (options.repeat > 0)
-    timeEntry(*executor, options.warmup, options.repeat, out);
+    times = timeEntry(*executor, options.warmup, options.repeat, out);
+  if (options.profile.any())
+    profileEntry(options.profile, plan, planNote, options.binary,
+                 binary.manifest(), entry, *executor, times ? &*times : nullptr,
+                 out);
   return failed ? 1 : 0;
 }
 
@@ -174,6 +184,9 @@ static void checkCompareOptions(const RunOptions &options) {
     fail("--compare cannot be combined with --dump or --dump-inputs");
   if (options.targetCheck)
     fail("--compare cannot be combined with --target-check");
+  if (options.profile.any())
+    fail("--compare cannot be combined with --kernels, --metrics or --report "
+         "yet");
   if (options.repeat < 1)
     fail("--compare needs --repeat 1 or more");
 }

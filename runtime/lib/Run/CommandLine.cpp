@@ -47,6 +47,15 @@ static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
       ->check(CLI::Range(0, 1000000));
   app.add_flag("--target-check", options.targetCheck,
                "Only check that this machine can run the binary");
+  app.add_flag("--kernels", options.profile.kernels,
+               "Print a row per kernel launch: grid, block, registers, shared "
+               "and local memory, duration (CUPTI activity records)");
+  app.add_option("--metrics", options.profile.metrics,
+                 "Read hardware counters per kernel (CUPTI Range Profiler): "
+                 "default, stalls, or metric names as Nsight Compute knows "
+                 "them, comma-separated");
+  app.add_option("--report", options.profile.reportDir,
+                 "Write DIR/report.json and DIR/kernels.csv");
   app.add_flag("--compare", extras.compare,
                "Time every binary on the same inputs in interleaved rounds "
                "(default --repeat 10 --warmup 2)");

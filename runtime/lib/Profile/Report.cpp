@@ -1,0 +1,380 @@
+//===- Report.cpp - Kernel tables, JSON and CSV reports -------------------===//
+//
+// Part of the ssm project: an MLIR compiler and runtime for state space models.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssmrt/Profile/Report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <sys/stat.h>
+
+using namespace ssmrt::profile;
+using Json = nlohmann::ordered_json;
+
+void ssmrt::profile::deriveAll(Report &report) {
+  std::vector<std::string> names;
+  for (const MetricInfo &info : report.metrics)
+    names.push_back(info.name);
+  for (ReportKernel &kernel : report.kernels)
+    kernel.derived =
+        derive(names, kernel.counters,
+               kernel.record ? kernel.record->durationNs : 0.0, report.peaks);
+}
+
+ReportTotals ssmrt::profile::totals(const Report &report) {
+  ReportTotals sum;
+  for (const ReportKernel &kernel : report.kernels) {
+    sum.timeNs += kernel.derived.timeNs;
+    if (kernel.derived.dramBytes)
+      sum.dramBytes = sum.dramBytes.value_or(0.0) + *kernel.derived.dramBytes;
+    if (kernel.derived.flops)
+      sum.flops = sum.flops.value_or(0.0) + *kernel.derived.flops;
+  }
+  return sum;
+}
+
+template <typename... Args>
+static std::string format(const char *fmt, Args... args) {
+  char buffer[128];
+  std::snprintf(buffer, sizeof(buffer), fmt, args...);
+  return buffer;
+}
+
+static std::string dims(const unsigned (&d)[3]) {
+  if (d[1] == 1 && d[2] == 1)
+    return std::to_string(d[0]);
+  return format("%ux%ux%u", d[0], d[1], d[2]);
+}
+
+static std::string optionalCell(const std::optional<double> &value,
+                                const char *fmt, double scale = 1.0) {
+  return value ? format(fmt, *value * scale) : "-";
+}
+
+/// Whether any kernel has the derived figure `field`.
+template <typename Field>
+static bool anyKernel(const Report &report, Field field) {
+  return std::any_of(
+      report.kernels.begin(), report.kernels.end(),
+      [&](const ReportKernel &k) { return (k.derived.*field).has_value(); });
+}
+
+/// Counters the table shows as derived figures instead of raw columns.
+static bool shownAsDerived(const std::string &name) {
+  return name == metric::dramRead || name == metric::dramWrite ||
+         name == metric::duration || name == metric::ffma ||
+         name == metric::fadd || name == metric::fmul;
+}
+
+static std::string counterCell(double value) {
+  if (value == 0.0)
+    return "0";
+  double magnitude = std::abs(value);
+  if (magnitude >= 1e6 || magnitude < 1e-2)
+    return format("%.3g", value);
+  return format(magnitude >= 100 ? "%.0f" : "%.2f", value);
+}
+
+std::string ssmrt::profile::formatKernelTable(const Report &report) {
+  bool records = std::any_of(report.kernels.begin(), report.kernels.end(),
+                             [](const ReportKernel &k) { return k.record; });
+  bool bytes = anyKernel(report, &Derived::dramBytes);
+  bool peak = anyKernel(report, &Derived::peakFraction);
+  bool intensity = anyKernel(report, &Derived::intensity);
+  bool floors = anyKernel(report, &Derived::floorFraction);
+  std::vector<size_t> counterColumns;
+  for (size_t i = 0; i < report.metrics.size(); ++i)
+    if (!shownAsDerived(report.metrics[i].name))
+      counterColumns.push_back(i);
+
+  std::vector<std::string> header = {"#", "kernel"};
+  if (records)
+    for (const char *title : {"grid", "block", "regs", "smem", "local"})
+      header.push_back(title);
+  header.push_back("time_us");
+  if (bytes)
+    for (const char *title : {"dram_MB_rd", "dram_MB_wr", "GB/s"})
+      header.push_back(title);
+  if (peak)
+    header.push_back("%peak_bw");
+  if (intensity)
+    header.push_back("flop/B");
+  if (floors) {
+    header.push_back("bound");
+    header.push_back("%floor");
+  }
+  for (size_t i : counterColumns)
+    header.push_back(shortMetricName(report.metrics[i].name));
+
+  std::vector<std::vector<std::string>> rows;
+  auto counter = [](const ReportKernel &kernel,
+                    const std::vector<MetricInfo> &metrics,
+                    const char *name) -> std::optional<double> {
+    for (size_t i = 0; i < metrics.size() && i < kernel.counters.size(); ++i)
+      if (metrics[i].name == name)
+        return kernel.counters[i];
+    return std::nullopt;
+  };
+  for (const ReportKernel &kernel : report.kernels) {
+    const Derived &d = kernel.derived;
+    std::vector<std::string> row = {std::to_string(kernel.position),
+                                    kernel.name};
+    if (records) {
+      if (kernel.record) {
+        const KernelRecord &r = *kernel.record;
+        row.push_back(dims(r.grid));
+        row.push_back(dims(r.block));
+        row.push_back(std::to_string(r.registersPerThread));
+        row.push_back(std::to_string(r.staticSharedBytes) + "+" +
+                      std::to_string(r.dynamicSharedBytes));
+        row.push_back(std::to_string(r.localBytesPerThread));
+      } else {
+        row.insert(row.end(), 5, "-");
+      }
+    }
+    row.push_back(format("%.2f", d.timeNs * 1e-3));
+    if (bytes) {
+      row.push_back(optionalCell(
+          counter(kernel, report.metrics, metric::dramRead), "%.2f", 1e-6));
+      row.push_back(optionalCell(
+          counter(kernel, report.metrics, metric::dramWrite), "%.2f", 1e-6));
+      row.push_back(optionalCell(d.bandwidth, "%.0f", 1e-9));
+    }
+    if (peak)
+      row.push_back(optionalCell(d.peakFraction, "%.1f", 100.0));
+    if (intensity)
+      row.push_back(optionalCell(d.intensity, "%.2f"));
+    if (floors) {
+      row.push_back(d.binding.empty() ? "-" : d.binding);
+      row.push_back(optionalCell(d.floorFraction, "%.1f", 100.0));
+    }
+    for (size_t i : counterColumns)
+      row.push_back(i < kernel.counters.size() ? counterCell(kernel.counters[i])
+                                               : "-");
+    rows.push_back(std::move(row));
+  }
+  ReportTotals sum = totals(report);
+  std::vector<std::string> total = {
+      "", "total (" + std::to_string(report.kernels.size()) +
+              " launches per call)"};
+  if (records)
+    total.insert(total.end(), 5, "");
+  total.push_back(format("%.2f", sum.timeNs * 1e-3));
+  if (bytes) {
+    double read = 0.0, written = 0.0;
+    for (const ReportKernel &kernel : report.kernels) {
+      read += counter(kernel, report.metrics, metric::dramRead).value_or(0.0);
+      written +=
+          counter(kernel, report.metrics, metric::dramWrite).value_or(0.0);
+    }
+    total.push_back(format("%.2f", read * 1e-6));
+    total.push_back(format("%.2f", written * 1e-6));
+    total.push_back(
+        sum.dramBytes && sum.timeNs > 0
+            ? format("%.0f", bandwidth(*sum.dramBytes, sum.timeNs) * 1e-9)
+            : "-");
+  }
+  if (peak)
+    total.push_back(
+        sum.dramBytes && sum.timeNs > 0 && report.peaks.bandwidth > 0
+            ? format("%.1f", 100.0 * bandwidth(*sum.dramBytes, sum.timeNs) /
+                                 report.peaks.bandwidth)
+            : "-");
+  while (total.size() < header.size())
+    total.push_back("");
+  rows.push_back(total);
+
+  std::vector<size_t> widths(header.size(), 0);
+  for (size_t c = 0; c < header.size(); ++c) {
+    widths[c] = header[c].size();
+    for (const auto &row : rows)
+      widths[c] = std::max(widths[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string> &cells) {
+    std::string text;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      if (c)
+        text += "  ";
+      std::string pad(widths[c] - cells[c].size(), ' ');
+      text += c == 1 ? cells[c] + pad : pad + cells[c];
+    }
+    while (!text.empty() && text.back() == ' ')
+      text.pop_back();
+    return text + "\n";
+  };
+  std::string text = line(header);
+  for (const auto &row : rows)
+    text += line(row);
+  return text;
+}
+
+static Json optionalJson(const std::optional<double> &value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+std::string ssmrt::profile::reportJson(const Report &report) {
+  Json json;
+  json["format"] = "ssm-profile";
+  json["version"] = 1;
+  json["binary"] = report.binary;
+  json["entry"] = report.entry;
+  json["target"] = report.target;
+  json["chip"] = report.chip;
+  json["module"] = report.module;
+  Json lowering;
+  lowering["pipeline"] = report.pipeline;
+  lowering["options"] = Json::object();
+  for (const auto &[key, value] : report.options)
+    lowering["options"][key] = value;
+  lowering["ops"] = Json::array();
+  for (const auto &[op, choices] : report.ops) {
+    Json entry;
+    entry["op"] = op;
+    entry["lowering"] = Json::object();
+    for (const auto &[key, value] : choices)
+      entry["lowering"][key] = value;
+    lowering["ops"].push_back(entry);
+  }
+  json["lowering"] = lowering;
+  if (report.device) {
+    const ReportDevice &d = *report.device;
+    json["device"] = {{"name", d.name},
+                      {"chip", d.chip},
+                      {"compute_capability", std::to_string(d.ccMajor) + "." +
+                                                 std::to_string(d.ccMinor)},
+                      {"multiprocessors", d.multiprocessors},
+                      {"sm_clock_mhz", d.smClockMHz},
+                      {"memory_clock_mhz", d.memClockMHz},
+                      {"memory_gib", d.totalMemGiB},
+                      {"driver_version", d.driverVersion},
+                      {"cupti_version", d.cuptiVersion}};
+  } else {
+    json["device"] = nullptr;
+  }
+  json["peaks"] = {{"copy_bandwidth_bytes_per_s", report.peaks.bandwidth},
+                   {"f32_flops_per_s", report.peaks.flops}};
+  json["time"] = {{"median_ms", report.timeMedianMs},
+                  {"kernel_median_ms", report.kernelTimeMedianMs}};
+  json["passes"] = report.passes;
+  json["metrics"] = Json::array();
+  for (const MetricInfo &info : report.metrics)
+    json["metrics"].push_back({{"name", info.name},
+                               {"unit", info.unit},
+                               {"description", info.description}});
+  json["kernels"] = Json::array();
+  for (const ReportKernel &kernel : report.kernels) {
+    Json k;
+    k["position"] = kernel.position;
+    k["name"] = kernel.name;
+    if (kernel.record) {
+      const KernelRecord &r = *kernel.record;
+      k["record"] = {{"grid", {r.grid[0], r.grid[1], r.grid[2]}},
+                     {"block", {r.block[0], r.block[1], r.block[2]}},
+                     {"registers_per_thread", r.registersPerThread},
+                     {"static_shared_bytes", r.staticSharedBytes},
+                     {"dynamic_shared_bytes", r.dynamicSharedBytes},
+                     {"local_bytes_per_thread", r.localBytesPerThread},
+                     {"duration_ns", r.durationNs},
+                     {"calls", r.calls}};
+    } else {
+      k["record"] = nullptr;
+    }
+    k["counters"] = Json::object();
+    for (size_t i = 0; i < report.metrics.size() && i < kernel.counters.size();
+         ++i)
+      k["counters"][report.metrics[i].name] = kernel.counters[i];
+    const Derived &d = kernel.derived;
+    k["derived"] = {{"time_ns", d.timeNs},
+                    {"dram_bytes", optionalJson(d.dramBytes)},
+                    {"bandwidth_bytes_per_s", optionalJson(d.bandwidth)},
+                    {"peak_bandwidth_fraction", optionalJson(d.peakFraction)},
+                    {"flops", optionalJson(d.flops)},
+                    {"flops_per_byte", optionalJson(d.intensity)},
+                    {"memory_floor_ns", optionalJson(d.memoryFloorNs)},
+                    {"compute_floor_ns", optionalJson(d.computeFloorNs)},
+                    {"binding", d.binding},
+                    {"floor_fraction", optionalJson(d.floorFraction)}};
+    json["kernels"].push_back(k);
+  }
+  ReportTotals sum = totals(report);
+  json["totals"] = {{"launches", report.kernels.size()},
+                    {"time_ns", sum.timeNs},
+                    {"dram_bytes", optionalJson(sum.dramBytes)},
+                    {"flops", optionalJson(sum.flops)}};
+  json["notes"] = report.notes;
+  return json.dump(2) + "\n";
+}
+
+static std::string csvNumber(const std::optional<double> &value) {
+  return value ? format("%.10g", *value) : "";
+}
+
+/// Quotes a CSV field when it needs it.
+static std::string csvText(const std::string &text) {
+  if (text.find_first_of(",\"\n") == std::string::npos)
+    return text;
+  std::string quoted = "\"";
+  for (char c : text)
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string ssmrt::profile::reportCsv(const Report &report) {
+  std::string text =
+      "binary,entry,position,kernel,grid_x,grid_y,grid_z,block_x,block_y,"
+      "block_z,registers_per_thread,static_shared_bytes,dynamic_shared_bytes,"
+      "local_bytes_per_thread,time_ns,dram_bytes,bandwidth_bytes_per_s,"
+      "peak_bandwidth_fraction,flops,flops_per_byte,binding,floor_fraction";
+  for (const MetricInfo &info : report.metrics)
+    text += "," + csvText(info.name);
+  text += "\n";
+  for (const ReportKernel &kernel : report.kernels) {
+    text += csvText(report.binary) + "," + csvText(report.entry) + "," +
+            std::to_string(kernel.position) + "," + csvText(kernel.name);
+    if (kernel.record) {
+      const KernelRecord &r = *kernel.record;
+      for (unsigned v :
+           {r.grid[0], r.grid[1], r.grid[2], r.block[0], r.block[1], r.block[2],
+            r.registersPerThread, r.staticSharedBytes, r.dynamicSharedBytes,
+            r.localBytesPerThread})
+        text += "," + std::to_string(v);
+    } else {
+      text += ",,,,,,,,,,";
+    }
+    const Derived &d = kernel.derived;
+    text += "," + csvNumber(d.timeNs) + "," + csvNumber(d.dramBytes) + "," +
+            csvNumber(d.bandwidth) + "," + csvNumber(d.peakFraction) + "," +
+            csvNumber(d.flops) + "," + csvNumber(d.intensity) + "," +
+            d.binding + "," + csvNumber(d.floorFraction);
+    for (size_t i = 0; i < report.metrics.size(); ++i)
+      text += "," + (i < kernel.counters.size() ? csvNumber(kernel.counters[i])
+                                                : std::string());
+    text += "\n";
+  }
+  return text;
+}
+
+static void writeFile(const std::string &path, const std::string &text) {
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  if (!file)
+    throw std::runtime_error("--report: cannot write " + path);
+}
+
+std::vector<std::string> ssmrt::profile::writeReport(const std::string &dir,
+                                                     const Report &report) {
+  if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    throw std::runtime_error("--report: cannot create directory " + dir);
+  std::vector<std::string> paths = {dir + "/report.json", dir + "/kernels.csv"};
+  writeFile(paths[0], reportJson(report));
+  writeFile(paths[1], reportCsv(report));
+  return paths;
+}

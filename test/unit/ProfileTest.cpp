@@ -1,0 +1,381 @@
+//===- ProfileTest.cpp - Tests of counter lists, derived figures, reports -===//
+//
+// Part of the ssm project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Everything of ssm-run's profiling that needs no GPU: metric lists, their
+// validation and pass counts through CUPTI's Profiler Host API (which works
+// without a GPU or a driver; the tests skip, saying why, where CUPTI cannot
+// be loaded), CUPTI's failure messages, the derived figures, and the report
+// writers against expected files in test/unit/Inputs/profile/.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssmrt/Profile/Collect.h"
+#include "ssmrt/Profile/Derived.h"
+#include "ssmrt/Profile/Metrics.h"
+#include "ssmrt/Profile/Report.h"
+
+#include "Profile/Cupti.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace ssmrt;
+using namespace ssmrt::profile;
+
+namespace {
+
+/// The message of the std::runtime_error `fn` throws, or "" if none.
+template <typename Fn> std::string errorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const std::runtime_error &e) {
+    return e.what();
+  }
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Metric lists
+//===----------------------------------------------------------------------===//
+
+TEST(MetricListTest, SetsExpandInOrderWithoutRepeats) {
+  std::vector<std::string> names = parseMetricList("default");
+  EXPECT_EQ(names, defaultMetrics());
+  ASSERT_GE(names.size(), 3u);
+  EXPECT_EQ(names[0], "dram__bytes_read.sum");
+  EXPECT_EQ(names[1], "dram__bytes_write.sum");
+  EXPECT_EQ(names[2], "gpu__time_duration.sum");
+
+  EXPECT_EQ(parseMetricList("stalls"), stallMetrics());
+  EXPECT_EQ(stallMetrics().size(), 18u);
+
+  std::vector<std::string> mixed =
+      parseMetricList("gpu__time_duration.sum,sm__cycles_elapsed.max,default,"
+                      "sm__cycles_elapsed.max");
+  ASSERT_EQ(mixed.size(), defaultMetrics().size() + 1);
+  EXPECT_EQ(mixed[0], "gpu__time_duration.sum");
+  EXPECT_EQ(mixed[1], "sm__cycles_elapsed.max");
+  EXPECT_EQ(mixed[2], "dram__bytes_read.sum");
+}
+
+TEST(MetricListTest, MalformedListsAreErrors) {
+  EXPECT_EQ(errorOf([] { parseMetricList(""); }),
+            "--metrics: empty list (give default, stalls or metric names)");
+  EXPECT_EQ(errorOf([] { parseMetricList("default,,stalls"); }),
+            "--metrics: empty item in 'default,,stalls'");
+  EXPECT_EQ(errorOf([] { parseMetricList("default,"); }),
+            "--metrics: empty item in 'default,'");
+  EXPECT_EQ(errorOf([] { parseMetricList("dram"); }),
+            "--metrics: 'dram' is neither default, stalls nor a metric name "
+            "such as dram__bytes_read.sum");
+  EXPECT_NE(errorOf([] { parseMetricList("DRAM__bytes_read.sum"); }), "");
+  EXPECT_NE(errorOf([] { parseMetricList("dram__bytes read"); }), "");
+}
+
+TEST(MetricListTest, ShortNames) {
+  EXPECT_EQ(shortMetricName("dram__bytes_read.sum"), "dram_rd");
+  EXPECT_EQ(shortMetricName("lts__t_sector_hit_rate.pct"), "l2hit%");
+  EXPECT_EQ(shortMetricName("smsp__average_warps_issue_stalled_long_scoreboard_"
+                            "per_issue_active.ratio"),
+            "stall_long_scoreboard");
+  EXPECT_EQ(shortMetricName("sm__cycles_elapsed.max"),
+            "sm__cycles_elapsed.max");
+}
+
+//===----------------------------------------------------------------------===//
+// The Profiler Host API, without a GPU
+//===----------------------------------------------------------------------===//
+
+/// Skips the test, printing why, where CUPTI cannot be loaded.
+#define SKIP_WITHOUT_CUPTI()                                                   \
+  do {                                                                         \
+    std::string whyNot;                                                        \
+    if (!cuptiAvailable(whyNot))                                               \
+      GTEST_SKIP() << "CUPTI cannot be loaded here: " << whyNot;               \
+  } while (false)
+
+TEST(MetricPlanTest, HostApiKnowsTheHopperChip) {
+  SKIP_WITHOUT_CUPTI();
+  std::vector<std::string> chips = supportedChips();
+  EXPECT_NE(std::find(chips.begin(), chips.end(), "GH100"), chips.end());
+}
+
+TEST(MetricPlanTest, PassCountsOnGH100) {
+  SKIP_WITHOUT_CUPTI();
+  // One pass for the DRAM bytes, the duration, occupancy and instructions;
+  // two for the L2 hit rate; eight for SM throughput (as ncu needs).
+  MetricPlan bytes =
+      planMetrics("GH100", {"dram__bytes_read.sum", "dram__bytes_write.sum",
+                            "gpu__time_duration.sum",
+                            "sm__warps_active.avg.pct_of_peak_sustained_active",
+                            "smsp__inst_executed.sum"});
+  EXPECT_EQ(bytes.passes, 1u);
+  EXPECT_EQ(bytes.chip, "GH100");
+  ASSERT_EQ(bytes.metrics.size(), 5u);
+  EXPECT_EQ(bytes.metrics[0].unit, "byte");
+  EXPECT_EQ(bytes.metrics[2].unit, "nanosecond");
+  EXPECT_FALSE(bytes.configImage.empty());
+  EXPECT_EQ(planMetrics("GH100", {"lts__t_sector_hit_rate.pct"}).passes, 2u);
+  EXPECT_EQ(
+      planMetrics("GH100", {"sm__throughput.avg.pct_of_peak_sustained_elapsed"})
+          .passes,
+      8u);
+  EXPECT_EQ(planMetrics("GH100", defaultMetrics()).passes, 10u);
+  EXPECT_EQ(planMetrics("GH100", stallMetrics()).passes, 5u);
+}
+
+TEST(MetricPlanTest, UnknownMetricIsNamed) {
+  SKIP_WITHOUT_CUPTI();
+  std::string error = errorOf([] {
+    planMetrics("GH100", {"dram__bytes_read.sum", "dram__bytez_read.sum"});
+  });
+  EXPECT_EQ(error.rfind("unknown metric 'dram__bytez_read.sum' for GH100", 0),
+            0u)
+      << error;
+}
+
+TEST(MetricPlanTest, UnknownChipIsNamed) {
+  SKIP_WITHOUT_CUPTI();
+  std::string error =
+      errorOf([] { planMetrics("XY999", {"dram__bytes_read.sum"}); });
+  EXPECT_NE(error.find("chip 'XY999'"), std::string::npos) << error;
+}
+
+//===----------------------------------------------------------------------===//
+// CUPTI's failure modes
+//===----------------------------------------------------------------------===//
+
+TEST(CuptiTest, MissingLibraryIsAReason) {
+  std::string whyNot;
+  EXPECT_EQ(cupti::loadCuptiFrom("/nonexistent/libcupti.so", whyNot), nullptr);
+  EXPECT_NE(whyNot.find("/nonexistent/libcupti.so"), std::string::npos)
+      << whyNot;
+}
+
+TEST(CuptiTest, WrongLibraryIsAReason) {
+  // A library that loads but is no CUPTI: libm.
+  std::string whyNot;
+  EXPECT_EQ(cupti::loadCuptiFrom("libm.so.6", whyNot), nullptr);
+  EXPECT_EQ(whyNot.rfind("libm.so.6 lacks cuptiGetResultString", 0), 0u)
+      << whyNot;
+}
+
+TEST(CuptiTest, PermissionErrorSaysWhatToDo) {
+  SKIP_WITHOUT_CUPTI();
+  std::string ignored;
+  const cupti::CuptiApi *api = cupti::loadCupti(ignored);
+  ASSERT_NE(api, nullptr);
+  std::string text = cupti::callFailed(*api, "cuptiRangeProfilerEnable",
+                                       CUPTI_ERROR_INSUFFICIENT_PRIVILEGES);
+  EXPECT_EQ(text.rfind("cuptiRangeProfilerEnable failed: "
+                       "CUPTI_ERROR_INSUFFICIENT_PRIVILEGES (ERR_NVGPUCTRPERM",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("NVreg_RestrictProfilingToAdminUsers=0"),
+            std::string::npos);
+  EXPECT_NE(cupti::errorText(*api, CUPTI_ERROR_NOT_SUPPORTED)
+                .find("does not support profiling"),
+            std::string::npos);
+}
+
+//===----------------------------------------------------------------------===//
+// Derived figures
+//===----------------------------------------------------------------------===//
+
+TEST(DerivedTest, Arithmetic) {
+  EXPECT_DOUBLE_EQ(bandwidth(3e9, 1e6), 3e12); // 3 GB in 1 ms
+  EXPECT_DOUBLE_EQ(bandwidth(1.0, 0.0), 0.0);
+  EXPECT_DOUBLE_EQ(flopsFromCounts(10, 3, 2), 25.0);
+  EXPECT_DOUBLE_EQ(arithmeticIntensity(25.0, 100.0), 0.25);
+  EXPECT_DOUBLE_EQ(arithmeticIntensity(25.0, 0.0), 0.0);
+}
+
+TEST(DerivedTest, MemoryBoundKernel) {
+  std::vector<std::string> names = {
+      metric::duration, metric::dramRead, metric::dramWrite,       metric::ffma,
+      metric::fadd,     metric::fmul,     "sm__cycles_elapsed.max"};
+  std::vector<double> values = {2000.0, 3e6, 1e6, 1e6, 2e5, 1e5, 77.0};
+  Peaks peaks;
+  peaks.bandwidth = 3e12;
+  peaks.flops = 5e13;
+  Derived d = derive(names, values, /*recordNs=*/9999.0, peaks);
+  EXPECT_DOUBLE_EQ(d.timeNs, 2000.0); // the counter wins over the record
+  ASSERT_TRUE(d.dramBytes && d.bandwidth && d.peakFraction);
+  EXPECT_DOUBLE_EQ(*d.dramBytes, 4e6);
+  EXPECT_DOUBLE_EQ(*d.bandwidth, 2e12);
+  EXPECT_DOUBLE_EQ(*d.peakFraction, 2.0 / 3.0);
+  ASSERT_TRUE(d.flops && d.intensity);
+  EXPECT_DOUBLE_EQ(*d.flops, 2.3e6);
+  EXPECT_DOUBLE_EQ(*d.intensity, 2.3e6 / 4e6);
+  ASSERT_TRUE(d.memoryFloorNs && d.computeFloorNs && d.floorFraction);
+  EXPECT_NEAR(*d.memoryFloorNs, 4e6 / 3e12 * 1e9, 1e-9);
+  EXPECT_NEAR(*d.computeFloorNs, 2.3e6 / 5e13 * 1e9, 1e-9);
+  EXPECT_EQ(d.binding, "memory");
+  EXPECT_NEAR(*d.floorFraction, (4e6 / 3e12 * 1e9) / 2000.0, 1e-12);
+}
+
+TEST(DerivedTest, ComputeBoundKernelAndMissingFigures) {
+  Peaks peaks;
+  peaks.bandwidth = 3e12;
+  peaks.flops = 5e13;
+  Derived compute = derive({metric::dramRead, metric::ffma}, {1e3, 5e8},
+                           /*recordNs=*/4e4, peaks);
+  EXPECT_DOUBLE_EQ(compute.timeNs, 4e4); // no duration counter: the record
+  EXPECT_EQ(compute.binding, "compute");
+  ASSERT_TRUE(compute.computeFloorNs && compute.floorFraction);
+  EXPECT_DOUBLE_EQ(*compute.computeFloorNs, 1e9 / 5e13 * 1e9);
+  EXPECT_DOUBLE_EQ(*compute.floorFraction, *compute.computeFloorNs / 4e4);
+
+  Derived timeOnly = derive({}, {}, 1234.0, Peaks());
+  EXPECT_DOUBLE_EQ(timeOnly.timeNs, 1234.0);
+  EXPECT_FALSE(timeOnly.dramBytes || timeOnly.bandwidth || timeOnly.flops ||
+               timeOnly.floorFraction);
+  EXPECT_EQ(timeOnly.binding, "");
+
+  // Bytes without peaks: bandwidth, but nothing against a peak.
+  Derived noPeak = derive({metric::dramWrite}, {5e5}, 1e3, Peaks());
+  ASSERT_TRUE(noPeak.bandwidth);
+  EXPECT_DOUBLE_EQ(*noPeak.bandwidth, 5e11);
+  EXPECT_FALSE(noPeak.peakFraction || noPeak.memoryFloorNs);
+}
+
+//===----------------------------------------------------------------------===//
+// Report writers
+//===----------------------------------------------------------------------===//
+
+/// A report of two launches as a GPU run with --metrics would make it.
+Report sampleReport() {
+  Report report;
+  report.binary = "scan.gpu.so";
+  report.entry = "forward";
+  report.target = "gpu";
+  report.chip = "sm_90";
+  report.module = "module";
+  report.pipeline = "gpu";
+  report.options = {{"chunk-len", "64"}, {"variant", "fused-scan"}};
+  report.ops = {{"ssm.selective_scan",
+                 {{"strategy", "block-scan"}, {"variant", "fused-scan"}}}};
+  ReportDevice device;
+  device.name = "NVIDIA H100 80GB HBM3";
+  device.chip = "GH100";
+  device.ccMajor = 9;
+  device.ccMinor = 0;
+  device.multiprocessors = 132;
+  device.smClockMHz = 1980;
+  device.memClockMHz = 2619;
+  device.totalMemGiB = 79.5;
+  device.driverVersion = 13000;
+  device.cuptiVersion = 26;
+  report.device = device;
+  report.peaks.bandwidth = 3e12;
+  report.peaks.flops = 6.5e13;
+  report.timeMedianMs = 0.5;
+  report.kernelTimeMedianMs = 0.25;
+  report.metrics = {{metric::dramRead, "# of bytes read from DRAM", "byte"},
+                    {metric::dramWrite, "# of bytes written to DRAM", "byte"},
+                    {metric::duration, "duration", "nanosecond"},
+                    {"lts__t_sector_hit_rate.pct", "L2 hits", "percent"}};
+  report.passes = 2;
+  KernelRecord fill;
+  fill.position = 0;
+  fill.name = "ssm_fill";
+  fill.grid[0] = 64;
+  fill.block[0] = 128;
+  fill.registersPerThread = 16;
+  fill.durationNs = 2100.0;
+  fill.calls = 3;
+  KernelRecord scan;
+  scan.position = 1;
+  scan.name = "ssm_selective_scan_block_scan";
+  scan.grid[0] = 2;
+  scan.grid[1] = 64;
+  scan.block[0] = 128;
+  scan.registersPerThread = 72;
+  scan.staticSharedBytes = 2048;
+  scan.dynamicSharedBytes = 0;
+  scan.localBytesPerThread = 8;
+  scan.durationNs = 50500.0;
+  scan.calls = 3;
+  report.kernels = {{0, "ssm_fill", fill, {0.0, 1048576.0, 2000.0, 50.0}, {}},
+                    {1,
+                     "ssm_selective_scan_block_scan",
+                     scan,
+                     {9.6e7, 3.2e7, 50000.0, 12.5},
+                     {}}};
+  report.notes = {"an example note"};
+  deriveAll(report);
+  return report;
+}
+
+std::string readFile(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string expected(const std::string &name) {
+  return readFile(std::string(SSM_UNIT_TEST_INPUTS) + "/profile/" + name);
+}
+
+TEST(ReportTest, TotalsSumTheKernels) {
+  ReportTotals sum = totals(sampleReport());
+  EXPECT_DOUBLE_EQ(sum.timeNs, 52000.0);
+  ASSERT_TRUE(sum.dramBytes);
+  EXPECT_DOUBLE_EQ(*sum.dramBytes, 1048576.0 + 9.6e7 + 3.2e7);
+  EXPECT_FALSE(sum.flops);
+}
+
+TEST(ReportTest, TableMatchesExpectedFile) {
+  EXPECT_EQ(formatKernelTable(sampleReport()), expected("table.txt"));
+}
+
+TEST(ReportTest, JsonMatchesExpectedFile) {
+  EXPECT_EQ(reportJson(sampleReport()), expected("report.json"));
+}
+
+TEST(ReportTest, CsvMatchesExpectedFile) {
+  EXPECT_EQ(reportCsv(sampleReport()), expected("kernels.csv"));
+}
+
+TEST(ReportTest, RecordsOnlyTableHasNoCounterColumns) {
+  Report report = sampleReport();
+  report.metrics.clear();
+  for (ReportKernel &kernel : report.kernels)
+    kernel.counters.clear();
+  deriveAll(report);
+  std::string table = formatKernelTable(report);
+  EXPECT_EQ(table.find("dram_MB_rd"), std::string::npos) << table;
+  EXPECT_NE(table.find("regs"), std::string::npos) << table;
+  // The time comes from the records now: 2.10 + 50.50 us.
+  EXPECT_NE(table.find("52.60"), std::string::npos) << table;
+}
+
+TEST(ReportTest, WriteReportWritesBothFiles) {
+  char pattern[] = "/tmp/ssmrt-report-test-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  std::string dir = std::string(pattern) + "/out";
+  Report report = sampleReport();
+  std::vector<std::string> paths = writeReport(dir, report);
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(readFile(paths[0]), reportJson(report));
+  EXPECT_EQ(readFile(paths[1]), reportCsv(report));
+  std::string error =
+      errorOf([&] { writeReport("/nonexistent/dir/out", report); });
+  EXPECT_EQ(error, "--report: cannot create directory /nonexistent/dir/out");
+  (void)std::system(("rm -rf '" + std::string(pattern) + "'").c_str());
+}
+
+} // namespace
