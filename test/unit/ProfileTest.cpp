@@ -363,15 +363,64 @@ TEST(ReportTest, RecordsOnlyTableHasNoCounterColumns) {
   EXPECT_NE(table.find("52.60"), std::string::npos) << table;
 }
 
-TEST(ReportTest, WriteReportWritesBothFiles) {
+/// The sample with f32 FMA counts, so that its kernels have intensities.
+Report sampleWithFlops() {
+  Report report = sampleReport();
+  report.metrics.push_back({metric::ffma, "FMAs", "inst"});
+  report.kernels[0].counters.push_back(0.0);   // the fill: no flops
+  report.kernels[1].counters.push_back(6.4e7); // 1.28e8 flops
+  deriveAll(report);
+  return report;
+}
+
+TEST(RooflineTest, PointsAndCeilings) {
+  Report report = sampleWithFlops();
+  ASSERT_TRUE(report.kernels[1].derived.intensity);
+  EXPECT_DOUBLE_EQ(*report.kernels[1].derived.intensity,
+                   1.0); // 1.28e8 / 1.28e8
+  std::string svg = rooflineSvg({&report});
+  EXPECT_EQ(svg, expected("roofline.svg"));
+  // One point (the fill has no flops and is listed as not plotted).
+  size_t circles = 0;
+  for (size_t at = svg.find("<circle"); at != std::string::npos;
+       at = svg.find("<circle", at + 1))
+    ++circles;
+  EXPECT_EQ(circles, 1u);
+  EXPECT_NE(svg.find(">1 ssm_selective_scan_block_scan</text>"),
+            std::string::npos);
+  EXPECT_NE(svg.find("not plotted (no DRAM bytes or f32 flops): [0 ssm_fill]"),
+            std::string::npos);
+  EXPECT_NE(svg.find("DRAM 3000 GB/s (copy)"), std::string::npos);
+  EXPECT_NE(svg.find("f32 FMA 65.0 TFLOP/s"), std::string::npos);
+}
+
+TEST(RooflineTest, SeveralReportsAreNumbered) {
+  Report a = sampleWithFlops(), b = sampleWithFlops();
+  std::string svg = rooflineSvg({&a, &b});
+  EXPECT_NE(svg.find(">0:1 ssm_selective_scan_block_scan</text>"),
+            std::string::npos);
+  EXPECT_NE(svg.find(">1:1 ssm_selective_scan_block_scan</text>"),
+            std::string::npos);
+}
+
+TEST(RooflineTest, NoPointSaysWhy) {
+  Report report = sampleReport(); // no flops counters
+  std::string svg = rooflineSvg({&report});
+  EXPECT_EQ(svg.find("<circle"), std::string::npos);
+  EXPECT_NE(svg.find("roofline: no kernel has DRAM bytes and f32 flops"),
+            std::string::npos);
+}
+
+TEST(ReportTest, WriteReportWritesEveryFile) {
   char pattern[] = "/tmp/ssmrt-report-test-XXXXXX";
   ASSERT_NE(mkdtemp(pattern), nullptr);
   std::string dir = std::string(pattern) + "/out";
   Report report = sampleReport();
   std::vector<std::string> paths = writeReport(dir, report);
-  ASSERT_EQ(paths.size(), 2u);
+  ASSERT_EQ(paths.size(), 3u);
   EXPECT_EQ(readFile(paths[0]), reportJson(report));
   EXPECT_EQ(readFile(paths[1]), reportCsv(report));
+  EXPECT_EQ(readFile(paths[2]), rooflineSvg({&report}));
   std::string error =
       errorOf([&] { writeReport("/nonexistent/dir/out", report); });
   EXPECT_EQ(error, "--report: cannot create directory /nonexistent/dir/out");

@@ -373,8 +373,10 @@ std::vector<std::string> ssmrt::profile::writeReport(const std::string &dir,
                                                      const Report &report) {
   if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
     throw std::runtime_error("--report: cannot create directory " + dir);
-  std::vector<std::string> paths = {dir + "/report.json", dir + "/kernels.csv"};
+  std::vector<std::string> paths = {dir + "/report.json", dir + "/kernels.csv",
+                                    dir + "/roofline.svg"};
   writeFile(paths[0], reportJson(report));
   writeFile(paths[1], reportCsv(report));
+  writeFile(paths[2], rooflineSvg({&report}));
   return paths;
 }

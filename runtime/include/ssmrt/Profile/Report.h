@@ -94,8 +94,18 @@ std::string formatKernelTable(const Report &report);
 std::string reportJson(const Report &report);
 std::string reportCsv(const Report &report);
 
-/// Writes DIR/report.json and DIR/kernels.csv (creating DIR); returns the
-/// paths written. Throws std::runtime_error naming a file it cannot write.
+/// A roofline plot (SVG, log-log): arithmetic intensity (f32 flops per DRAM
+/// byte) against achieved f32 flop/s, one labelled point per kernel launch of
+/// each report that has both figures (labels "<position> <kernel>", prefixed
+/// by "<report index>:" when there are several reports), under the memory
+/// ceiling (the measured copy bandwidth times intensity) and the f32 FMA
+/// ceiling of the first report with peaks. Kernels without the figures are
+/// listed in a comment. A plot with no point says so in its title.
+std::string rooflineSvg(const std::vector<const Report *> &reports);
+
+/// Writes DIR/report.json, DIR/kernels.csv and DIR/roofline.svg (creating
+/// DIR); returns the paths written. Throws std::runtime_error naming a file
+/// it cannot write.
 std::vector<std::string> writeReport(const std::string &dir,
                                      const Report &report);
 
