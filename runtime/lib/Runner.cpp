@@ -26,6 +26,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -184,9 +186,6 @@ static void checkCompareOptions(const RunOptions &options) {
     fail("--compare cannot be combined with --dump or --dump-inputs");
   if (options.targetCheck)
     fail("--compare cannot be combined with --target-check");
-  if (options.profile.any())
-    fail("--compare cannot be combined with --kernels, --metrics or --report "
-         "yet");
   if (options.repeat < 1)
     fail("--compare needs --repeat 1 or more");
 }
@@ -262,10 +261,60 @@ tableRows(const std::vector<OpenBinary> &binaries,
   return rows;
 }
 
+/// The profile of every binary (each its own table, and report in
+/// DIR/<name>/), then their counters side by side and, with --report, one
+/// roofline of them all in DIR/roofline.svg.
+static void
+compareCounters(const RunOptions &options,
+                const std::vector<OpenBinary> &binaries,
+                const std::vector<std::string> &names,
+                const std::vector<std::unique_ptr<Executor>> &executors,
+                const std::vector<EntryTimes> &times,
+                const std::optional<profile::MetricPlan> &plan,
+                const std::string &planNote, std::ostream &out) {
+  const std::string &dir = options.profile.reportDir;
+  if (!dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error)
+      fail("--report: cannot create directory " + dir);
+  }
+  std::vector<profile::Report> reports;
+  for (size_t i = 0; i < binaries.size(); ++i) {
+    out << "profile of " << names[i] << ":\n";
+    ProfileRequest request = options.profile;
+    if (!dir.empty()) {
+      std::string sub = names[i];
+      std::replace(sub.begin(), sub.end(), '/', '_');
+      request.reportDir = dir + "/" + sub;
+    }
+    reports.push_back(profileEntry(request, plan, planNote, binaries[i].path,
+                                   binaries[i].manifest(), *binaries[i].entry,
+                                   *executors[i], &times[i], out));
+  }
+  std::vector<const profile::Report *> pointers;
+  for (const profile::Report &report : reports)
+    pointers.push_back(&report);
+  out << "counters: " << binaries.size() << " binaries side by side\n"
+      << profile::formatCounterComparison(names, pointers);
+  if (!dir.empty()) {
+    std::string path = dir + "/roofline.svg";
+    std::ofstream file(path);
+    file << profile::rooflineSvg(pointers);
+    if (!file)
+      fail("--report: cannot write " + path);
+    out << "report: " << path << "\n";
+  }
+}
+
 /// runWorkload of --compare, without the exception barrier.
 static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   checkCompareOptions(options);
   std::vector<OpenBinary> binaries = openComparable(options, out);
+  // A wrong metric list fails here, before anything runs.
+  std::string planNote;
+  std::optional<profile::MetricPlan> plan =
+      planRequest(options.profile, binaries.front().manifest(), planNote);
 
   // The same argument values for all; results of their own.
   const EntrySpec &firstEntry = *binaries.front().entry;
@@ -302,8 +351,9 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
       << countOf(options.repeat, "round")
       << " calling each in turn (ms per call)\n";
   out.flush();
-  std::vector<CompareRow> rows = tableRows(
-      binaries, names, timeInterleaved(order, options.warmup, options.repeat));
+  std::vector<EntryTimes> times =
+      timeInterleaved(order, options.warmup, options.repeat);
+  std::vector<CompareRow> rows = tableRows(binaries, names, times);
   std::vector<LoweringChoices> choices;
   for (const CompareRow &row : rows)
     choices.push_back(row.lowering);
@@ -311,6 +361,9 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   if (keys.empty())
     out << "lowering: every choice is the same in all binaries\n";
   out << formatCompareTable(keys, rows);
+  if (options.profile.any())
+    compareCounters(options, binaries, names, executors, times, plan, planNote,
+                    out);
   if (failedBinaries)
     out << "check: " << failedBinaries << " of " << binaries.size()
         << " binaries failed\n";

@@ -14,7 +14,7 @@
 // CPU: {{^}}time: median
 // CPU: {{^}}counters: not collected: a CPU binary has no GPU counters (--metrics needs a binary compiled with --target=gpu)
 // CPU-NOT: counters:
-// CPU: {{^}}report: {{.*}}report.json, {{.*}}kernels.csv
+// CPU: {{^}}report: {{.*}}report.json, {{.*}}kernels.csv, {{.*}}roofline.svg
 // RUN: FileCheck %s --check-prefix=JSON < %t.report/report.json
 // JSON: "format": "ssm-profile",
 // JSON: "entry": "conv",
@@ -48,10 +48,23 @@
 // RUN:   | FileCheck %s --check-prefix=BAD-DIR
 // BAD-DIR: {{^}}error: --report: cannot create directory {{.*}}.so/sub
 
-// Not with --compare (yet).
-// RUN: not ssm-run --compare %t.so %t.so --kernels 2>&1 \
-// RUN:   | FileCheck %s --check-prefix=COMPARE
-// COMPARE: {{^}}error: --compare cannot be combined with --kernels, --metrics or --report yet
+// --compare: each binary's note and report, then the side-by-side table
+// (CPU binaries have no counters, so "-") and one roofline of all.
+// RUN: rm -rf %t.compare
+// RUN: ssm-compile %s --target=cpu --chunk-len=8 -o %t.c8.so
+// RUN: ssm-run --compare %t.so %t.c8.so --repeat 1 --warmup 0 --kernels \
+// RUN:   --report %t.compare | FileCheck %s --check-prefix=COMPARE
+// COMPARE: {{^}}profile of {{.*}}.so:
+// COMPARE-NEXT: {{^}}counters: not collected: a CPU binary has no kernel records
+// COMPARE-NEXT: {{^}}report: {{.*}}report.json
+// COMPARE: {{^}}profile of {{.*}}.c8.so:
+// COMPARE: {{^}}counters: 2 binaries side by side
+// COMPARE-NEXT: {{^}}binary {{ *}}launches  kernel_us  dram_MB_rd  dram_MB_wr  GB/s  time/first  dram/first
+// COMPARE-NEXT: {{^}}{{.*}}.so {{ *}}0       0.00           -           -     -           -           -
+// COMPARE-NEXT: {{^}}{{.*}}.c8.so {{ *}}0       0.00           -           -     -           -           -
+// COMPARE: {{^}}report: {{.*}}roofline.svg
+// RUN: FileCheck %s --check-prefix=ROOFLINE < %t.compare/roofline.svg
+// ROOFLINE: roofline: no kernel has DRAM bytes and f32 flops
 
 func.func @conv(%x: tensor<1x4x8xf32>, %w: tensor<4x2xf32>)
     -> tensor<1x4x8xf32> {

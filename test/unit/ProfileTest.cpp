@@ -411,6 +411,33 @@ TEST(RooflineTest, NoPointSaysWhy) {
             std::string::npos);
 }
 
+TEST(ReportTest, CounterComparisonHasRatiosToTheFirst) {
+  Report first = sampleReport();
+  Report second = sampleReport();
+  // Twice the time and half the DRAM bytes of the scan: 65.05 MB in
+  // 102 us is 638 GB/s, 0.50 of the first's 129.05 MB.
+  second.kernels[1].counters = {4.8e7, 1.6e7, 100000.0, 12.5};
+  deriveAll(second);
+  Report none = sampleReport();
+  none.metrics.clear();
+  for (ReportKernel &kernel : none.kernels)
+    kernel.counters.clear();
+  deriveAll(none);
+  std::string table = formatCounterComparison({"a.so", "b.so", "c.so"},
+                                              {&first, &second, &none});
+  EXPECT_EQ(table,
+            "binary  launches  kernel_us  dram_MB_rd  dram_MB_wr  GB/s  "
+            "time/first  dram/first\n"
+            "a.so           2      52.00       96.00       33.05  2482       "
+            "1.00x       1.00x\n"
+            "b.so           2     102.00       48.00       17.05   638       "
+            "1.96x       0.50x\n"
+            "c.so           2      52.60           -           -     -       "
+            "1.01x           -\n"
+            "(kernel_us: the kernels of one call, summed; x/first: against the "
+            "first binary, above 1.00x is more)\n");
+}
+
 TEST(ReportTest, WriteReportWritesEveryFile) {
   char pattern[] = "/tmp/ssmrt-report-test-XXXXXX";
   ASSERT_NE(mkdtemp(pattern), nullptr);

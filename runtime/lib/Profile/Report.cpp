@@ -216,6 +216,69 @@ std::string ssmrt::profile::formatKernelTable(const Report &report) {
   return text;
 }
 
+/// Sums a counter over the kernels of a report; nullopt without it.
+static std::optional<double> counterSum(const Report &report,
+                                        const char *name) {
+  auto it = std::find_if(report.metrics.begin(), report.metrics.end(),
+                         [&](const MetricInfo &m) { return m.name == name; });
+  if (it == report.metrics.end())
+    return std::nullopt;
+  size_t index = it - report.metrics.begin();
+  double sum = 0.0;
+  for (const ReportKernel &kernel : report.kernels)
+    if (index < kernel.counters.size())
+      sum += kernel.counters[index];
+  return sum;
+}
+
+std::string ssmrt::profile::formatCounterComparison(
+    const std::vector<std::string> &names,
+    const std::vector<const Report *> &reports) {
+  std::vector<std::vector<std::string>> rows = {
+      {"binary", "launches", "kernel_us", "dram_MB_rd", "dram_MB_wr", "GB/s",
+       "time/first", "dram/first"}};
+  std::optional<ReportTotals> first;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const Report &report = *reports[i];
+    ReportTotals sum = totals(report);
+    if (!first)
+      first = sum;
+    std::optional<double> read = counterSum(report, metric::dramRead);
+    std::optional<double> written = counterSum(report, metric::dramWrite);
+    std::vector<std::string> row = {
+        i < names.size() ? names[i] : report.binary,
+        std::to_string(report.kernels.size()),
+        format("%.2f", sum.timeNs * 1e-3),
+        optionalCell(read, "%.2f", 1e-6),
+        optionalCell(written, "%.2f", 1e-6),
+        sum.dramBytes && sum.timeNs > 0
+            ? format("%.0f", bandwidth(*sum.dramBytes, sum.timeNs) * 1e-9)
+            : "-",
+        first->timeNs > 0 ? format("%.2fx", sum.timeNs / first->timeNs) : "-",
+        sum.dramBytes && first->dramBytes && *first->dramBytes > 0
+            ? format("%.2fx", *sum.dramBytes / *first->dramBytes)
+            : "-"};
+    rows.push_back(row);
+  }
+  std::vector<size_t> widths(rows.front().size(), 0);
+  for (const auto &row : rows)
+    for (size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], row[c].size());
+  std::string text;
+  for (const auto &row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      std::string pad(widths[c] - row[c].size(), ' ');
+      line += (c ? "  " : "") + (c == 0 ? row[c] + pad : pad + row[c]);
+    }
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    text += line + "\n";
+  }
+  return text + "(kernel_us: the kernels of one call, summed; x/first: against "
+                "the first binary, above 1.00x is more)\n";
+}
+
 static Json optionalJson(const std::optional<double> &value) {
   return value ? Json(*value) : Json(nullptr);
 }

@@ -226,7 +226,10 @@ Report profileEntry(const ProfileRequest &request,
     out << formatKernelTable(report);
   if (!request.reportDir.empty()) {
     std::vector<std::string> paths = writeReport(request.reportDir, report);
-    out << "report: " << paths[0] << ", " << paths[1] << "\n";
+    out << "report:";
+    for (size_t i = 0; i < paths.size(); ++i)
+      out << (i ? ", " : " ") << paths[i];
+    out << "\n";
   }
   return report;
 }

@@ -103,6 +103,14 @@ std::string reportCsv(const Report &report);
 /// listed in a comment. A plot with no point says so in its title.
 std::string rooflineSvg(const std::vector<const Report *> &reports);
 
+/// The counters of several binaries side by side (ssm-run --compare): a row
+/// per report named by `names`, with its launches per call, kernel time (us),
+/// DRAM MB read and written, GB/s, and the ratios of time and DRAM bytes to
+/// the first report's (above 1.00x: more than the first). Columns are two
+/// spaces apart; a figure a report lacks is "-".
+std::string formatCounterComparison(const std::vector<std::string> &names,
+                                    const std::vector<const Report *> &reports);
+
 /// Writes DIR/report.json, DIR/kernels.csv and DIR/roofline.svg (creating
 /// DIR); returns the paths written. Throws std::runtime_error naming a file
 /// it cannot write.
