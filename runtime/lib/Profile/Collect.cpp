@@ -28,7 +28,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -378,6 +377,20 @@ private:
 };
 } // namespace
 
+namespace {
+/// Runs a function when the scope ends, however it ends.
+class AtExit {
+public:
+  explicit AtExit(std::function<void()> fn) : fn(std::move(fn)) {}
+  ~AtExit() { fn(); }
+  AtExit(const AtExit &) = delete;
+  AtExit &operator=(const AtExit &) = delete;
+
+private:
+  std::function<void()> fn;
+};
+} // namespace
+
 /// Evaluates every range of the decoded counter data with the Host API.
 static std::vector<LaunchCounters>
 evaluateRanges(const cupti::CuptiApi &api, const MetricPlan &plan,
@@ -395,7 +408,7 @@ evaluateRanges(const cupti::CuptiApi &api, const MetricPlan &plan,
   hostInit.pChipName = plan.chip.c_str();
   check(api, api.cuptiProfilerHostInitialize(&hostInit),
         "cuptiProfilerHostInitialize", what);
-  std::shared_ptr<void> host(nullptr, [&](void *) {
+  AtExit deinitialize([&] {
     CUpti_Profiler_Host_Deinitialize_Params params = {
         CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE};
     params.pHostObject = hostInit.pHostObject;
@@ -406,6 +419,14 @@ evaluateRanges(const cupti::CuptiApi &api, const MetricPlan &plan,
   std::vector<const char *> metricNames;
   for (const std::string &name : names)
     metricNames.push_back(name.c_str());
+  // The evaluating object knows the metrics as the configuring one did.
+  CUpti_Profiler_Host_ConfigAddMetrics_Params add = {
+      CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE};
+  add.pHostObject = hostInit.pHostObject;
+  add.ppMetricNames = metricNames.data();
+  add.numMetrics = metricNames.size();
+  check(api, api.cuptiProfilerHostConfigAddMetrics(&add),
+        "cuptiProfilerHostConfigAddMetrics", what);
   std::vector<LaunchCounters> ranges(info.numTotalRanges);
   for (size_t i = 0; i < ranges.size(); ++i) {
     CUpti_RangeProfiler_CounterData_GetRangeInfo_Params range = {
@@ -506,14 +527,11 @@ std::vector<LaunchCounters> ssmrt::profile::collectCounters(
     check(api, api.cuptiRangeProfilerStart(&start), "cuptiRangeProfilerStart",
           what);
     hook.firstLaunch = ssmrtLaunchCount();
-    ssmrtSetLaunchCallback(rangeHook, &hook);
-    try {
+    {
+      ssmrtSetLaunchCallback(rangeHook, &hook);
+      AtExit unhook([] { ssmrtSetLaunchCallback(nullptr, nullptr); });
       call();
-    } catch (...) {
-      ssmrtSetLaunchCallback(nullptr, nullptr);
-      throw;
     }
-    ssmrtSetLaunchCallback(nullptr, nullptr);
     if (hook.error != CUPTI_SUCCESS)
       check(api, hook.error, hook.failedCall, what);
     CUpti_RangeProfiler_Stop_Params stop = {
