@@ -30,6 +30,7 @@
 #include <fstream>
 #include <memory>
 #include <ostream>
+#include <sstream>
 
 namespace ssmrt {
 
@@ -370,9 +371,64 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   return failedBinaries ? 1 : 0;
 }
 
+//===----------------------------------------------------------------------===//
+// --from-report
+//===----------------------------------------------------------------------===//
+
+/// Rebuilds the tables, the comparison and the roofline of saved reports.
+static int fromReportsOrThrow(const RunOptions &options, std::ostream &out) {
+  std::vector<profile::Report> reports;
+  for (const std::string &path : options.fromReports) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+      fail(path + ": cannot read");
+    std::stringstream text;
+    text << file.rdbuf();
+    try {
+      reports.push_back(profile::parseReportJson(text.str()));
+    } catch (const std::exception &e) {
+      fail(path + ": " + e.what());
+    }
+  }
+  std::vector<std::string> names;
+  std::vector<const profile::Report *> pointers;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const profile::Report &report = reports[i];
+    names.push_back(std::to_string(i) + ":" + report.binary);
+    pointers.push_back(&report);
+    out << "report " << i << ": " << options.fromReports[i] << " (binary "
+        << report.binary << ", entry " << report.entry;
+    if (report.device)
+      out << ", " << report.device->name << ", SM clock "
+          << report.device->smClockMHz << " MHz";
+    out << ")\n";
+    for (const std::string &note : report.notes)
+      out << "note: " << note << "\n";
+    if (!report.kernels.empty())
+      out << profile::formatKernelTable(report);
+  }
+  if (reports.size() > 1)
+    out << "counters: " << reports.size() << " reports side by side\n"
+        << profile::formatCounterComparison(names, pointers);
+  const std::string &dir = options.profile.reportDir;
+  if (!dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    std::string path = dir + "/roofline.svg";
+    std::ofstream file(path);
+    file << profile::rooflineSvg(pointers);
+    if (error || !file)
+      fail("--report: cannot write " + path);
+    out << "report: " << path << "\n";
+  }
+  return 0;
+}
+
 int runWorkload(const RunOptions &options, std::ostream &out,
                 std::ostream &err) {
   try {
+    if (!options.fromReports.empty())
+      return fromReportsOrThrow(options, out);
     return options.compare.empty() ? runOrThrow(options, out)
                                    : compareOrThrow(options, out);
   } catch (const std::exception &e) {

@@ -66,6 +66,18 @@
 // RUN: FileCheck %s --check-prefix=ROOFLINE < %t.compare/roofline.svg
 // ROOFLINE: roofline: no kernel has DRAM bytes and f32 flops
 
+// Saved reports read back without running anything: the notes, the
+// comparison of several, one roofline.
+// RUN: ssm-run --from-report %t.report/report.json %t.compare/*c8.so/report.json \
+// RUN:   --report %t.from | FileCheck %s --check-prefix=FROM
+// FROM: {{^}}report 0: {{.*}}report.json (binary {{.*}}.so, entry conv)
+// FROM-NEXT: {{^}}note: not collected: a CPU binary has no GPU counters
+// FROM: {{^}}report 1: {{.*}}c8.so/report.json (binary {{.*}}.c8.so, entry conv)
+// FROM: {{^}}counters: 2 reports side by side
+// FROM: {{^}}report: {{.*}}from/roofline.svg
+// RUN: not ssm-run --from-report %s 2>&1 | FileCheck %s --check-prefix=NOT-A-REPORT
+// NOT-A-REPORT: {{^}}error: {{.*}}ssm-run-profile.mlir: report: not JSON{{[:]}} {{.*}}parse error
+
 func.func @conv(%x: tensor<1x4x8xf32>, %w: tensor<4x2xf32>)
     -> tensor<1x4x8xf32> {
   %y = ssm.causal_conv1d %x, %w activation none

@@ -438,6 +438,48 @@ TEST(ReportTest, CounterComparisonHasRatiosToTheFirst) {
             "first binary, above 1.00x is more)\n");
 }
 
+TEST(ReportTest, JsonReadsBack) {
+  Report report = sampleWithFlops();
+  Report back = parseReportJson(reportJson(report));
+  EXPECT_EQ(reportJson(back), reportJson(report));
+  EXPECT_EQ(formatKernelTable(back), formatKernelTable(report));
+  ASSERT_EQ(back.kernels.size(), 2u);
+  ASSERT_TRUE(back.kernels[1].record);
+  EXPECT_EQ(back.kernels[1].record->grid[1], 64u);
+  EXPECT_EQ(back.kernels[1].counters.size(), 5u);
+  ASSERT_TRUE(back.kernels[1].derived.intensity);
+  EXPECT_DOUBLE_EQ(*back.kernels[1].derived.intensity, 1.0);
+
+  Report cpu;
+  cpu.binary = "x.so";
+  cpu.target = "cpu";
+  cpu.notes = {"not collected: a CPU binary"};
+  Report cpuBack = parseReportJson(reportJson(cpu));
+  EXPECT_FALSE(cpuBack.device);
+  EXPECT_TRUE(cpuBack.kernels.empty());
+  EXPECT_EQ(cpuBack.notes, cpu.notes);
+}
+
+TEST(ReportTest, MalformedJsonNamesTheField) {
+  EXPECT_EQ(errorOf([] { parseReportJson("{\"format\": \"other\"}"); }),
+            "report: not an ssm-profile report (format is not "
+            "\"ssm-profile\")");
+  EXPECT_EQ(
+      errorOf([] { parseReportJson("[1,"); }).rfind("report: not JSON", 0), 0u);
+  std::string text = reportJson(sampleReport());
+  std::string renamed = text;
+  const std::string field = "\"registers_per_thread\": 72";
+  renamed.replace(renamed.find(field), field.size(),
+                  "\"registers_per_thread\": \"x\"");
+  EXPECT_EQ(errorOf([&] { parseReportJson(renamed); }),
+            "report: kernels[1].record.registers_per_thread: expected a "
+            "non-negative integer");
+  std::string noEntry = text;
+  noEntry.replace(noEntry.find("\"entry\""), 7, "\"entri\"");
+  EXPECT_EQ(errorOf([&] { parseReportJson(noEntry); }),
+            "report: missing field 'entry'");
+}
+
 TEST(ReportTest, WriteReportWritesEveryFile) {
   char pattern[] = "/tmp/ssmrt-report-test-XXXXXX";
   ASSERT_NE(mkdtemp(pattern), nullptr);

@@ -51,6 +51,10 @@ struct RunOptions {
   /// --compare: two or more binaries (`binary` is then unused), each run on
   /// the same arguments and timed in interleaved rounds.
   std::vector<std::string> compare;
+  /// --from-report: report.json files of earlier runs (`binary` is then
+  /// unused), whose tables, comparison and roofline are rebuilt without
+  /// running anything.
+  std::vector<std::string> fromReports;
 };
 
 /// Runs `ssm-run` with parsed options; writes the report to `out` and errors

@@ -376,6 +376,154 @@ std::string ssmrt::profile::reportJson(const Report &report) {
   return json.dump(2) + "\n";
 }
 
+namespace {
+/// Reads fields of a JSON report, naming the path of the one at fault.
+class Reader {
+public:
+  Reader(const Json &json, std::string path)
+      : json(json), path(std::move(path)) {}
+  [[noreturn]] void fail(const std::string &what) const {
+    throw std::runtime_error("report: " + (path.empty() ? "" : path + ": ") +
+                             what);
+  }
+  Reader at(const std::string &key) const {
+    if (!json.is_object() || !json.contains(key))
+      Reader(json, path).fail("missing field '" + key + "'");
+    return Reader(json[key], path.empty() ? key : path + "." + key);
+  }
+  Reader at(size_t index) const {
+    return Reader(json.at(index), path + "[" + std::to_string(index) + "]");
+  }
+  bool isNull() const { return json.is_null(); }
+  size_t size() const {
+    if (!json.is_array())
+      fail("expected an array");
+    return json.size();
+  }
+  std::string str() const {
+    if (!json.is_string())
+      fail("expected a string");
+    return json.get<std::string>();
+  }
+  double number() const {
+    if (!json.is_number())
+      fail("expected a number");
+    return json.get<double>();
+  }
+  unsigned natural() const {
+    if (!json.is_number_unsigned())
+      fail("expected a non-negative integer");
+    return json.get<unsigned>();
+  }
+  std::map<std::string, std::string> strings() const {
+    if (!json.is_object())
+      fail("expected an object");
+    std::map<std::string, std::string> result;
+    for (auto it = json.begin(); it != json.end(); ++it)
+      result[it.key()] = at(it.key()).str();
+    return result;
+  }
+  const Json &raw() const { return json; }
+
+private:
+  const Json &json;
+  std::string path;
+};
+} // namespace
+
+static KernelRecord parseRecord(const Reader &r, size_t position,
+                                const std::string &name) {
+  KernelRecord record;
+  record.position = position;
+  record.name = name;
+  for (size_t i = 0; i < 3; ++i) {
+    record.grid[i] = r.at("grid").at(i).natural();
+    record.block[i] = r.at("block").at(i).natural();
+  }
+  record.registersPerThread = r.at("registers_per_thread").natural();
+  record.staticSharedBytes = r.at("static_shared_bytes").natural();
+  record.dynamicSharedBytes = r.at("dynamic_shared_bytes").natural();
+  record.localBytesPerThread = r.at("local_bytes_per_thread").natural();
+  record.durationNs = r.at("duration_ns").number();
+  record.calls = r.at("calls").natural();
+  return record;
+}
+
+Report ssmrt::profile::parseReportJson(const std::string &text) {
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const std::exception &e) {
+    throw std::runtime_error(std::string("report: not JSON: ") + e.what());
+  }
+  Reader root(json, "");
+  if (!json.is_object() || !json.contains("format") ||
+      root.at("format").str() != "ssm-profile")
+    root.fail("not an ssm-profile report (format is not \"ssm-profile\")");
+  if (root.at("version").natural() != 1)
+    root.at("version").fail("unknown version");
+  Report report;
+  report.binary = root.at("binary").str();
+  report.entry = root.at("entry").str();
+  report.target = root.at("target").str();
+  report.chip = root.at("chip").str();
+  report.module = root.at("module").str();
+  Reader lowering = root.at("lowering");
+  report.pipeline = lowering.at("pipeline").str();
+  report.options = lowering.at("options").strings();
+  Reader ops = lowering.at("ops");
+  for (size_t i = 0; i < ops.size(); ++i)
+    report.ops.emplace_back(ops.at(i).at("op").str(),
+                            ops.at(i).at("lowering").strings());
+  Reader device = root.at("device");
+  if (!device.isNull()) {
+    ReportDevice d;
+    d.name = device.at("name").str();
+    d.chip = device.at("chip").str();
+    std::string cc = device.at("compute_capability").str();
+    if (std::sscanf(cc.c_str(), "%d.%d", &d.ccMajor, &d.ccMinor) != 2)
+      device.at("compute_capability").fail("expected MAJOR.MINOR");
+    d.multiprocessors = device.at("multiprocessors").natural();
+    d.smClockMHz = device.at("sm_clock_mhz").natural();
+    d.memClockMHz = device.at("memory_clock_mhz").natural();
+    d.totalMemGiB = device.at("memory_gib").number();
+    d.driverVersion = device.at("driver_version").natural();
+    d.cuptiVersion = device.at("cupti_version").natural();
+    report.device = d;
+  }
+  report.peaks.bandwidth =
+      root.at("peaks").at("copy_bandwidth_bytes_per_s").number();
+  report.peaks.flops = root.at("peaks").at("f32_flops_per_s").number();
+  report.timeMedianMs = root.at("time").at("median_ms").number();
+  report.kernelTimeMedianMs = root.at("time").at("kernel_median_ms").number();
+  report.passes = root.at("passes").natural();
+  Reader metrics = root.at("metrics");
+  for (size_t i = 0; i < metrics.size(); ++i)
+    report.metrics.push_back({metrics.at(i).at("name").str(),
+                              metrics.at(i).at("description").str(),
+                              metrics.at(i).at("unit").str()});
+  Reader kernels = root.at("kernels");
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    Reader k = kernels.at(i);
+    ReportKernel kernel;
+    kernel.position = k.at("position").natural();
+    kernel.name = k.at("name").str();
+    if (!k.at("record").isNull())
+      kernel.record = parseRecord(k.at("record"), kernel.position, kernel.name);
+    Reader counters = k.at("counters");
+    if (!counters.raw().empty()) {
+      for (const MetricInfo &metric : report.metrics)
+        kernel.counters.push_back(counters.at(metric.name).number());
+    }
+    report.kernels.push_back(std::move(kernel));
+  }
+  Reader notes = root.at("notes");
+  for (size_t i = 0; i < notes.size(); ++i)
+    report.notes.push_back(notes.at(i).str());
+  deriveAll(report);
+  return report;
+}
+
 static std::string csvNumber(const std::optional<double> &value) {
   return value ? format("%.10g", *value) : "";
 }

@@ -111,6 +111,11 @@ std::string rooflineSvg(const std::vector<const Report *> &reports);
 std::string formatCounterComparison(const std::vector<std::string> &names,
                                     const std::vector<const Report *> &reports);
 
+/// Reads a report back from reportJson's text (the derived figures are
+/// derived again). Throws std::runtime_error naming the field at fault
+/// ("report: kernels[1].record.grid: ...") for text that is no report.
+Report parseReportJson(const std::string &text);
+
 /// Writes DIR/report.json, DIR/kernels.csv and DIR/roofline.svg (creating
 /// DIR); returns the paths written. Throws std::runtime_error naming a file
 /// it cannot write.
