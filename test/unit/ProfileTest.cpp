@@ -131,6 +131,9 @@ TEST(MetricPlanTest, PassCountsOnGH100) {
       planMetrics("GH100", {"sm__throughput.avg.pct_of_peak_sustained_elapsed"})
           .passes,
       8u);
+  // The default set: 13 metrics, 10 passes (sm__throughput's 8, plus the
+  // memory throughput and the L2 hit rate).
+  EXPECT_EQ(defaultMetrics().size(), 13u);
   EXPECT_EQ(planMetrics("GH100", defaultMetrics()).passes, 10u);
   EXPECT_EQ(planMetrics("GH100", stallMetrics()).passes, 5u);
 }
@@ -226,6 +229,30 @@ TEST(DerivedTest, MemoryBoundKernel) {
   EXPECT_NEAR(*d.floorFraction, (4e6 / 3e12 * 1e9) / 2000.0, 1e-12);
 }
 
+TEST(DerivedTest, SfuBoundKernel) {
+  // A scan-like kernel: 1 MB of DRAM traffic, 2e6 XU warp instructions (an
+  // exp2 per element), 1e7 flops, in 20 us on a 132-SM GPU at 1.98 GHz.
+  Peaks peaks;
+  peaks.bandwidth = 3e12;
+  peaks.flops = 6.5e13;
+  peaks.xu = 132 * 0.5 * 1.98e9;
+  Derived d = derive({metric::dramRead, metric::ffma, metric::xu},
+                     {1e6, 5e6, 2e6}, 2e4, peaks);
+  ASSERT_TRUE(d.memoryFloorNs && d.computeFloorNs && d.sfuFloorNs);
+  EXPECT_NEAR(*d.memoryFloorNs, 333.333, 1e-3);
+  EXPECT_NEAR(*d.computeFloorNs, 153.846, 1e-3);
+  EXPECT_NEAR(*d.sfuFloorNs, 2e6 / 1.3068e11 * 1e9, 1e-6); // 15304.6 ns
+  EXPECT_EQ(d.binding, "sfu");
+  EXPECT_NEAR(*d.floorFraction, 15304.56 / 2e4, 1e-5);
+  // Without the XU peak the SFU floor is unknown and memory binds.
+  Peaks noXu = peaks;
+  noXu.xu = 0.0;
+  Derived m = derive({metric::dramRead, metric::ffma, metric::xu},
+                     {1e6, 5e6, 2e6}, 2e4, noXu);
+  EXPECT_FALSE(m.sfuFloorNs);
+  EXPECT_EQ(m.binding, "memory");
+}
+
 TEST(DerivedTest, ComputeBoundKernelAndMissingFigures) {
   Peaks peaks;
   peaks.bandwidth = 3e12;
@@ -281,6 +308,7 @@ Report sampleReport() {
   report.device = device;
   report.peaks.bandwidth = 3e12;
   report.peaks.flops = 6.5e13;
+  report.peaks.xu = 1.3068e11; // 132 SMs x 0.5 x 1.98 GHz
   report.timeMedianMs = 0.5;
   report.kernelTimeMedianMs = 0.25;
   report.metrics = {{metric::dramRead, "# of bytes read from DRAM", "byte"},

@@ -585,6 +585,10 @@ double DeviceFacts::peakFlops() const {
   return double(multiprocessors) * 128.0 * 2.0 * double(smClockMHz) * 1e6;
 }
 
+double DeviceFacts::peakXu() const {
+  return double(multiprocessors) * 0.5 * double(smClockMHz) * 1e6;
+}
+
 DeviceFacts ssmrt::profile::deviceFacts() {
   const std::string what = "device facts";
   const cuda::Session &session = requireSession(what);

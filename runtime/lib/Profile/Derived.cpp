@@ -64,12 +64,19 @@ Derived ssmrt::profile::derive(const std::vector<std::string> &names,
     if (peaks.flops > 0.0)
       derived.computeFloorNs = *derived.flops / peaks.flops * 1e9;
   }
-  if (derived.memoryFloorNs || derived.computeFloorNs) {
-    double memory = derived.memoryFloorNs.value_or(0.0);
-    double compute = derived.computeFloorNs.value_or(0.0);
-    derived.binding = memory >= compute ? "memory" : "compute";
-    if (derived.timeNs > 0.0)
-      derived.floorFraction = std::max(memory, compute) / derived.timeNs;
-  }
+  std::optional<double> xu = lookup(names, values, metric::xu);
+  if (xu && peaks.xu > 0.0)
+    derived.sfuFloorNs = *xu / peaks.xu * 1e9;
+  double floor = 0.0;
+  for (const auto &[value, name] :
+       {std::make_pair(derived.memoryFloorNs, "memory"),
+        std::make_pair(derived.computeFloorNs, "compute"),
+        std::make_pair(derived.sfuFloorNs, "sfu")})
+    if (value && (derived.binding.empty() || *value > floor)) {
+      floor = *value;
+      derived.binding = name;
+    }
+  if (!derived.binding.empty() && derived.timeNs > 0.0)
+    derived.floorFraction = floor / derived.timeNs;
   return derived;
 }

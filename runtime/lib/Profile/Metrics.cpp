@@ -30,6 +30,7 @@ const std::vector<std::string> &ssmrt::profile::defaultMetrics() {
       metric::ffma,
       metric::fadd,
       metric::fmul,
+      metric::xu,
   };
   return names;
 }
@@ -128,6 +129,7 @@ std::string ssmrt::profile::shortMetricName(const std::string &name) {
       {metric::ffma, "ffma"},
       {metric::fadd, "fadd"},
       {metric::fmul, "fmul"},
+      {metric::xu, "xu_inst"},
   };
   auto it = names.find(name);
   if (it != names.end())

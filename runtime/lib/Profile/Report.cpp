@@ -71,7 +71,7 @@ static bool anyKernel(const Report &report, Field field) {
 static bool shownAsDerived(const std::string &name) {
   return name == metric::dramRead || name == metric::dramWrite ||
          name == metric::duration || name == metric::ffma ||
-         name == metric::fadd || name == metric::fmul;
+         name == metric::fadd || name == metric::fmul || name == metric::xu;
 }
 
 static std::string counterCell(double value) {
@@ -323,7 +323,8 @@ std::string ssmrt::profile::reportJson(const Report &report) {
     json["device"] = nullptr;
   }
   json["peaks"] = {{"copy_bandwidth_bytes_per_s", report.peaks.bandwidth},
-                   {"f32_flops_per_s", report.peaks.flops}};
+                   {"f32_flops_per_s", report.peaks.flops},
+                   {"xu_warp_instructions_per_s", report.peaks.xu}};
   json["time"] = {{"median_ms", report.timeMedianMs},
                   {"kernel_median_ms", report.kernelTimeMedianMs}};
   json["passes"] = report.passes;
@@ -363,6 +364,7 @@ std::string ssmrt::profile::reportJson(const Report &report) {
                     {"flops_per_byte", optionalJson(d.intensity)},
                     {"memory_floor_ns", optionalJson(d.memoryFloorNs)},
                     {"compute_floor_ns", optionalJson(d.computeFloorNs)},
+                    {"sfu_floor_ns", optionalJson(d.sfuFloorNs)},
                     {"binding", d.binding},
                     {"floor_fraction", optionalJson(d.floorFraction)}};
     json["kernels"].push_back(k);
@@ -494,6 +496,7 @@ Report ssmrt::profile::parseReportJson(const std::string &text) {
   report.peaks.bandwidth =
       root.at("peaks").at("copy_bandwidth_bytes_per_s").number();
   report.peaks.flops = root.at("peaks").at("f32_flops_per_s").number();
+  report.peaks.xu = root.at("peaks").at("xu_warp_instructions_per_s").number();
   report.timeMedianMs = root.at("time").at("median_ms").number();
   report.kernelTimeMedianMs = root.at("time").at("kernel_median_ms").number();
   report.passes = root.at("passes").natural();
@@ -543,7 +546,8 @@ std::string ssmrt::profile::reportCsv(const Report &report) {
       "binary,entry,position,kernel,grid_x,grid_y,grid_z,block_x,block_y,"
       "block_z,registers_per_thread,static_shared_bytes,dynamic_shared_bytes,"
       "local_bytes_per_thread,time_ns,dram_bytes,bandwidth_bytes_per_s,"
-      "peak_bandwidth_fraction,flops,flops_per_byte,binding,floor_fraction";
+      "peak_bandwidth_fraction,flops,flops_per_byte,memory_floor_ns,"
+      "compute_floor_ns,sfu_floor_ns,binding,floor_fraction";
   for (const MetricInfo &info : report.metrics)
     text += "," + csvText(info.name);
   text += "\n";
@@ -564,7 +568,9 @@ std::string ssmrt::profile::reportCsv(const Report &report) {
     text += "," + csvNumber(d.timeNs) + "," + csvNumber(d.dramBytes) + "," +
             csvNumber(d.bandwidth) + "," + csvNumber(d.peakFraction) + "," +
             csvNumber(d.flops) + "," + csvNumber(d.intensity) + "," +
-            d.binding + "," + csvNumber(d.floorFraction);
+            csvNumber(d.memoryFloorNs) + "," + csvNumber(d.computeFloorNs) +
+            "," + csvNumber(d.sfuFloorNs) + "," + d.binding + "," +
+            csvNumber(d.floorFraction);
     for (size_t i = 0; i < report.metrics.size(); ++i)
       text += "," + (i < kernel.counters.size() ? csvNumber(kernel.counters[i])
                                                 : std::string());

@@ -95,6 +95,7 @@ static ReportDevice describeDevice(Report &report) {
   d.driverVersion = facts.driverVersion;
   d.cuptiVersion = facts.cuptiVersion;
   report.peaks.flops = facts.peakFlops();
+  report.peaks.xu = facts.peakXu();
   return d;
 }
 

@@ -92,6 +92,9 @@ struct DeviceFacts {
   unsigned cuptiVersion = 0;
   /// f32 FMA peak: SMs x 128 lanes x 2 flops x the SM clock, in flop/s.
   double peakFlops() const;
+  /// XU (special-function) pipe: SMs x 16 lanes / 32 (half a warp
+  /// instruction per clock) x the SM clock, warp instructions per second.
+  double peakXu() const;
 };
 
 /// Reads the facts (cuptiVersion stays 0 without CUPTI).

@@ -7,10 +7,12 @@
 // What a kernel's counters mean against the device: the DRAM bandwidth it
 // achieved and its fraction of the peak measured in the same run (a
 // device-to-device copy), its arithmetic intensity (f32 flops per DRAM
-// byte), and its two floors: the time its DRAM bytes need at the measured
-// bandwidth and the time its flops need at the f32 FMA peak. The larger
-// floor binds; `floorFraction` is how close the kernel came to it (1 would be
-// as fast as the binding unit allows). Pure arithmetic, no GPU.
+// byte), and its floors: the time its DRAM bytes need at the measured
+// bandwidth, the time its flops need at the f32 FMA peak, and the time its
+// special-function (XU pipe: exp2, rcp, ...) warp instructions need at the
+// XU's rate (16 lanes per SM: half a warp instruction per clock). The
+// largest floor binds; `floorFraction` is how close the kernel came to it (1
+// would be as fast as the binding unit allows). Pure arithmetic, no GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,7 @@ double arithmeticIntensity(double flops, double bytes);
 struct Peaks {
   double bandwidth = 0.0; ///< Bytes per second (reads plus writes).
   double flops = 0.0;     ///< f32 flop per second.
+  double xu = 0.0;        ///< XU warp instructions per second.
 };
 
 /// The derived figures of one kernel; a figure whose inputs were not
@@ -49,7 +52,8 @@ struct Derived {
   std::optional<double> intensity; ///< Flops per DRAM byte.
   std::optional<double> memoryFloorNs;
   std::optional<double> computeFloorNs;
-  std::string binding;                 ///< "memory", "compute" or "".
+  std::optional<double> sfuFloorNs;
+  std::string binding;                 ///< "memory", "compute", "sfu" or "".
   std::optional<double> floorFraction; ///< Binding floor over time.
 };
 

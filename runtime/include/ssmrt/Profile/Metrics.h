@@ -35,13 +35,14 @@ inline constexpr const char *fadd =
     "smsp__sass_thread_inst_executed_op_fadd_pred_on.sum";
 inline constexpr const char *fmul =
     "smsp__sass_thread_inst_executed_op_fmul_pred_on.sum";
+inline constexpr const char *xu = "sm__inst_executed_pipe_xu.sum";
 } // namespace metric
 
 /// `--metrics default`: DRAM bytes read and written, duration, SM and memory
 /// throughput (% of peak), achieved occupancy, L1 and L2 hit rates,
-/// instructions executed, and the f32 add/mul/fma counts that give the
-/// arithmetic intensity. Ten passes on GH100 (sm__throughput alone takes
-/// eight).
+/// instructions executed, the f32 add/mul/fma counts that give the
+/// arithmetic intensity and the XU (special-function) pipe's instructions. Ten
+/// passes on GH100 (sm__throughput alone takes eight).
 const std::vector<std::string> &defaultMetrics();
 
 /// `--metrics stalls`: the average number of warps stalled per issued
