@@ -17,7 +17,7 @@
 // The default counters, the report files.
 // RUN: rm -rf %t.report
 // RUN: ssm-run %t.so --metrics default --report %t.report | FileCheck %s --check-prefix=METRICS
-// METRICS: {{^}}counters: 13 metrics on GH100 in 10 passes (the entry is called once per pass)
+// METRICS: {{^}}counters: 15 metrics on GH100 in 10 passes (the entry is called once per pass)
 // METRICS: dram_MB_rd  dram_MB_wr  GB/s  %peak_bw  flop/B  bound  %floor
 // METRICS: ssm_selective_scan_block_scan
 // METRICS: {{^}}report: {{.*}}report.json, {{.*}}kernels.csv

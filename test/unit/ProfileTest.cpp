@@ -89,6 +89,7 @@ TEST(MetricListTest, ShortNames) {
   EXPECT_EQ(shortMetricName("smsp__average_warps_issue_stalled_long_scoreboard_"
                             "per_issue_active.ratio"),
             "stall_long_scoreboard");
+  EXPECT_EQ(shortMetricName("sm__cycles_elapsed.avg.per_second"), "sm_MHz");
   EXPECT_EQ(shortMetricName("sm__cycles_elapsed.max"),
             "sm__cycles_elapsed.max");
 }
@@ -131,9 +132,9 @@ TEST(MetricPlanTest, PassCountsOnGH100) {
       planMetrics("GH100", {"sm__throughput.avg.pct_of_peak_sustained_elapsed"})
           .passes,
       8u);
-  // The default set: 13 metrics, 10 passes (sm__throughput's 8, plus the
+  // The default set: 15 metrics, 10 passes (sm__throughput's 8, plus the
   // memory throughput and the L2 hit rate).
-  EXPECT_EQ(defaultMetrics().size(), 13u);
+  EXPECT_EQ(defaultMetrics().size(), 15u);
   EXPECT_EQ(planMetrics("GH100", defaultMetrics()).passes, 10u);
   EXPECT_EQ(planMetrics("GH100", stallMetrics()).passes, 5u);
 }
@@ -437,6 +438,18 @@ TEST(RooflineTest, NoPointSaysWhy) {
   EXPECT_EQ(svg.find("<circle"), std::string::npos);
   EXPECT_NE(svg.find("roofline: no kernel has DRAM bytes and f32 flops"),
             std::string::npos);
+}
+
+TEST(ReportTest, ClocksAreShownInMHz) {
+  Report report = sampleReport();
+  report.metrics = {{metric::smFrequency, "SM cycles", "cycle/second"}};
+  report.kernels[0].counters = {1.755e9};
+  report.kernels[1].counters = {1.98e9};
+  deriveAll(report);
+  std::string table = formatKernelTable(report);
+  EXPECT_NE(table.find("sm_MHz"), std::string::npos) << table;
+  EXPECT_NE(table.find(" 1755\n"), std::string::npos) << table;
+  EXPECT_NE(table.find(" 1980\n"), std::string::npos) << table;
 }
 
 TEST(ReportTest, CounterComparisonHasRatiosToTheFirst) {

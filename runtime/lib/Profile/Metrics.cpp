@@ -31,6 +31,8 @@ const std::vector<std::string> &ssmrt::profile::defaultMetrics() {
       metric::fadd,
       metric::fmul,
       metric::xu,
+      metric::smFrequency,
+      metric::dramFrequency,
   };
   return names;
 }
@@ -130,6 +132,8 @@ std::string ssmrt::profile::shortMetricName(const std::string &name) {
       {metric::fadd, "fadd"},
       {metric::fmul, "fmul"},
       {metric::xu, "xu_inst"},
+      {metric::smFrequency, "sm_MHz"},
+      {metric::dramFrequency, "dram_MHz"},
   };
   auto it = names.find(name);
   if (it != names.end())

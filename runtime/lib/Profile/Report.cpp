@@ -74,6 +74,11 @@ static bool shownAsDerived(const std::string &name) {
          name == metric::fadd || name == metric::fmul || name == metric::xu;
 }
 
+/// Clock counters, which the table shows in MHz.
+static bool isFrequency(const std::string &name) {
+  return name == metric::smFrequency || name == metric::dramFrequency;
+}
+
 static std::string counterCell(double value) {
   if (value == 0.0)
     return "0";
@@ -157,8 +162,10 @@ std::string ssmrt::profile::formatKernelTable(const Report &report) {
       row.push_back(optionalCell(d.floorFraction, "%.1f", 100.0));
     }
     for (size_t i : counterColumns)
-      row.push_back(i < kernel.counters.size() ? counterCell(kernel.counters[i])
-                                               : "-");
+      row.push_back(i >= kernel.counters.size() ? "-"
+                    : isFrequency(report.metrics[i].name)
+                        ? format("%.0f", kernel.counters[i] * 1e-6)
+                        : counterCell(kernel.counters[i]));
     rows.push_back(std::move(row));
   }
   ReportTotals sum = totals(report);

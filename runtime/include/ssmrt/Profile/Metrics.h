@@ -36,12 +36,17 @@ inline constexpr const char *fadd =
 inline constexpr const char *fmul =
     "smsp__sass_thread_inst_executed_op_fmul_pred_on.sum";
 inline constexpr const char *xu = "sm__inst_executed_pipe_xu.sum";
+/// The clocks while the kernel ran (CUPTI locks none): cycles per second.
+inline constexpr const char *smFrequency = "sm__cycles_elapsed.avg.per_second";
+inline constexpr const char *dramFrequency =
+    "dram__cycles_elapsed.avg.per_second";
 } // namespace metric
 
 /// `--metrics default`: DRAM bytes read and written, duration, SM and memory
 /// throughput (% of peak), achieved occupancy, L1 and L2 hit rates,
 /// instructions executed, the f32 add/mul/fma counts that give the
-/// arithmetic intensity and the XU (special-function) pipe's instructions. Ten
+/// arithmetic intensity, the XU (special-function) pipe's instructions, and
+/// the SM and DRAM clocks while the kernel ran. Ten
 /// passes on GH100 (sm__throughput alone takes eight).
 const std::vector<std::string> &defaultMetrics();
 
