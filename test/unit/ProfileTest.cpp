@@ -195,6 +195,71 @@ TEST(CuptiTest, PermissionErrorSaysWhatToDo) {
 }
 
 //===----------------------------------------------------------------------===//
+// Tying records and counters to launches
+//===----------------------------------------------------------------------===//
+
+ActivityKernel activity(uint64_t launch, const char *name, uint64_t start,
+                        uint64_t end, unsigned registers) {
+  ActivityKernel kernel;
+  kernel.launchIndex = launch;
+  kernel.name = name;
+  kernel.fields.registersPerThread = registers;
+  kernel.fields.grid[0] = 7;
+  kernel.startNs = start;
+  kernel.endNs = end;
+  return kernel;
+}
+
+TEST(KernelRecordTest, RecordsGoToTheirPositionsWithMedianDurations) {
+  // Three calls of two launches: launch indices [10, 12), [12, 14), [20, 22)
+  // (other work launched in between). Records arrive in any order; one of
+  // launch 21 is missing; one (launch 15) belongs to no call.
+  std::vector<ActivityKernel> kernels = {
+      activity(13, "scan", 100, 400, 40), activity(10, "fill", 0, 10, 8),
+      activity(11, "scan", 20, 220, 40),  activity(12, "fill", 50, 62, 8),
+      activity(15, "other", 0, 999, 1),   activity(20, "fill", 0, 11, 8)};
+  std::vector<KernelRecord> records = assignKernelRecords(
+      kernels, {{10, 12}, {12, 14}, {20, 22}}, {"fill_hook", "scan_hook"});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].position, 0u);
+  EXPECT_EQ(records[0].name, "fill");
+  EXPECT_EQ(records[0].registersPerThread, 8u);
+  EXPECT_EQ(records[0].grid[0], 7u);
+  EXPECT_EQ(records[0].calls, 3u);
+  EXPECT_DOUBLE_EQ(records[0].durationNs, 11.0); // median of 10, 12, 11
+  EXPECT_EQ(records[1].name, "scan");
+  EXPECT_EQ(records[1].calls, 2u);
+  EXPECT_DOUBLE_EQ(records[1].durationNs, 250.0); // mean of 200 and 300
+}
+
+TEST(KernelRecordTest, PositionsWithoutRecordsKeepTheHookName) {
+  std::vector<KernelRecord> records =
+      assignKernelRecords({}, {{0, 2}}, {"a", "b"});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].name, "b");
+  EXPECT_EQ(records[1].calls, 0u);
+  EXPECT_DOUBLE_EQ(records[1].durationNs, 0.0);
+  EXPECT_TRUE(assignKernelRecords({}, {}, {}).empty());
+}
+
+TEST(KernelRecordTest, CountersGoToTheirPositions) {
+  std::vector<ReportKernel> kernels(1);
+  kernels[0].position = 0;
+  kernels[0].name = "fill";
+  std::vector<LaunchCounters> counters = {{"002 scan", {3.0}},
+                                          {"000 fill", {1.0}},
+                                          {"no position", {9.0}},
+                                          {"12x y", {9.0}}};
+  EXPECT_EQ(attachCounters(kernels, counters), 2u);
+  ASSERT_EQ(kernels.size(), 3u);
+  EXPECT_EQ(kernels[0].counters, std::vector<double>{1.0});
+  EXPECT_TRUE(kernels[1].counters.empty()); // no range for position 1
+  EXPECT_EQ(kernels[1].position, 1u);
+  EXPECT_EQ(kernels[2].name, "scan");
+  EXPECT_EQ(kernels[2].counters, std::vector<double>{3.0});
+}
+
+//===----------------------------------------------------------------------===//
 // Derived figures
 //===----------------------------------------------------------------------===//
 

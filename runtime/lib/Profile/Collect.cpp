@@ -233,31 +233,53 @@ ssmrt::profile::collectKernelRecords(const std::function<void()> &call,
   disableActivities(api);
   check(api, flushed, "cuptiActivityFlushAll", what);
 
-  size_t launches = callLaunches.front().second - callLaunches.front().first;
+  std::vector<ActivityKernel> kernels;
+  {
+    ActivityStore &activities = store();
+    std::lock_guard<std::mutex> lock(activities.mutex);
+    for (const RawKernel &raw : activities.kernels) {
+      auto launch = activities.launchOfCorrelation.find(raw.correlationId);
+      if (launch == activities.launchOfCorrelation.end())
+        continue;
+      ActivityKernel kernel;
+      kernel.launchIndex = launch->second;
+      kernel.name = raw.name;
+      kernel.fields = raw.fields;
+      kernel.startNs = raw.start;
+      kernel.endNs = raw.end;
+      kernels.push_back(std::move(kernel));
+    }
+  }
+  return assignKernelRecords(kernels, callLaunches, hook.names);
+}
+
+std::vector<KernelRecord> ssmrt::profile::assignKernelRecords(
+    const std::vector<ActivityKernel> &kernels,
+    const std::vector<std::pair<uint64_t, uint64_t>> &calls,
+    const std::vector<std::string> &launchNames) {
+  if (calls.empty())
+    return {};
+  size_t launches = calls.front().second - calls.front().first;
   std::vector<KernelRecord> records(launches);
   std::vector<std::vector<double>> durations(launches);
   for (size_t i = 0; i < launches; ++i) {
     records[i].position = i;
-    records[i].name = i < hook.names.size() ? hook.names[i] : "";
+    records[i].name = i < launchNames.size() ? launchNames[i] : "";
   }
-  ActivityStore &activities = store();
-  std::lock_guard<std::mutex> lock(activities.mutex);
-  for (const RawKernel &kernel : activities.kernels) {
-    auto launch = activities.launchOfCorrelation.find(kernel.correlationId);
-    if (launch == activities.launchOfCorrelation.end())
-      continue;
-    for (const auto &[first, end] : callLaunches) {
-      if (launch->second < first || launch->second >= end)
+  for (const ActivityKernel &kernel : kernels) {
+    for (const auto &[first, end] : calls) {
+      if (kernel.launchIndex < first || kernel.launchIndex >= end)
         continue;
-      size_t position = launch->second - first;
+      size_t position = kernel.launchIndex - first;
       if (position >= launches)
         break;
       KernelRecord &record = records[position];
-      std::string name = record.name;
+      std::string name = kernel.name.empty() ? record.name : kernel.name;
       record = kernel.fields;
       record.position = position;
-      record.name = kernel.name.empty() ? name : kernel.name;
-      durations[position].push_back(double(kernel.end - kernel.start));
+      record.name = name;
+      durations[position].push_back(double(
+          kernel.endNs > kernel.startNs ? kernel.endNs - kernel.startNs : 0));
       break;
     }
   }

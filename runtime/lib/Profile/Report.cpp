@@ -19,6 +19,43 @@
 using namespace ssmrt::profile;
 using Json = nlohmann::ordered_json;
 
+/// The launch position a range name starts with ("003 ssm_..." is 3).
+static std::optional<size_t> rangePosition(const std::string &name) {
+  size_t end = name.find(' ');
+  if (end == 0 || end == std::string::npos)
+    return std::nullopt;
+  size_t position = 0;
+  for (size_t i = 0; i < end; ++i) {
+    if (name[i] < '0' || name[i] > '9')
+      return std::nullopt;
+    position = position * 10 + size_t(name[i] - '0');
+  }
+  return position;
+}
+
+size_t
+ssmrt::profile::attachCounters(std::vector<ReportKernel> &kernels,
+                               const std::vector<LaunchCounters> &counters) {
+  size_t ignored = 0;
+  for (const LaunchCounters &launch : counters) {
+    std::optional<size_t> position = rangePosition(launch.rangeName);
+    if (!position) {
+      ++ignored;
+      continue;
+    }
+    while (kernels.size() <= *position) {
+      ReportKernel kernel;
+      kernel.position = kernels.size();
+      kernels.push_back(kernel);
+    }
+    ReportKernel &kernel = kernels[*position];
+    if (kernel.name.empty())
+      kernel.name = launch.rangeName.substr(launch.rangeName.find(' ') + 1);
+    kernel.counters = launch.values;
+  }
+  return ignored;
+}
+
 void ssmrt::profile::deriveAll(Report &report) {
   std::vector<std::string> names;
   for (const MetricInfo &info : report.metrics)

@@ -99,18 +99,6 @@ static ReportDevice describeDevice(Report &report) {
   return d;
 }
 
-/// The launch position a range name starts with ("003 ssm_..." is 3).
-static std::optional<size_t> rangePosition(const std::string &name) {
-  size_t end = name.find(' ');
-  if (end == 0 || end == std::string::npos)
-    return std::nullopt;
-  try {
-    return std::stoul(name.substr(0, end));
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
 /// Kernel records and counters into the report's rows.
 static void collectGpu(const ProfileRequest &request,
                        const std::optional<MetricPlan> &plan, Report &report,
@@ -181,20 +169,9 @@ static void collectGpu(const ProfileRequest &request,
     notCollected(report, std::string(e.what()) + "; times only", out);
     return;
   }
-  for (const LaunchCounters &launch : counters) {
-    std::optional<size_t> position = rangePosition(launch.rangeName);
-    if (!position)
-      continue;
-    while (report.kernels.size() <= *position) {
-      ReportKernel kernel;
-      kernel.position = report.kernels.size();
-      report.kernels.push_back(kernel);
-    }
-    ReportKernel &kernel = report.kernels[*position];
-    if (kernel.name.empty())
-      kernel.name = launch.rangeName.substr(launch.rangeName.find(' ') + 1);
-    kernel.counters = launch.values;
-  }
+  if (size_t ignored = attachCounters(report.kernels, counters))
+    report.notes.push_back(std::to_string(ignored) +
+                           " counter ranges without a launch position");
 }
 
 #endif // SSMRT_HAVE_CUDA

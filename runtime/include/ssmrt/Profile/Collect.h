@@ -52,6 +52,26 @@ struct KernelRecord {
   size_t calls = 0;                 ///< Calls whose record was found.
 };
 
+/// A kernel activity record tied to its launch (by the external correlation
+/// id the launch hook pushed), not yet to a position in a call.
+struct ActivityKernel {
+  uint64_t launchIndex = 0; ///< ssmrtLaunchInfo::launchIndex.
+  std::string name;
+  KernelRecord fields; ///< Everything but position, name and duration.
+  uint64_t startNs = 0, endNs = 0;
+};
+
+/// Ties records to launch positions: `calls[c]` is the launch indices
+/// [first, end) of call c; a call's positions are counted from its first.
+/// Returns one record per position of the first call (named from
+/// `launchNames` where no record came), durations the median over calls,
+/// `calls` the number of calls with a record at that position. Records of
+/// launches outside every call are ignored.
+std::vector<KernelRecord>
+assignKernelRecords(const std::vector<ActivityKernel> &kernels,
+                    const std::vector<std::pair<uint64_t, uint64_t>> &calls,
+                    const std::vector<std::string> &launchNames);
+
 /// Whether CUPTI can be loaded; otherwise sets `whyNot`. Cheap after the
 /// first call; never throws.
 bool cuptiAvailable(std::string &whyNot);

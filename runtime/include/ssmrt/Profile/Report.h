@@ -79,6 +79,13 @@ struct Report {
   std::vector<std::string> notes;
 };
 
+/// Puts each launch's counters on the kernel of its position, read from the
+/// range name ("003 ssm_scan" is position 3), adding kernels for positions
+/// not there yet (named after the range). Returns the number of ranges
+/// whose name has no position (ignored).
+size_t attachCounters(std::vector<ReportKernel> &kernels,
+                      const std::vector<LaunchCounters> &counters);
+
 /// Fills every kernel's `derived` from its counters and record.
 void deriveAll(Report &report);
 
