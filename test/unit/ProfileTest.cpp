@@ -517,6 +517,26 @@ TEST(ReportTest, ClocksAreShownInMHz) {
   EXPECT_NE(table.find(" 1980\n"), std::string::npos) << table;
 }
 
+TEST(ReportTest, StallsAreListedLargestFirst) {
+  Report report = sampleReport();
+  report.metrics.clear();
+  for (const std::string &name : stallMetrics())
+    report.metrics.push_back({name, "", "instruction"});
+  // Kernel 1 stalls on long_scoreboard (index 6) most, then barrier (0).
+  report.kernels[0].counters.assign(stallMetrics().size(), 0.0);
+  report.kernels[1].counters.assign(stallMetrics().size(), 0.5);
+  report.kernels[1].counters[6] = 12.25;
+  report.kernels[1].counters[0] = 3.0;
+  deriveAll(report);
+  std::string table = formatKernelTable(report);
+  EXPECT_EQ(table.find("stall_"), std::string::npos) << table; // no columns
+  EXPECT_NE(table.find("\n1 ssm_selective_scan_block_scan: long_scoreboard "
+                       "12.25, barrier 3.00, branch_resolving 0.50, "
+                       "dispatch_stall 0.50, drain 0.50\n"),
+            std::string::npos)
+      << table;
+}
+
 TEST(ReportTest, CounterComparisonHasRatiosToTheFirst) {
   Report first = sampleReport();
   Report second = sampleReport();

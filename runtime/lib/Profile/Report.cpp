@@ -125,6 +125,44 @@ static std::string counterCell(double value) {
   return format(magnitude >= 100 ? "%.0f" : "%.2f", value);
 }
 
+/// The reason of a stall metric ("long_scoreboard"), or nullopt.
+static std::optional<std::string> stallReason(const std::string &name) {
+  std::string brief = shortMetricName(name);
+  if (brief.rfind("stall_", 0) != 0)
+    return std::nullopt;
+  return brief.substr(6);
+}
+
+/// The stall reasons of each kernel, largest first, as lines under the
+/// table (a column per reason would make it too wide to read).
+static std::string formatStalls(const Report &report) {
+  std::vector<std::pair<size_t, std::string>> stalls;
+  for (size_t i = 0; i < report.metrics.size(); ++i)
+    if (std::optional<std::string> reason = stallReason(report.metrics[i].name))
+      stalls.emplace_back(i, *reason);
+  if (stalls.empty())
+    return "";
+  std::string text = "stalls (warps stalled per issued instruction, largest "
+                     "first, the top 5):\n";
+  for (const ReportKernel &kernel : report.kernels) {
+    std::vector<std::pair<double, std::string>> values;
+    for (const auto &[index, reason] : stalls)
+      if (index < kernel.counters.size())
+        values.emplace_back(kernel.counters[index], reason);
+    if (values.empty())
+      continue;
+    std::stable_sort(
+        values.begin(), values.end(),
+        [](const auto &a, const auto &b) { return a.first > b.first; });
+    text += std::to_string(kernel.position) + " " + kernel.name + ":";
+    for (size_t i = 0; i < values.size() && i < 5; ++i)
+      text += (i ? ", " : " ") + values[i].second + " " +
+              format("%.2f", values[i].first);
+    text += "\n";
+  }
+  return text;
+}
+
 std::string ssmrt::profile::formatKernelTable(const Report &report) {
   bool records = std::any_of(report.kernels.begin(), report.kernels.end(),
                              [](const ReportKernel &k) { return k.record; });
@@ -134,7 +172,8 @@ std::string ssmrt::profile::formatKernelTable(const Report &report) {
   bool floors = anyKernel(report, &Derived::floorFraction);
   std::vector<size_t> counterColumns;
   for (size_t i = 0; i < report.metrics.size(); ++i)
-    if (!shownAsDerived(report.metrics[i].name))
+    if (!shownAsDerived(report.metrics[i].name) &&
+        !stallReason(report.metrics[i].name))
       counterColumns.push_back(i);
 
   std::vector<std::string> header = {"#", "kernel"};
@@ -257,7 +296,7 @@ std::string ssmrt::profile::formatKernelTable(const Report &report) {
   std::string text = line(header);
   for (const auto &row : rows)
     text += line(row);
-  return text;
+  return text + formatStalls(report);
 }
 
 /// Sums a counter over the kernels of a report; nullopt without it.
