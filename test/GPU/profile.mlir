@@ -10,7 +10,7 @@
 // RUN: ssm-run %t.so --check --repeat 3 --kernels | FileCheck %s --check-prefix=KERNELS
 // KERNELS: {{^}}check: 2 passed, 0 failed
 // KERNELS: {{^}}peak: device-to-device copy {{[0-9]+}} GB/s (read + write)
-// KERNELS: {{^}}#  kernel {{ *}}grid  block  regs  smem  local  time_us
+// KERNELS: {{^}}# {{ +}}kernel {{ +}}grid {{ +}}block {{ +}}regs {{ +}}smem {{ +}}local {{ +}}time_us
 // KERNELS: ssm_selective_scan_block_scan
 // KERNELS: total (
 
@@ -18,7 +18,7 @@
 // RUN: rm -rf %t.report
 // RUN: ssm-run %t.so --metrics default --report %t.report | FileCheck %s --check-prefix=METRICS
 // METRICS: {{^}}counters: 15 metrics on GH100 in 10 passes (the entry is called once per pass)
-// METRICS: dram_MB_rd  dram_MB_wr  GB/s  %peak_bw  flop/B  bound  %floor
+// METRICS: dram_MB_rd {{ +}}dram_MB_wr {{ +}}GB/s {{ +}}%peak_bw {{ +}}flop/B {{ +}}bound {{ +}}%floor
 // METRICS: ssm_selective_scan_block_scan
 // METRICS: {{^}}report: {{.*}}report.json, {{.*}}kernels.csv
 // RUN: FileCheck %s --check-prefix=JSON < %t.report/report.json
