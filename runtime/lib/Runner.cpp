@@ -21,12 +21,16 @@
 #include "ssmrt/Run/Compare.h"
 #include "ssmrt/Run/Execute.h"
 #include "ssmrt/Run/Inputs.h"
+#include "ssmrt/Run/Profile.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <ostream>
+#include <sstream>
 
 namespace ssmrt {
 
@@ -140,6 +144,10 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
     out << "target-check: " << options.binary << " can run here\n";
     return 0;
   }
+  // A wrong metric list fails here, before anything runs.
+  std::string planNote;
+  std::optional<profile::MetricPlan> plan =
+      planRequest(options.profile, binary.manifest(), planNote);
   if (!options.dumpDir.empty())
     prepareDumpDir(options.dumpDir);
   HostBuffers buffers = allocateBuffers(entry);
@@ -156,8 +164,13 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
   size_t failed = 0;
   if (options.check)
     failed = reportCheck(checkEntry(entry, buffers, options.tol), out);
+  std::optional<EntryTimes> times;
   if (options.repeat > 0)
-    timeEntry(*executor, options.warmup, options.repeat, out);
+    times = timeEntry(*executor, options.warmup, options.repeat, out);
+  if (options.profile.any())
+    profileEntry(options.profile, plan, planNote, options.binary,
+                 binary.manifest(), entry, *executor, times ? &*times : nullptr,
+                 out);
   return failed ? 1 : 0;
 }
 
@@ -249,10 +262,60 @@ tableRows(const std::vector<OpenBinary> &binaries,
   return rows;
 }
 
+/// The profile of every binary (each its own table, and report in
+/// DIR/<name>/), then their counters side by side and, with --report, one
+/// roofline of them all in DIR/roofline.svg.
+static void
+compareCounters(const RunOptions &options,
+                const std::vector<OpenBinary> &binaries,
+                const std::vector<std::string> &names,
+                const std::vector<std::unique_ptr<Executor>> &executors,
+                const std::vector<EntryTimes> &times,
+                const std::optional<profile::MetricPlan> &plan,
+                const std::string &planNote, std::ostream &out) {
+  const std::string &dir = options.profile.reportDir;
+  if (!dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error)
+      fail("--report: cannot create directory " + dir);
+  }
+  std::vector<profile::Report> reports;
+  for (size_t i = 0; i < binaries.size(); ++i) {
+    out << "profile of " << names[i] << ":\n";
+    ProfileRequest request = options.profile;
+    if (!dir.empty()) {
+      std::string sub = names[i];
+      std::replace(sub.begin(), sub.end(), '/', '_');
+      request.reportDir = dir + "/" + sub;
+    }
+    reports.push_back(profileEntry(request, plan, planNote, binaries[i].path,
+                                   binaries[i].manifest(), *binaries[i].entry,
+                                   *executors[i], &times[i], out));
+  }
+  std::vector<const profile::Report *> pointers;
+  for (const profile::Report &report : reports)
+    pointers.push_back(&report);
+  out << "counters: " << binaries.size() << " binaries side by side\n"
+      << profile::formatCounterComparison(names, pointers);
+  if (!dir.empty()) {
+    std::string path = dir + "/roofline.svg";
+    std::ofstream file(path);
+    file << profile::rooflineSvg(pointers);
+    if (!file)
+      fail("--report: cannot write " + path);
+    out << "report: " << path << "\n";
+  }
+}
+
 /// runWorkload of --compare, without the exception barrier.
 static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   checkCompareOptions(options);
   std::vector<OpenBinary> binaries = openComparable(options, out);
+  // A wrong metric list fails here, before anything runs.
+  std::string planNote;
+  std::optional<profile::MetricPlan> plan =
+      planRequest(options.profile, binaries.front().manifest(), planNote);
 
   // The same argument values for all; results of their own.
   const EntrySpec &firstEntry = *binaries.front().entry;
@@ -289,8 +352,9 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
       << countOf(options.repeat, "round")
       << " calling each in turn (ms per call)\n";
   out.flush();
-  std::vector<CompareRow> rows = tableRows(
-      binaries, names, timeInterleaved(order, options.warmup, options.repeat));
+  std::vector<EntryTimes> times =
+      timeInterleaved(order, options.warmup, options.repeat);
+  std::vector<CompareRow> rows = tableRows(binaries, names, times);
   std::vector<LoweringChoices> choices;
   for (const CompareRow &row : rows)
     choices.push_back(row.lowering);
@@ -298,15 +362,73 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   if (keys.empty())
     out << "lowering: every choice is the same in all binaries\n";
   out << formatCompareTable(keys, rows);
+  if (options.profile.any())
+    compareCounters(options, binaries, names, executors, times, plan, planNote,
+                    out);
   if (failedBinaries)
     out << "check: " << failedBinaries << " of " << binaries.size()
         << " binaries failed\n";
   return failedBinaries ? 1 : 0;
 }
 
+//===----------------------------------------------------------------------===//
+// --from-report
+//===----------------------------------------------------------------------===//
+
+/// Rebuilds the tables, the comparison and the roofline of saved reports.
+static int fromReportsOrThrow(const RunOptions &options, std::ostream &out) {
+  std::vector<profile::Report> reports;
+  for (const std::string &path : options.fromReports) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+      fail(path + ": cannot read");
+    std::stringstream text;
+    text << file.rdbuf();
+    try {
+      reports.push_back(profile::parseReportJson(text.str()));
+    } catch (const std::exception &e) {
+      fail(path + ": " + e.what());
+    }
+  }
+  std::vector<std::string> names;
+  std::vector<const profile::Report *> pointers;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const profile::Report &report = reports[i];
+    names.push_back(std::to_string(i) + ":" + report.binary);
+    pointers.push_back(&report);
+    out << "report " << i << ": " << options.fromReports[i] << " (binary "
+        << report.binary << ", entry " << report.entry;
+    if (report.device)
+      out << ", " << report.device->name << ", SM clock "
+          << report.device->smClockMHz << " MHz";
+    out << ")\n";
+    for (const std::string &note : report.notes)
+      out << "note: " << note << "\n";
+    if (!report.kernels.empty())
+      out << profile::formatKernelTable(report);
+  }
+  if (reports.size() > 1)
+    out << "counters: " << reports.size() << " reports side by side\n"
+        << profile::formatCounterComparison(names, pointers);
+  const std::string &dir = options.profile.reportDir;
+  if (!dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    std::string path = dir + "/roofline.svg";
+    std::ofstream file(path);
+    file << profile::rooflineSvg(pointers);
+    if (error || !file)
+      fail("--report: cannot write " + path);
+    out << "report: " << path << "\n";
+  }
+  return 0;
+}
+
 int runWorkload(const RunOptions &options, std::ostream &out,
                 std::ostream &err) {
   try {
+    if (!options.fromReports.empty())
+      return fromReportsOrThrow(options, out);
     return options.compare.empty() ? runOrThrow(options, out)
                                    : compareOrThrow(options, out);
   } catch (const std::exception &e) {

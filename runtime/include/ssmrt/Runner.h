@@ -21,6 +21,7 @@
 #include "ssmrt/Run/Check.h"
 #include "ssmrt/Run/Execute.h"
 #include "ssmrt/Run/Inputs.h"
+#include "ssmrt/Run/Profile.h"
 #include "ssmrt/Workload.h"
 
 #include <cstdint>
@@ -44,9 +45,16 @@ struct RunOptions {
   int repeat = 0;            ///< Timed runs after the first run.
   int warmup = 0;            ///< Untimed runs before the timed ones.
   bool targetCheck = false;  ///< Only check that the binary can run here.
+  /// --kernels, --metrics, --report: kernel records, counters, report files
+  /// (ssmrt/Run/Profile.h).
+  ProfileRequest profile;
   /// --compare: two or more binaries (`binary` is then unused), each run on
   /// the same arguments and timed in interleaved rounds.
   std::vector<std::string> compare;
+  /// --from-report: report.json files of earlier runs (`binary` is then
+  /// unused), whose tables, comparison and roofline are rebuilt without
+  /// running anything.
+  std::vector<std::string> fromReports;
 };
 
 /// Runs `ssm-run` with parsed options; writes the report to `out` and errors

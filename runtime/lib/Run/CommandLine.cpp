@@ -19,6 +19,7 @@ namespace {
 struct Extras {
   std::vector<std::string> binaries;
   bool compare = false;
+  bool fromReport = false;
   double tol = 0.0;
 };
 } // namespace
@@ -47,6 +48,20 @@ static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
       ->check(CLI::Range(0, 1000000));
   app.add_flag("--target-check", options.targetCheck,
                "Only check that this machine can run the binary");
+  app.add_flag("--kernels", options.profile.kernels,
+               "Print a row per kernel launch: grid, block, registers, shared "
+               "and local memory, duration (CUPTI activity records)");
+  app.add_option("--metrics", options.profile.metrics,
+                 "Read hardware counters per kernel (CUPTI Range Profiler): "
+                 "default, stalls, or metric names as Nsight Compute knows "
+                 "them, comma-separated");
+  app.add_option("--report", options.profile.reportDir,
+                 "Write DIR/report.json and DIR/kernels.csv");
+  app.add_flag("--from-report", extras.fromReport,
+               "The positional arguments are report.json files of earlier "
+               "runs: print their tables (and with several, their comparison) "
+               "and with --report DIR write DIR/roofline.svg of them all; "
+               "runs nothing, needs no GPU");
   app.add_flag("--compare", extras.compare,
                "Time every binary on the same inputs in interleaved rounds "
                "(default --repeat 10 --warmup 2)");
@@ -58,6 +73,12 @@ static std::string takeBinaries(const CLI::App &app, const Extras &extras,
                                 RunOptions &options) {
   if (app.count("--tol"))
     options.tol = extras.tol;
+  if (extras.fromReport) {
+    if (extras.compare)
+      return "--from-report and --compare exclude each other";
+    options.fromReports = extras.binaries;
+    return "";
+  }
   if (!extras.compare) {
     if (extras.binaries.size() > 1)
       return std::to_string(extras.binaries.size()) +

@@ -213,13 +213,15 @@ static void printTimes(const char *label, const std::vector<double> &times,
 /// Per-call time (as a training step sees it: host work, launches and
 /// synchronisation included) and, on the GPU, the summed time of the kernels
 /// alone, each the median of `repeat` runs after `warmup` runs.
-void timeEntry(Executor &executor, int warmup, int repeat, std::ostream &out) {
+EntryTimes timeEntry(Executor &executor, int warmup, int repeat,
+                     std::ostream &out) {
   EntryTimes result = timeInterleaved({&executor}, warmup, repeat).front();
   printTimes("time", result.times, out);
   if (!result.kernelTimes.empty()) {
     out << "kernels: " << result.launches << " launches per call\n";
     printTimes("kernel time", result.kernelTimes, out);
   }
+  return result;
 }
 
 } // namespace ssmrt

@@ -87,8 +87,9 @@ timeInterleaved(const std::vector<Executor *> &executors, int warmup,
                 int repeat);
 
 /// Times one executor as above and prints `time:` and, on the GPU, `kernels:`
-/// and `kernel time:` lines.
-void timeEntry(Executor &executor, int warmup, int repeat, std::ostream &out);
+/// and `kernel time:` lines; returns the times.
+EntryTimes timeEntry(Executor &executor, int warmup, int repeat,
+                     std::ostream &out);
 
 } // namespace ssmrt
 
