@@ -22,6 +22,17 @@
 namespace mlir {
 namespace ssm {
 
+/// How a summed value is added into its element of a shared buffer.
+enum class AddMode {
+  /// An atomic addition: other threads may add into the element meanwhile.
+  Atomic,
+  /// A plain load, add and store: no other thread adds into the element
+  /// at the same time.
+  LoadAdd,
+  /// A plain store: this is the element's only addition (into zeros).
+  Store
+};
+
 /// How a kernel's parallel iteration space and its shared accumulations are
 /// realised on one target.
 class ParallelTarget {
@@ -52,12 +63,10 @@ public:
   /// warp's lanes); returns false (emitting nothing) otherwise. `indices`
   /// must not depend on the innermost index and every such point must
   /// reach the call (uniform control flow).
-  /// With `atomic` false the one addition is a plain load and store: the
-  /// caller guarantees that no other group of points adds into the element
-  /// at the same time.
+  /// `mode` says how the one addition is made (see AddMode).
   virtual bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
                                        Value memref, ValueRange indices,
-                                       bool atomic = true) {
+                                       AddMode mode = AddMode::Atomic) {
     return false;
   }
 
@@ -68,7 +77,7 @@ public:
   virtual bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
                                           ArrayRef<Value> values, Value memref,
                                           ValueRange indices,
-                                          bool atomic = true) {
+                                          AddMode mode = AddMode::Atomic) {
     return false;
   }
 
@@ -125,9 +134,26 @@ struct Accumulator {
   Value scratch;
   /// Partial copies of an ordered accumulator (0: not ordered).
   int64_t slots = 0;
+  /// Ordered, and every element of every copy receives exactly one
+  /// addition: the copies are stored into, never zero-filled nor read
+  /// before the sum.
+  bool writtenOnce = false;
 
   Value target() const { return scratch ? scratch : result; }
   bool ordered() const { return slots > 0; }
+  /// How a point adds into a partial copy.
+  AddMode copyAddMode() const {
+    return writtenOnce ? AddMode::Store : AddMode::LoadAdd;
+  }
+};
+
+/// What an emitter promises of its additions into an ordered accumulator's
+/// copies.
+enum class SlotWrites {
+  /// Any number of additions per element of a copy.
+  Accumulate,
+  /// Exactly one addition per element of every copy.
+  Once
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
@@ -164,6 +190,9 @@ public:
   void accumulateRowOverInnermost(ArrayRef<Value> values,
                                   const Accumulator &acc, ValueRange indices,
                                   Value slot);
+  /// Adds `value` into an ordered accumulator's copy at `at` (slot first),
+  /// as the accumulator's writes allow.
+  void addToCopy(const Accumulator &acc, Value value, ValueRange at);
   /// The `count` consecutive elements memref[indices..., last .. last +
   /// count) as f32, loaded as one vector where the target prefers it. The
   /// caller guarantees that the last index is a multiple of `count` and
@@ -246,7 +275,8 @@ private:
 /// buffer otherwise. Scratch buffers are freed by the pipeline's
 /// deallocation.
 Accumulator makeAccumulator(KernelBuilder &kb, Value result,
-                            int64_t slots = 1);
+                            int64_t slots = 1,
+                            SlotWrites writes = SlotWrites::Accumulate);
 
 /// Writes the accumulated sum into the result buffer: the partial copies
 /// summed in slot order (ordered), or the f32 scratch converted.
