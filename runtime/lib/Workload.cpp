@@ -18,6 +18,7 @@
 #include <iterator>
 #include <set>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace ssmrt {
 
@@ -216,6 +217,15 @@ static TensorSpec parseTensor(const Json &value, const std::string &where) {
          "unknown role '" + role +
              "' (expected input, parameter, output or gradient)");
   tensor.role = *parsedRole;
+  // The runtime allocates byteSize() bytes: a size that does not fit in 63
+  // bits would wrap.
+  uint64_t bytes = dtypeSize(tensor.dtype);
+  for (int64_t dim : tensor.shape)
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(dim), &bytes) ||
+        bytes > (uint64_t(1) << 62))
+      fail(memberPath(where, "shape"), "tensor '" + tensor.name +
+                                           "' is too large (its byte size does "
+                                           "not fit in 62 bits)");
   return tensor;
 }
 
@@ -410,21 +420,156 @@ static std::optional<std::string> readSymbolString(const ElfFile &elf,
   return std::nullopt;
 }
 
-std::optional<std::string> peekManifest(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+/// The bytes of the regular file at `path`, or an error (the file is not
+/// regular, cannot be read). A device or a pipe is never read: it could
+/// feed bytes without end.
+static std::optional<std::vector<char>> readRegularFile(const std::string &path,
+                                                        std::string &error) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    error = std::string("cannot be read: ") + std::strerror(errno);
     return std::nullopt;
-  ElfFile elf(std::vector<char>((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>()));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    error = S_ISDIR(info.st_mode) ? "is a directory, not a workload binary"
+                                  : "is not a regular file (a device, pipe "
+                                    "or socket)";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::string("cannot be opened: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::vector<char> bytes(static_cast<size_t>(info.st_size));
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+/// The dynamic symbol table's section header, or false.
+static bool findDynsym(const ElfFile &elf, const Elf64_Ehdr &header,
+                       Elf64_Shdr &dynsym) {
+  for (size_t i = 0; i < header.e_shnum; ++i)
+    if (elf.section(header, i, dynsym) && dynsym.sh_type == SHT_DYNSYM)
+      return true;
+  return false;
+}
+
+std::optional<std::string> peekManifest(const std::string &path) {
+  std::string error;
+  std::optional<std::vector<char>> bytes = readRegularFile(path, error);
+  if (!bytes)
+    return std::nullopt;
+  ElfFile elf(std::move(*bytes));
+  Elf64_Ehdr header;
+  Elf64_Shdr dynsym;
+  if (!elf.isElf64LittleEndian() || !elf.read(0, header) ||
+      !findDynsym(elf, header, dynsym))
+    return std::nullopt;
+  return readSymbolString(elf, header, dynsym, "ssm_workload_manifest");
+}
+
+/// The ELF machine of the code this runtime runs.
+static uint16_t hostMachine() {
+#if defined(__x86_64__)
+  return EM_X86_64;
+#elif defined(__aarch64__)
+  return EM_AARCH64;
+#else
+  return EM_NONE;
+#endif
+}
+
+/// Why the ELF file `elf` of `size` bytes cannot be handed to dlopen, or an
+/// empty string. dlopen maps the file's PT_LOAD segments and touches them:
+/// a segment that lies past the end of a truncated file is a SIGBUS there.
+static std::string elfLoadProblem(const ElfFile &elf, uint64_t size) {
   Elf64_Ehdr header;
   if (!elf.isElf64LittleEndian() || !elf.read(0, header))
-    return std::nullopt;
-  for (size_t i = 0; i < header.e_shnum; ++i) {
-    Elf64_Shdr section;
-    if (elf.section(header, i, section) && section.sh_type == SHT_DYNSYM)
-      return readSymbolString(elf, header, section, "ssm_workload_manifest");
+    return "is not a 64-bit little-endian ELF file";
+  if (header.e_type != ET_DYN)
+    return "is not an ELF shared object (e_type " +
+           std::to_string(header.e_type) + ")";
+  if (hostMachine() != EM_NONE && header.e_machine != hostMachine())
+    return "is an ELF shared object for another machine (e_machine " +
+           std::to_string(header.e_machine) + ")";
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0)
+    return "has no valid program header table";
+  bool dynamic = false;
+  for (size_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    if (!elf.read(header.e_phoff + i * uint64_t(sizeof(Elf64_Phdr)), segment))
+      return "is truncated: its program header table runs past the end of "
+             "the file (" +
+             std::to_string(size) + " bytes)";
+    if (segment.p_type != PT_LOAD && segment.p_type != PT_DYNAMIC)
+      continue;
+    uint64_t end;
+    if (__builtin_add_overflow(segment.p_offset, segment.p_filesz, &end) ||
+        end > size)
+      return "is truncated: segment " + std::to_string(i) +
+             " needs bytes up to offset " + std::to_string(segment.p_offset) +
+             " + " + std::to_string(segment.p_filesz) + ", the file has " +
+             std::to_string(size);
+    if (segment.p_type == PT_LOAD && segment.p_filesz > segment.p_memsz)
+      return "has a malformed segment " + std::to_string(i) +
+             " (more bytes in the file than in memory)";
+    dynamic |= segment.p_type == PT_DYNAMIC;
   }
-  return std::nullopt;
+  if (!dynamic)
+    return "has no dynamic segment (not a shared object)";
+  return "";
+}
+
+/// True when the dynamic symbol table defines `symbol`.
+static bool definesSymbol(const ElfFile &elf, const Elf64_Ehdr &header,
+                          const Elf64_Shdr &dynsym, const std::string &symbol) {
+  Elf64_Shdr strtab;
+  if (!elf.section(header, dynsym.sh_link, strtab) || !dynsym.sh_entsize)
+    return false;
+  for (uint64_t i = 0; i < dynsym.sh_size / dynsym.sh_entsize; ++i) {
+    Elf64_Sym sym;
+    if (!elf.read(dynsym.sh_offset + i * dynsym.sh_entsize, sym))
+      return false;
+    if (sym.st_shndx != SHN_UNDEF &&
+        elf.cString(strtab.sh_offset + sym.st_name,
+                    strtab.sh_offset + strtab.sh_size) == symbol)
+      return true;
+  }
+  return false;
+}
+
+void checkWorkloadBinary(const std::string &path) {
+  std::string error;
+  std::optional<std::vector<char>> bytes = readRegularFile(path, error);
+  if (!bytes)
+    throw std::runtime_error("cannot load " + path + ": it " + error);
+  uint64_t size = bytes->size();
+  ElfFile elf(std::move(*bytes));
+  std::string problem = elfLoadProblem(elf, size);
+  if (!problem.empty())
+    throw std::runtime_error("cannot load " + path + ": it " + problem);
+  Elf64_Ehdr header;
+  Elf64_Shdr dynsym;
+  elf.read(0, header);
+  std::optional<std::string> text;
+  if (findDynsym(elf, header, dynsym))
+    text = readSymbolString(elf, header, dynsym, "ssm_workload_manifest");
+  if (!text)
+    throw std::runtime_error(path + " is not an ssm workload binary (no "
+                                    "ssm_workload_manifest symbol)");
+  Manifest manifest;
+  try {
+    manifest = parseManifest(*text);
+  } catch (const std::runtime_error &e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+  for (const EntrySpec &entry : manifest.entries)
+    if (!definesSymbol(elf, header, dynsym, entry.symbol))
+      throw std::runtime_error(path + ": entry '" + entry.name + "': symbol '" +
+                               entry.symbol +
+                               "' is not exported by the binary");
 }
 
 //===----------------------------------------------------------------------===//
@@ -443,6 +588,9 @@ WorkloadLibrary::WorkloadLibrary(const std::string &path) : filePath(path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     throw std::runtime_error(path + ": no such file");
+  // dlopen trusts the file: check what it would map, and the symbols the
+  // runner needs, before handing it over.
+  checkWorkloadBinary(path);
   dlerror(); // Clear any stale error.
   // RTLD_LOCAL: an entry wrapper calls its workload function through the
   // PLT, so with RTLD_GLOBAL a second binary defining the same function name
