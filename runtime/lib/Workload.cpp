@@ -481,45 +481,183 @@ static uint16_t hostMachine() {
 #endif
 }
 
-/// Why the ELF file `elf` of `size` bytes cannot be handed to dlopen, or an
-/// empty string. dlopen maps the file's PT_LOAD segments and touches them:
-/// a segment that lies past the end of a truncated file is a SIGBUS there.
-static std::string elfLoadProblem(const ElfFile &elf, uint64_t size) {
-  Elf64_Ehdr header;
-  if (!elf.isElf64LittleEndian() || !elf.read(0, header))
-    return "is not a 64-bit little-endian ELF file";
+/// True for the segment types a linker writes into a shared object.
+static bool isKnownSegmentType(uint32_t type) {
+  switch (type) {
+  case PT_NULL:
+  case PT_LOAD:
+  case PT_DYNAMIC:
+  case PT_INTERP:
+  case PT_NOTE:
+  case PT_PHDR:
+  case PT_TLS:
+  case PT_GNU_EH_FRAME:
+  case PT_GNU_STACK:
+  case PT_GNU_RELRO:
+  case PT_GNU_PROPERTY:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Why the ELF header `header` is not that of a shared object this process
+/// can load, or an empty string.
+static std::string elfHeaderProblem(const Elf64_Ehdr &header) {
+  if (header.e_ident[EI_VERSION] != EV_CURRENT ||
+      header.e_version != EV_CURRENT || header.e_ehsize != sizeof(Elf64_Ehdr))
+    return "has a malformed ELF header";
   if (header.e_type != ET_DYN)
     return "is not an ELF shared object (e_type " +
            std::to_string(header.e_type) + ")";
   if (hostMachine() != EM_NONE && header.e_machine != hostMachine())
     return "is an ELF shared object for another machine (e_machine " +
            std::to_string(header.e_machine) + ")";
-  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0)
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0 ||
+      header.e_phnum >= PN_XNUM)
     return "has no valid program header table";
-  bool dynamic = false;
+  if (header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shnum == 0)
+    return "has no valid section header table";
+  return "";
+}
+
+/// Why the segment `segment` (number `i`) of a file of `size` bytes cannot
+/// be mapped, or an empty string.
+static std::string segmentProblem(const Elf64_Phdr &segment, size_t i,
+                                  uint64_t size) {
+  std::string which = "segment " + std::to_string(i);
+  if (!isKnownSegmentType(segment.p_type))
+    return "has a segment of unknown type (" + which + ")";
+  uint64_t fileEnd, memEnd;
+  if (__builtin_add_overflow(segment.p_offset, segment.p_filesz, &fileEnd) ||
+      fileEnd > size)
+    return "is truncated: " + which + " needs bytes up to offset " +
+           std::to_string(segment.p_offset) + " + " +
+           std::to_string(segment.p_filesz) + ", the file has " +
+           std::to_string(size);
+  if (__builtin_add_overflow(segment.p_vaddr, segment.p_memsz, &memEnd) ||
+      segment.p_filesz > segment.p_memsz)
+    return "has a malformed " + which;
+  if (segment.p_type == PT_LOAD &&
+      (segment.p_align == 0 || (segment.p_align & (segment.p_align - 1)) ||
+       segment.p_offset % segment.p_align != segment.p_vaddr % segment.p_align))
+    return "has a malformed " + which + " (alignment)";
+  return "";
+}
+
+/// The loaded segment whose memory holds [addr, addr + bytes), from the file
+/// bytes at `offset` when given; null when there is none.
+static const Elf64_Phdr *mappedBy(const std::vector<Elf64_Phdr> &loads,
+                                  uint64_t addr, uint64_t bytes,
+                                  std::optional<uint64_t> offset) {
+  for (const Elf64_Phdr &load : loads) {
+    if (addr < load.p_vaddr || addr - load.p_vaddr > load.p_memsz ||
+        bytes > load.p_memsz - (addr - load.p_vaddr))
+      continue;
+    if (!offset)
+      return &load;
+    uint64_t within = addr - load.p_vaddr;
+    bool fromFile = *offset == load.p_offset + within &&
+                    within <= load.p_filesz && bytes <= load.p_filesz - within;
+    return fromFile ? &load : nullptr;
+  }
+  return nullptr;
+}
+
+/// True when `load`'s permissions allow what `section` needs: reading,
+/// executing its code, writing its data (the dynamic loader writes
+/// relocations into RELRO data before protecting it, so write is needed
+/// there too).
+static bool permits(const Elf64_Phdr &load, const Elf64_Shdr &section) {
+  if (!(load.p_flags & PF_R))
+    return false;
+  if ((section.sh_flags & SHF_EXECINSTR) && !(load.p_flags & PF_X))
+    return false;
+  return !(section.sh_flags & SHF_WRITE) || (load.p_flags & PF_W);
+}
+
+/// Why the sections and the non-loaded segments of `elf` disagree with its
+/// loaded segments, or an empty string. A linker writes them consistently:
+/// a corrupted program header (a segment moved, resized or dropped) makes
+/// the dynamic loader touch memory it never mapped.
+static std::string layoutProblem(const ElfFile &elf, const Elf64_Ehdr &header,
+                                 const std::vector<Elf64_Phdr> &segments) {
+  std::vector<Elf64_Phdr> loads;
+  for (const Elf64_Phdr &segment : segments)
+    if (segment.p_type == PT_LOAD) {
+      if (!loads.empty() &&
+          segment.p_vaddr < loads.back().p_vaddr + loads.back().p_memsz)
+        return "has overlapping or unordered loadable segments";
+      loads.push_back(segment);
+    }
+  if (loads.empty())
+    return "has no loadable segment";
+  size_t dynamics = 0;
+  for (const Elf64_Phdr &segment : segments) {
+    if (segment.p_type == PT_LOAD || segment.p_type == PT_GNU_STACK ||
+        segment.p_type == PT_NULL || segment.p_memsz == 0)
+      continue;
+    // The TLS image's bytes are in a loaded segment, its zero-filled tail
+    // (.tbss) need not be; RELRO only changes the protection of memory.
+    bool tls = segment.p_type == PT_TLS;
+    uint64_t bytes = tls ? segment.p_filesz : segment.p_memsz;
+    if (bytes != 0 &&
+        !mappedBy(loads, segment.p_vaddr, bytes,
+                  segment.p_type == PT_GNU_RELRO
+                      ? std::nullopt
+                      : std::optional<uint64_t>(segment.p_offset)))
+      return "has a segment outside its loadable segments";
+    dynamics += segment.p_type == PT_DYNAMIC;
+  }
+  if (dynamics != 1)
+    return "has no single dynamic segment (not a shared object)";
+  for (size_t i = 0; i < header.e_shnum; ++i) {
+    Elf64_Shdr section;
+    if (!elf.section(header, i, section))
+      return "is truncated: its section header table runs past the end of "
+             "the file";
+    if (!(section.sh_flags & SHF_ALLOC) || section.sh_size == 0 ||
+        (section.sh_flags & SHF_TLS))
+      continue;
+    const Elf64_Phdr *load =
+        mappedBy(loads, section.sh_addr, section.sh_size,
+                 section.sh_type == SHT_NOBITS
+                     ? std::nullopt
+                     : std::optional<uint64_t>(section.sh_offset));
+    if (!load)
+      return "has section " + std::to_string(i) +
+             " outside its loadable segments (a corrupted program header)";
+    if (!permits(*load, section))
+      return "has section " + std::to_string(i) +
+             " in a segment that does not allow its use (read, write or "
+             "execute; a corrupted program header)";
+  }
+  return "";
+}
+
+/// Why the ELF file `elf` of `size` bytes cannot be handed to dlopen, or an
+/// empty string. dlopen trusts the program headers: it maps the PT_LOAD
+/// segments and touches them, so a segment past the end of a truncated file
+/// is a SIGBUS there, and one moved or dropped a SIGSEGV.
+static std::string elfLoadProblem(const ElfFile &elf, uint64_t size) {
+  Elf64_Ehdr header;
+  if (!elf.isElf64LittleEndian() || !elf.read(0, header))
+    return "is not a 64-bit little-endian ELF file";
+  std::string problem = elfHeaderProblem(header);
+  if (!problem.empty())
+    return problem;
+  std::vector<Elf64_Phdr> segments(header.e_phnum);
   for (size_t i = 0; i < header.e_phnum; ++i) {
-    Elf64_Phdr segment;
-    if (!elf.read(header.e_phoff + i * uint64_t(sizeof(Elf64_Phdr)), segment))
+    if (!elf.read(header.e_phoff + i * uint64_t(sizeof(Elf64_Phdr)),
+                  segments[i]))
       return "is truncated: its program header table runs past the end of "
              "the file (" +
              std::to_string(size) + " bytes)";
-    if (segment.p_type != PT_LOAD && segment.p_type != PT_DYNAMIC)
-      continue;
-    uint64_t end;
-    if (__builtin_add_overflow(segment.p_offset, segment.p_filesz, &end) ||
-        end > size)
-      return "is truncated: segment " + std::to_string(i) +
-             " needs bytes up to offset " + std::to_string(segment.p_offset) +
-             " + " + std::to_string(segment.p_filesz) + ", the file has " +
-             std::to_string(size);
-    if (segment.p_type == PT_LOAD && segment.p_filesz > segment.p_memsz)
-      return "has a malformed segment " + std::to_string(i) +
-             " (more bytes in the file than in memory)";
-    dynamic |= segment.p_type == PT_DYNAMIC;
+    problem = segmentProblem(segments[i], i, size);
+    if (!problem.empty())
+      return problem;
   }
-  if (!dynamic)
-    return "has no dynamic segment (not a shared object)";
-  return "";
+  return layoutProblem(elf, header, segments);
 }
 
 /// True when the dynamic symbol table defines `symbol`.

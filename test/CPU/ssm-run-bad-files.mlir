@@ -21,6 +21,13 @@
 // RUN: not ssm-run %t.cut100.so 2>&1 | FileCheck %s --check-prefix=PHDR
 // PHDR: error: cannot load {{.*}}.cut100.so: it is truncated: its program header table runs past the end of the file (100 bytes)
 
+// Every one-byte corruption of the ELF header and the program headers (a
+// segment dropped, moved, resized, its permissions changed: crashes inside
+// dlopen, or when the loaded code runs) is refused or harmless; none kills
+// ssm-run with a signal.
+// RUN: python3 %S/Inputs/mutate_elf.py ssm-run %t.so %t.mutants | FileCheck %s --check-prefix=MUTANTS
+// MUTANTS: {{[0-9]+}} mutants, {{[0-9]+}} refused, 0 crashes
+
 // A device, a pipe and a directory in place of the binary: never read.
 // RUN: ln -sf /dev/zero %t.zero.so
 // RUN: not ssm-run %t.zero.so 2>&1 | FileCheck %s --check-prefix=DEVICE
