@@ -3,10 +3,12 @@
 
 Compiler side: the functions of the lit suite (test/**/*.mlir, split at
 `// -----`) are mutated as text (dimensions, element types, numbers,
-attribute names, op names, tokens, lines, truncation) and fed, many to a
-file with --split-input-file, to `ssm-opt` (parse and verify), and to the
-CPU and GPU pipelines (compiler only, `cubin-format=isa`: no GPU and no
-ptxas needed), each with mutated lowering options.
+attribute names, op names, tokens, lines, truncation; or gently, so that
+most still verify) and fed, many to a file with --split-input-file, to
+`ssm-opt` (parse and verify), and to the CPU and GPU pipelines (compiler
+only, `cubin-format=isa`: no GPU and no ptxas needed), each with mutated
+lowering options; a few gentle mutants per batch go through `ssm-compile`
+for the CPU and the binary through `ssm-run --check`.
 
 Runtime side: a small workload is compiled for the CPU once; then `ssm-run`
 runs over mutated `.npy` inputs (flipped, truncated or rewritten header
@@ -281,6 +283,8 @@ class CompilerFuzzer:
     def __init__(self, args, stats, env, out):
         self.args, self.stats, self.env, self.out = args, stats, env, out
         self.ssm_opt = os.path.join(args.build, "bin", "ssm-opt")
+        self.ssm_compile = os.path.join(args.build, "bin", "ssm-compile")
+        self.ssm_run = os.path.join(args.build, "bin", "ssm-run")
         self.timeout = args.timeout
         self.found = 0
         self.valid = None
@@ -332,6 +336,34 @@ class CompilerFuzzer:
             self.stats.count(kind, len(mutants))
             if verdict != "ok":
                 self.bisect(kind, cmd, mutants, work, verdict, err)
+        if gentle:
+            for text in rng.sample(mutants, min(self.args.compile_per_batch,
+                                                len(mutants))):
+                self.compile_and_run(rng, text, work)
+
+    def compile_and_run(self, rng, text, work):
+        """ssm-compile for the CPU (manifest, LLVM, link), then ssm-run
+        --check on what it built: a binary that crashes is a compiler bug."""
+        src = os.path.join(work, "entry.mlir")
+        binary = os.path.join(work, "entry.so")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(text)
+        if os.path.exists(binary):
+            os.remove(binary)
+        opts = ["--" + o for o in random_options(rng, False).split()]
+        cmd = [self.ssm_compile, src, "--target=cpu", "-o", binary] + opts
+        verdict, rc, err = run(cmd, self.timeout, self.env)
+        self.stats.count("ssm-compile")
+        if verdict != "ok":
+            self.record("ssm-compile", cmd, text, verdict, err)
+            return
+        if rc != 0 or not os.path.exists(binary):
+            return
+        cmd = [self.ssm_run, binary, "--check"]
+        verdict, rc, err = run(cmd, self.timeout, self.env)
+        self.stats.count("ssm-run-compiled")
+        if verdict != "ok":
+            self.record("ssm-run-compiled", cmd, text, verdict, err)
 
     def bisect(self, kind, cmd, mutants, work, verdict, err):
         """Re-runs the mutants of a failed batch one at a time."""
@@ -511,6 +543,9 @@ def main():
                         help="mutated functions per ssm-opt invocation")
     parser.add_argument("--pipeline-share", type=float, default=0.5,
                         help="share of batches also run through a pipeline")
+    parser.add_argument("--compile-per-batch", type=int, default=2,
+                        help="gently mutated functions per batch compiled "
+                             "with ssm-compile and run with ssm-run --check")
     parser.add_argument("--runtime-share", type=float, default=0.25,
                         help="share of the time spent on ssm-run")
     parser.add_argument("--timeout", type=float, default=30.0,
