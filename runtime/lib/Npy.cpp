@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <optional>
@@ -342,7 +343,11 @@ static bool readBytes(std::ifstream &in, std::vector<uint8_t> &bytes,
   return got == count;
 }
 
-NpyArray readNpy(const std::string &path) {
+/// Reads the .npy file at `path`; `checkLayout` sees what its header
+/// declares before the data is read (and may throw).
+static NpyArray
+readNpyChecked(const std::string &path,
+               const std::function<void(const NpyLayout &)> &checkLayout) {
   // Only a regular file has a size that bounds what is read: a device
   // (/dev/zero), a pipe or a socket could feed bytes without end.
   struct stat info;
@@ -381,6 +386,8 @@ NpyArray readNpy(const std::string &path) {
   if (in.bad())
     fail(path, "read error");
   NpyLayout layout = parseLayout(path, head);
+  if (checkLayout)
+    checkLayout(layout);
   uint64_t available = static_cast<uint64_t>(info.st_size) - head.size();
   if (static_cast<uint64_t>(info.st_size) < head.size() ||
       available < layout.dataBytes)
@@ -408,18 +415,24 @@ static std::vector<uint8_t> f32BytesToBf16(const std::vector<uint8_t> &bytes) {
   return out;
 }
 
+NpyArray readNpy(const std::string &path) { return readNpyChecked(path, {}); }
+
 std::vector<uint8_t> readNpyAs(const std::string &path, Dtype dtype,
                                const std::vector<int64_t> &shape) {
-  NpyArray array = readNpy(path);
+  // The dtype and shape are checked before the data is read: a file that
+  // declares (and holds) far more than the tensor is not loaded whole.
+  NpyArray array = readNpyChecked(path, [&](const NpyLayout &layout) {
+    bool fromF32 = dtype == Dtype::BF16 && layout.descr == "<f4";
+    if (layout.descr != npyDescr(dtype) && !fromF32)
+      fail(path, "dtype mismatch: the file holds '" + layout.descr +
+                     "', the tensor is " + dtypeName(dtype) + " (expected '" +
+                     npyDescr(dtype) + "'" +
+                     (dtype == Dtype::BF16 ? " raw bits or '<f4'" : "") + ")");
+    if (layout.shape != shape)
+      fail(path, "shape mismatch: the file holds " + formatShape(layout.shape) +
+                     ", expected " + formatShape(shape));
+  });
   bool bf16FromF32 = dtype == Dtype::BF16 && array.descr == "<f4";
-  if (array.descr != npyDescr(dtype) && !bf16FromF32)
-    fail(path, "dtype mismatch: the file holds '" + array.descr +
-                   "', the tensor is " + dtypeName(dtype) + " (expected '" +
-                   npyDescr(dtype) + "'" +
-                   (dtype == Dtype::BF16 ? " raw bits or '<f4'" : "") + ")");
-  if (array.shape != shape)
-    fail(path, "shape mismatch: the file holds " + formatShape(array.shape) +
-                   ", expected " + formatShape(shape));
   if (bf16FromF32)
     return f32BytesToBf16(array.bytes);
   return std::move(array.bytes);

@@ -50,13 +50,13 @@
 // RUN: not ssm-run %t.so --inputs %t.bad 2>&1 | FileCheck %s --check-prefix=PIPE
 // PIPE: error: {{.*}}x.npy: is not a regular file
 
-// A regular file whose header declares far more data than the file has:
-// refused before anything that size is allocated or read.
+// A regular file whose header declares far more data than the tensor (and
+// the file) has: refused before anything that size is allocated or read.
 // RUN: rm -f %t.bad/x.npy
 // RUN: LC_ALL=C sed 's/(1, 4, 8), }             /(1152921504606846976,), }/' %t.in/x.npy > %t.bad/x.npy
 // RUN: grep -c 1152921504606846976 %t.bad/x.npy
 // RUN: not ssm-run %t.so --inputs %t.bad 2>&1 | FileCheck %s --check-prefix=HUGE
-// HUGE: error: {{.*}}x.npy: truncated data: shape [1152921504606846976] of <f4 needs {{[0-9]+}} bytes, the file has 128
+// HUGE: error: {{.*}}x.npy: shape mismatch: the file holds [1152921504606846976], expected [1,4,8]
 
 // The right files still load.
 // RUN: ssm-run %t.so --inputs %t.in --check | FileCheck %s --check-prefix=OK
