@@ -297,6 +297,16 @@ class CompilerFuzzer:
             stages.append(("cpu-pipeline", base + [
                 "--ssm-cpu-pipeline=" + random_options(rng, False)]))
         if rng.random() < self.args.pipeline_share / 2:
+            # The passes alone, as ssm-opt users run them.
+            stages.append(("passes", base + [rng.choice([
+                "--convert-ssm-to-loops", "--convert-ssm-to-gpu",
+                "--ssm-fuse=variant=fused-conv-scan",
+                "--ssm-select-lowering=" + random_options(rng, False),
+                "--ssm-select-lowering=target=gpu " +
+                random_options(rng, True).replace("cubin-format=isa", ""),
+                "--ssm-distinct-results", "--ssm-test-kernel-interface",
+                "--canonicalize"])]))
+        if rng.random() < self.args.pipeline_share / 2:
             stages.append(("gpu-pipeline", base + [
                 "--ssm-gpu-pipeline=" + random_options(rng, True)]))
         return stages
