@@ -83,8 +83,9 @@ OPTION_VALUES = {
     "bogus": ["1"],
 }
 CRASH_MARKERS = ["Stack dump", "PLEASE submit a bug report",
-                 "AddressSanitizer", "UndefinedBehaviorSanitizer",
-                 "runtime error:", "LeakSanitizer", "Segmentation fault"]
+                 "Segmentation fault"]
+SANITIZER_REPORTS = ["ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "UndefinedBehaviorSanitizer:", "runtime error:"]
 
 
 class Stats:
@@ -110,8 +111,9 @@ def run(cmd, timeout, env=None, stdin=None):
     except subprocess.TimeoutExpired:
         return "hang", None, ""
     err = proc.stderr.decode("utf-8", "replace")
-    if any(m in err for m in ("AddressSanitizer", "UndefinedBehaviorSanitizer",
-                              "runtime error:", "LeakSanitizer")):
+    # Reports, not warnings ("AddressSanitizer failed to allocate" is what
+    # allocator_may_return_null=1 prints before malloc returns null).
+    if any(m in err for m in SANITIZER_REPORTS):
         return "san", proc.returncode, err
     if proc.returncode < 0 or proc.returncode >= 128 or any(
             m in err for m in CRASH_MARKERS):
@@ -570,7 +572,9 @@ def main():
     cuda = env.get("CUDA_HOME", "/usr/local/cuda")
     env["CUDA_HOME"] = cuda
     env["PATH"] = os.path.join(cuda, "bin") + os.pathsep + env.get("PATH", "")
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+    # As scripts/sanitize.sh: see there for allow_user_poisoning.
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=0:allocator_may_return_null=1:"
+                   "allow_user_poisoning=0")
 
     rng = random.Random(args.seed)
     stats = Stats()
