@@ -2,6 +2,7 @@
 
 #include "ssm/Conversion/Passes.h"
 #include "ssm/Pipelines/Pipelines.h"
+#include "ssm/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -20,6 +21,8 @@ using namespace mlir::ssm;
 /// turned into caller-provided out-parameters (the workload ABI), and
 /// upstream ownership-based deallocation of every remaining allocation.
 void mlir::ssm::addBufferizationPasses(OpPassManager &pm, bool gpuKernels) {
+  // One buffer per result: out-parameters cannot share one.
+  pm.addPass(createSSMDistinctResults());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

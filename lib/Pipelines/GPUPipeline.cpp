@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ssm/Conversion/Passes.h"
+#include "ssm/IR/SSMLowering.h"
 #include "ssm/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
@@ -26,12 +27,9 @@ LogicalResult mlir::ssm::buildGPUPipeline(OpPassManager &pm,
       chip = value;
   // Upstream's NVVM target crashes on a chip it does not know: ask for one
   // of the form it accepts before building anything.
-  if (!StringRef(chip).starts_with("sm_") ||
-      !llvm::all_of(StringRef(chip).drop_front(3),
-                    [](char c) { return c >= '0' && c <= '9'; }) ||
-      chip.size() < 5)
-    return onError("chip = '" + chip +
-                   "' is not an NVIDIA architecture such as 'sm_90'");
+  if (!isValidChip(chip))
+    return onError("ssm-select-lowering: chip = '" + chip +
+                   "' is not a GPU architecture such as 'sm_90'");
   pm.addPass(createConvertSSMToGPU());
   addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());

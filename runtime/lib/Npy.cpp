@@ -14,16 +14,19 @@
 
 #include "ssmrt/Npy.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace ssmrt {
 
@@ -266,9 +269,23 @@ static std::string readHeaderText(const std::string &path,
   return std::string(file.begin() + headerStart, file.begin() + dataOffset);
 }
 
-NpyArray parseNpy(const std::string &path, const std::vector<uint8_t> &file) {
+namespace {
+/// What the header of a .npy file declares: the element type, the shape,
+/// where the data starts and how many bytes it has.
+struct NpyLayout {
+  std::string descr;
+  std::vector<int64_t> shape;
   size_t dataOffset = 0;
-  std::string text = readHeaderText(path, file, dataOffset);
+  size_t dataBytes = 0;
+};
+} // namespace
+
+/// Parses the magic, version and header dict at the start of `file` (which
+/// needs to hold no data) and checks the declared data size fits in size_t.
+static NpyLayout parseLayout(const std::string &path,
+                             const std::vector<uint8_t> &file) {
+  NpyLayout layout;
+  std::string text = readHeaderText(path, file, layout.dataOffset);
   NpyHeader header = HeaderParser(path, text).parse();
   if (*header.fortranOrder)
     fail(path, "fortran_order is True; only C-order arrays are supported "
@@ -277,39 +294,112 @@ NpyArray parseNpy(const std::string &path, const std::vector<uint8_t> &file) {
   if (itemSize == 0)
     fail(path, "unsupported dtype '" + *header.descr +
                    "' (supported: '<f4', '<f8', '<f2', '<u2' for bf16 bits)");
-  NpyArray array;
-  array.descr = *header.descr;
-  array.shape = *header.shape;
+  layout.descr = *header.descr;
+  layout.shape = *header.shape;
   size_t needed = itemSize;
-  for (int64_t dim : array.shape) {
+  for (int64_t dim : layout.shape) {
     size_t extent = static_cast<size_t>(dim);
     if (extent != 0 && needed > std::numeric_limits<size_t>::max() / extent)
       fail(path,
-           "bad header: shape " + formatShape(array.shape) + " is too large");
+           "bad header: shape " + formatShape(layout.shape) + " is too large");
     needed *= extent;
   }
-  size_t available = file.size() - dataOffset;
-  if (available < needed)
-    fail(path, "truncated data: shape " + formatShape(array.shape) + " of " +
-                   array.descr + " needs " + std::to_string(needed) +
-                   " bytes, the file has " + std::to_string(available));
-  array.bytes.assign(file.begin() + dataOffset,
-                     file.begin() + dataOffset + needed);
+  layout.dataBytes = needed;
+  return layout;
+}
+
+/// The truncated-data error for a file with `available` data bytes.
+[[noreturn]] static void failTruncated(const std::string &path,
+                                       const NpyLayout &layout,
+                                       uint64_t available) {
+  fail(path, "truncated data: shape " + formatShape(layout.shape) + " of " +
+                 layout.descr + " needs " + std::to_string(layout.dataBytes) +
+                 " bytes, the file has " + std::to_string(available));
+}
+
+NpyArray parseNpy(const std::string &path, const std::vector<uint8_t> &file) {
+  NpyLayout layout = parseLayout(path, file);
+  size_t available = file.size() - layout.dataOffset;
+  if (available < layout.dataBytes)
+    failTruncated(path, layout, available);
+  NpyArray array;
+  array.descr = layout.descr;
+  array.shape = layout.shape;
+  array.bytes.assign(file.begin() + layout.dataOffset,
+                     file.begin() + layout.dataOffset + layout.dataBytes);
   return array;
 }
 
-NpyArray readNpy(const std::string &path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
+/// Appends up to `count` bytes of `in` to `bytes`; false when the stream
+/// ends first.
+static bool readBytes(std::ifstream &in, std::vector<uint8_t> &bytes,
+                      size_t count) {
+  size_t start = bytes.size();
+  bytes.resize(start + count);
+  in.read(reinterpret_cast<char *>(bytes.data() + start),
+          static_cast<std::streamsize>(count));
+  size_t got = static_cast<size_t>(in.gcount());
+  bytes.resize(start + got);
+  return got == count;
+}
+
+/// Reads the .npy file at `path`; `checkLayout` sees what its header
+/// declares before the data is read (and may throw).
+static NpyArray
+readNpyChecked(const std::string &path,
+               const std::function<void(const NpyLayout &)> &checkLayout) {
+  // Only a regular file has a size that bounds what is read: a device
+  // (/dev/zero), a pipe or a socket could feed bytes without end.
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0)
+    fail(path, std::string("cannot open for reading: ") + std::strerror(errno));
+  if (S_ISDIR(info.st_mode))
     fail(path, "is a directory, not a .npy file");
+  if (!S_ISREG(info.st_mode))
+    fail(path, "is not a regular file (a device, pipe or socket); a .npy "
+               "input must be a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     fail(path, std::string("cannot open for reading: ") + std::strerror(errno));
-  std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)),
-                            std::istreambuf_iterator<char>());
+  // The magic, version and header length; then the header, of the length
+  // declared; then exactly the data bytes the header declares.
+  std::vector<uint8_t> head;
+  readBytes(in, head, kMagicLen + 2);
+  if (head.size() == kMagicLen + 2 && head[6] >= 2)
+    readBytes(in, head, 4);
+  else
+    readBytes(in, head, 2);
+  if (head.size() >= kMagicLen + 4 &&
+      std::memcmp(head.data(), kMagic, kMagicLen) == 0) {
+    size_t lenSize = head[6] == 1 ? 2 : 4;
+    if (head.size() == kMagicLen + 2 + lenSize) {
+      uint64_t headerLen = readLittleEndian(head, kMagicLen + 2, lenSize);
+      uint64_t fileSize = static_cast<uint64_t>(info.st_size);
+      // The header can be no longer than the file; readHeaderText reports
+      // one that runs past its end.
+      readBytes(
+          in, head,
+          static_cast<size_t>(std::min<uint64_t>(
+              headerLen, fileSize > head.size() ? fileSize - head.size() : 0)));
+    }
+  }
   if (in.bad())
     fail(path, "read error");
-  return parseNpy(path, file);
+  NpyLayout layout = parseLayout(path, head);
+  if (checkLayout)
+    checkLayout(layout);
+  uint64_t available = static_cast<uint64_t>(info.st_size) - head.size();
+  if (static_cast<uint64_t>(info.st_size) < head.size() ||
+      available < layout.dataBytes)
+    failTruncated(
+        path, layout,
+        static_cast<uint64_t>(info.st_size) < head.size() ? 0 : available);
+  if (!readBytes(in, head, layout.dataBytes)) {
+    if (in.bad())
+      fail(path, "read error");
+    failTruncated(path, layout, head.size() - layout.dataOffset);
+  }
+  return parseNpy(path, head);
 }
 
 /// Converts '<f4' bytes to bf16 bits, rounding to nearest even.
@@ -325,18 +415,24 @@ static std::vector<uint8_t> f32BytesToBf16(const std::vector<uint8_t> &bytes) {
   return out;
 }
 
+NpyArray readNpy(const std::string &path) { return readNpyChecked(path, {}); }
+
 std::vector<uint8_t> readNpyAs(const std::string &path, Dtype dtype,
                                const std::vector<int64_t> &shape) {
-  NpyArray array = readNpy(path);
+  // The dtype and shape are checked before the data is read: a file that
+  // declares (and holds) far more than the tensor is not loaded whole.
+  NpyArray array = readNpyChecked(path, [&](const NpyLayout &layout) {
+    bool fromF32 = dtype == Dtype::BF16 && layout.descr == "<f4";
+    if (layout.descr != npyDescr(dtype) && !fromF32)
+      fail(path, "dtype mismatch: the file holds '" + layout.descr +
+                     "', the tensor is " + dtypeName(dtype) + " (expected '" +
+                     npyDescr(dtype) + "'" +
+                     (dtype == Dtype::BF16 ? " raw bits or '<f4'" : "") + ")");
+    if (layout.shape != shape)
+      fail(path, "shape mismatch: the file holds " + formatShape(layout.shape) +
+                     ", expected " + formatShape(shape));
+  });
   bool bf16FromF32 = dtype == Dtype::BF16 && array.descr == "<f4";
-  if (array.descr != npyDescr(dtype) && !bf16FromF32)
-    fail(path, "dtype mismatch: the file holds '" + array.descr +
-                   "', the tensor is " + dtypeName(dtype) + " (expected '" +
-                   npyDescr(dtype) + "'" +
-                   (dtype == Dtype::BF16 ? " raw bits or '<f4'" : "") + ")");
-  if (array.shape != shape)
-    fail(path, "shape mismatch: the file holds " + formatShape(array.shape) +
-                   ", expected " + formatShape(shape));
   if (bf16FromF32)
     return f32BytesToBf16(array.bytes);
   return std::move(array.bytes);

@@ -18,6 +18,7 @@
 #include <iterator>
 #include <set>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace ssmrt {
 
@@ -216,6 +217,15 @@ static TensorSpec parseTensor(const Json &value, const std::string &where) {
          "unknown role '" + role +
              "' (expected input, parameter, output or gradient)");
   tensor.role = *parsedRole;
+  // The runtime allocates byteSize() bytes: a size that does not fit in 63
+  // bits would wrap.
+  uint64_t bytes = dtypeSize(tensor.dtype);
+  for (int64_t dim : tensor.shape)
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(dim), &bytes) ||
+        bytes > (uint64_t(1) << 62))
+      fail(memberPath(where, "shape"), "tensor '" + tensor.name +
+                                           "' is too large (its byte size does "
+                                           "not fit in 62 bits)");
   return tensor;
 }
 
@@ -410,21 +420,294 @@ static std::optional<std::string> readSymbolString(const ElfFile &elf,
   return std::nullopt;
 }
 
-std::optional<std::string> peekManifest(const std::string &path) {
+/// The bytes of the regular file at `path`, or an error (the file is not
+/// regular, cannot be read). A device or a pipe is never read: it could
+/// feed bytes without end.
+static std::optional<std::vector<char>> readRegularFile(const std::string &path,
+                                                        std::string &error) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    error = std::string("cannot be read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    error = S_ISDIR(info.st_mode) ? "is a directory, not a workload binary"
+                                  : "is not a regular file (a device, pipe "
+                                    "or socket)";
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in)
+  if (!in) {
+    error = std::string("cannot be opened: ") + std::strerror(errno);
     return std::nullopt;
-  ElfFile elf(std::vector<char>((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>()));
+  }
+  std::vector<char> bytes(static_cast<size_t>(info.st_size));
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+/// The dynamic symbol table's section header, or false.
+static bool findDynsym(const ElfFile &elf, const Elf64_Ehdr &header,
+                       Elf64_Shdr &dynsym) {
+  for (size_t i = 0; i < header.e_shnum; ++i)
+    if (elf.section(header, i, dynsym) && dynsym.sh_type == SHT_DYNSYM)
+      return true;
+  return false;
+}
+
+std::optional<std::string> peekManifest(const std::string &path) {
+  std::string error;
+  std::optional<std::vector<char>> bytes = readRegularFile(path, error);
+  if (!bytes)
+    return std::nullopt;
+  ElfFile elf(std::move(*bytes));
   Elf64_Ehdr header;
-  if (!elf.isElf64LittleEndian() || !elf.read(0, header))
+  Elf64_Shdr dynsym;
+  if (!elf.isElf64LittleEndian() || !elf.read(0, header) ||
+      !findDynsym(elf, header, dynsym))
     return std::nullopt;
+  return readSymbolString(elf, header, dynsym, "ssm_workload_manifest");
+}
+
+/// The ELF machine of the code this runtime runs.
+static uint16_t hostMachine() {
+#if defined(__x86_64__)
+  return EM_X86_64;
+#elif defined(__aarch64__)
+  return EM_AARCH64;
+#else
+  return EM_NONE;
+#endif
+}
+
+/// True for the segment types a linker writes into a shared object.
+static bool isKnownSegmentType(uint32_t type) {
+  switch (type) {
+  case PT_NULL:
+  case PT_LOAD:
+  case PT_DYNAMIC:
+  case PT_INTERP:
+  case PT_NOTE:
+  case PT_PHDR:
+  case PT_TLS:
+  case PT_GNU_EH_FRAME:
+  case PT_GNU_STACK:
+  case PT_GNU_RELRO:
+  case PT_GNU_PROPERTY:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Why the ELF header `header` is not that of a shared object this process
+/// can load, or an empty string.
+static std::string elfHeaderProblem(const Elf64_Ehdr &header) {
+  if (header.e_ident[EI_VERSION] != EV_CURRENT ||
+      header.e_version != EV_CURRENT || header.e_ehsize != sizeof(Elf64_Ehdr))
+    return "has a malformed ELF header";
+  if (header.e_type != ET_DYN)
+    return "is not an ELF shared object (e_type " +
+           std::to_string(header.e_type) + ")";
+  if (hostMachine() != EM_NONE && header.e_machine != hostMachine())
+    return "is an ELF shared object for another machine (e_machine " +
+           std::to_string(header.e_machine) + ")";
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0 ||
+      header.e_phnum >= PN_XNUM)
+    return "has no valid program header table";
+  if (header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shnum == 0)
+    return "has no valid section header table";
+  return "";
+}
+
+/// Why the segment `segment` (number `i`) of a file of `size` bytes cannot
+/// be mapped, or an empty string.
+static std::string segmentProblem(const Elf64_Phdr &segment, size_t i,
+                                  uint64_t size) {
+  std::string which = "segment " + std::to_string(i);
+  if (!isKnownSegmentType(segment.p_type))
+    return "has a segment of unknown type (" + which + ")";
+  uint64_t fileEnd, memEnd;
+  if (__builtin_add_overflow(segment.p_offset, segment.p_filesz, &fileEnd) ||
+      fileEnd > size)
+    return "is truncated: " + which + " needs bytes up to offset " +
+           std::to_string(segment.p_offset) + " + " +
+           std::to_string(segment.p_filesz) + ", the file has " +
+           std::to_string(size);
+  if (__builtin_add_overflow(segment.p_vaddr, segment.p_memsz, &memEnd) ||
+      segment.p_filesz > segment.p_memsz)
+    return "has a malformed " + which;
+  if (segment.p_type == PT_LOAD &&
+      (segment.p_align == 0 || (segment.p_align & (segment.p_align - 1)) ||
+       segment.p_offset % segment.p_align != segment.p_vaddr % segment.p_align))
+    return "has a malformed " + which + " (alignment)";
+  return "";
+}
+
+/// The loaded segment whose memory holds [addr, addr + bytes), from the file
+/// bytes at `offset` when given; null when there is none.
+static const Elf64_Phdr *mappedBy(const std::vector<Elf64_Phdr> &loads,
+                                  uint64_t addr, uint64_t bytes,
+                                  std::optional<uint64_t> offset) {
+  for (const Elf64_Phdr &load : loads) {
+    if (addr < load.p_vaddr || addr - load.p_vaddr > load.p_memsz ||
+        bytes > load.p_memsz - (addr - load.p_vaddr))
+      continue;
+    if (!offset)
+      return &load;
+    uint64_t within = addr - load.p_vaddr;
+    bool fromFile = *offset == load.p_offset + within &&
+                    within <= load.p_filesz && bytes <= load.p_filesz - within;
+    return fromFile ? &load : nullptr;
+  }
+  return nullptr;
+}
+
+/// True when `load`'s permissions allow what `section` needs: reading,
+/// executing its code, writing its data (the dynamic loader writes
+/// relocations into RELRO data before protecting it, so write is needed
+/// there too).
+static bool permits(const Elf64_Phdr &load, const Elf64_Shdr &section) {
+  if (!(load.p_flags & PF_R))
+    return false;
+  if ((section.sh_flags & SHF_EXECINSTR) && !(load.p_flags & PF_X))
+    return false;
+  return !(section.sh_flags & SHF_WRITE) || (load.p_flags & PF_W);
+}
+
+/// Why the sections and the non-loaded segments of `elf` disagree with its
+/// loaded segments, or an empty string. A linker writes them consistently:
+/// a corrupted program header (a segment moved, resized or dropped) makes
+/// the dynamic loader touch memory it never mapped.
+static std::string layoutProblem(const ElfFile &elf, const Elf64_Ehdr &header,
+                                 const std::vector<Elf64_Phdr> &segments) {
+  std::vector<Elf64_Phdr> loads;
+  for (const Elf64_Phdr &segment : segments)
+    if (segment.p_type == PT_LOAD) {
+      if (!loads.empty() &&
+          segment.p_vaddr < loads.back().p_vaddr + loads.back().p_memsz)
+        return "has overlapping or unordered loadable segments";
+      loads.push_back(segment);
+    }
+  if (loads.empty())
+    return "has no loadable segment";
+  size_t dynamics = 0;
+  for (const Elf64_Phdr &segment : segments) {
+    if (segment.p_type == PT_LOAD || segment.p_type == PT_GNU_STACK ||
+        segment.p_type == PT_NULL || segment.p_memsz == 0)
+      continue;
+    // The TLS image's bytes are in a loaded segment, its zero-filled tail
+    // (.tbss) need not be; RELRO only changes the protection of memory.
+    bool tls = segment.p_type == PT_TLS;
+    uint64_t bytes = tls ? segment.p_filesz : segment.p_memsz;
+    if (bytes != 0 &&
+        !mappedBy(loads, segment.p_vaddr, bytes,
+                  segment.p_type == PT_GNU_RELRO
+                      ? std::nullopt
+                      : std::optional<uint64_t>(segment.p_offset)))
+      return "has a segment outside its loadable segments";
+    dynamics += segment.p_type == PT_DYNAMIC;
+  }
+  if (dynamics != 1)
+    return "has no single dynamic segment (not a shared object)";
   for (size_t i = 0; i < header.e_shnum; ++i) {
     Elf64_Shdr section;
-    if (elf.section(header, i, section) && section.sh_type == SHT_DYNSYM)
-      return readSymbolString(elf, header, section, "ssm_workload_manifest");
+    if (!elf.section(header, i, section))
+      return "is truncated: its section header table runs past the end of "
+             "the file";
+    if (!(section.sh_flags & SHF_ALLOC) || section.sh_size == 0 ||
+        (section.sh_flags & SHF_TLS))
+      continue;
+    const Elf64_Phdr *load =
+        mappedBy(loads, section.sh_addr, section.sh_size,
+                 section.sh_type == SHT_NOBITS
+                     ? std::nullopt
+                     : std::optional<uint64_t>(section.sh_offset));
+    if (!load)
+      return "has section " + std::to_string(i) +
+             " outside its loadable segments (a corrupted program header)";
+    if (!permits(*load, section))
+      return "has section " + std::to_string(i) +
+             " in a segment that does not allow its use (read, write or "
+             "execute; a corrupted program header)";
   }
-  return std::nullopt;
+  return "";
+}
+
+/// Why the ELF file `elf` of `size` bytes cannot be handed to dlopen, or an
+/// empty string. dlopen trusts the program headers: it maps the PT_LOAD
+/// segments and touches them, so a segment past the end of a truncated file
+/// is a SIGBUS there, and one moved or dropped a SIGSEGV.
+static std::string elfLoadProblem(const ElfFile &elf, uint64_t size) {
+  Elf64_Ehdr header;
+  if (!elf.isElf64LittleEndian() || !elf.read(0, header))
+    return "is not a 64-bit little-endian ELF file";
+  std::string problem = elfHeaderProblem(header);
+  if (!problem.empty())
+    return problem;
+  std::vector<Elf64_Phdr> segments(header.e_phnum);
+  for (size_t i = 0; i < header.e_phnum; ++i) {
+    if (!elf.read(header.e_phoff + i * uint64_t(sizeof(Elf64_Phdr)),
+                  segments[i]))
+      return "is truncated: its program header table runs past the end of "
+             "the file (" +
+             std::to_string(size) + " bytes)";
+    problem = segmentProblem(segments[i], i, size);
+    if (!problem.empty())
+      return problem;
+  }
+  return layoutProblem(elf, header, segments);
+}
+
+/// True when the dynamic symbol table defines `symbol`.
+static bool definesSymbol(const ElfFile &elf, const Elf64_Ehdr &header,
+                          const Elf64_Shdr &dynsym, const std::string &symbol) {
+  Elf64_Shdr strtab;
+  if (!elf.section(header, dynsym.sh_link, strtab) || !dynsym.sh_entsize)
+    return false;
+  for (uint64_t i = 0; i < dynsym.sh_size / dynsym.sh_entsize; ++i) {
+    Elf64_Sym sym;
+    if (!elf.read(dynsym.sh_offset + i * dynsym.sh_entsize, sym))
+      return false;
+    if (sym.st_shndx != SHN_UNDEF &&
+        elf.cString(strtab.sh_offset + sym.st_name,
+                    strtab.sh_offset + strtab.sh_size) == symbol)
+      return true;
+  }
+  return false;
+}
+
+void checkWorkloadBinary(const std::string &path) {
+  std::string error;
+  std::optional<std::vector<char>> bytes = readRegularFile(path, error);
+  if (!bytes)
+    throw std::runtime_error("cannot load " + path + ": it " + error);
+  uint64_t size = bytes->size();
+  ElfFile elf(std::move(*bytes));
+  std::string problem = elfLoadProblem(elf, size);
+  if (!problem.empty())
+    throw std::runtime_error("cannot load " + path + ": it " + problem);
+  Elf64_Ehdr header;
+  Elf64_Shdr dynsym;
+  elf.read(0, header);
+  std::optional<std::string> text;
+  if (findDynsym(elf, header, dynsym))
+    text = readSymbolString(elf, header, dynsym, "ssm_workload_manifest");
+  if (!text)
+    throw std::runtime_error(path + " is not an ssm workload binary (no "
+                                    "ssm_workload_manifest symbol)");
+  Manifest manifest;
+  try {
+    manifest = parseManifest(*text);
+  } catch (const std::runtime_error &e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+  for (const EntrySpec &entry : manifest.entries)
+    if (!definesSymbol(elf, header, dynsym, entry.symbol))
+      throw std::runtime_error(path + ": entry '" + entry.name + "': symbol '" +
+                               entry.symbol +
+                               "' is not exported by the binary");
 }
 
 //===----------------------------------------------------------------------===//
@@ -443,6 +726,9 @@ WorkloadLibrary::WorkloadLibrary(const std::string &path) : filePath(path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     throw std::runtime_error(path + ": no such file");
+  // dlopen trusts the file: check what it would map, and the symbols the
+  // runner needs, before handing it over.
+  checkWorkloadBinary(path);
   dlerror(); // Clear any stale error.
   // RTLD_LOCAL: an entry wrapper calls its workload function through the
   // PLT, so with RTLD_GLOBAL a second binary defining the same function name

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -293,6 +294,38 @@ TEST_F(NpyTest, MissingFile) {
 //===----------------------------------------------------------------------===//
 // Conversions
 //===----------------------------------------------------------------------===//
+
+TEST_F(NpyTest, EndlessFilesAreNotRead) {
+  // A device or a pipe could feed bytes without end (issue 15): refused by
+  // what they are, before a byte is read.
+  expectReadError("/dev/zero",
+                  "is not a regular file (a device, pipe or socket)");
+  std::string fifo = path("x.npy");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  expectReadError(fifo, "is not a regular file");
+}
+
+TEST_F(NpyTest, DeclaredDataBeyondTheFileIsNotAllocated) {
+  // A header declaring 2^60 floats over a few bytes of data: the size is
+  // checked against the file's before anything is allocated or read.
+  std::string file = writeBytes(
+      "huge.npy", numpyFile("{'descr': '<f4', 'fortran_order': False, "
+                            "'shape': (1152921504606846976,), }",
+                            64, std::vector<uint8_t>(16)));
+  try {
+    readNpy(file);
+    ADD_FAILURE() << "reading " << file << " did not fail";
+  } catch (const std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "truncated data: shape [1152921504606846976] of <f4 needs "
+                  "4611686018427387904 bytes, the file has 16"),
+              std::string::npos)
+        << e.what();
+  }
+  // As a tensor's input, the shape is compared before any data is read.
+  expectReadError(file, "shape mismatch: the file holds "
+                        "[1152921504606846976], expected [2]");
+}
 
 TEST(DtypeTest, NamesAndSizes) {
   for (Dtype dtype : {Dtype::F32, Dtype::F64, Dtype::BF16, Dtype::F16})

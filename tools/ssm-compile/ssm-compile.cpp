@@ -101,8 +101,9 @@ int main(int argc, char **argv) {
   for (const char *arg : own)
     if (StringRef(arg).ltrim('-') == "help")
       std::atexit(printLoweringHelp);
-  llvm::cl::ParseCommandLineOptions(own.size(), own.data(),
-                                    "ssm workload compiler\n");
+  if (!ssm::parseToolCommandLine(own.size(), own.data(),
+                                 "ssm workload compiler\n"))
+    return 1;
 
   DialectRegistry registry;
   ssm::registerAllDialects(registry);

@@ -18,6 +18,11 @@ namespace ssm {
 SmallVector<std::pair<std::string, std::string>>
 recordAttributes(Operation *op, ArrayRef<StringRef> names);
 
+/// Checks that every attribute of `op` that is not dialect-prefixed (no
+/// '.' in its name) is one of the op's own; an error naming the attribute
+/// and the ones the op knows otherwise.
+LogicalResult verifyKnownAttributes(Operation *op);
+
 } // namespace ssm
 } // namespace mlir
 

@@ -95,6 +95,10 @@ def SSM_KernelOpInterface : OpInterface<"KernelOpInterface"> {
       [{ return ::mlir::ssm::recordAttributes($_op.getOperation(),
                                               $_op.getAttributeNames()); }]>,
   ];
+  // A misspelled attribute ({delta_sofplus}) would be kept and ignored,
+  // silently changing the math: only the op's own attributes and
+  // dialect-prefixed ones (ssm.lowering, ...) are allowed.
+  let verify = [{ return ::mlir::ssm::verifyKnownAttributes($_op); }];
 }
 
 #endif // SSM_INTERFACES_TD

@@ -4,6 +4,7 @@
 #include "ssm/IR/SSMOps.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
@@ -50,6 +51,16 @@ int64_t mlir::ssm::getLoweringParam(LoweringAttr attr, LoweringParam param) {
     return attr.getMaxRegisters();
   }
   llvm_unreachable("unknown lowering parameter");
+}
+
+bool mlir::ssm::isValidChip(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return false;
+  if (chip.ends_with("a") || chip.ends_with("f"))
+    chip = chip.drop_back();
+  return (chip.size() == 2 || chip.size() == 3) &&
+         llvm::all_of(chip, [](char c) { return c >= '0' && c <= '9'; }) &&
+         chip.front() != '0';
 }
 
 ArrayRef<StringLiteral> mlir::ssm::getLoweringTargets() {
@@ -223,10 +234,33 @@ static LogicalResult verifyParam(Operation *op, LoweringAttr attr,
     if (!isPow2UpTo16(value))
       return fail() << ", not supported: expected 1, 2, 4, 8 or 16";
     return success();
-  case LoweringParam::ChunkLen:
+  case LoweringParam::ChunkLen: {
     if (value < 1)
       return fail() << ": it must be at least 1";
+    // The chunked lowerings form products of a chunk's length with the
+    // op's sizes (a chunk's [chunk, chunk] products per row of the largest
+    // operand, at most): they must not wrap 64-bit indices.
+    uint64_t largest = 1;
+    for (Type type : op->getOperandTypes())
+      if (auto shaped = dyn_cast<ShapedType>(type);
+          shaped && shaped.hasStaticShape()) {
+        // Saturating: the op's verifier may not have seen the sizes yet.
+        uint64_t elements = 1;
+        for (int64_t dim : shaped.getShape())
+          elements =
+              llvm::SaturatingMultiply(elements, static_cast<uint64_t>(dim));
+        largest = std::max(largest, elements);
+      }
+    uint64_t product;
+    if (__builtin_mul_overflow(largest, static_cast<uint64_t>(value),
+                               &product) ||
+        product > (uint64_t(1) << 56))
+      return fail() << ", too large for this op: chunk_len times its largest "
+                       "operand's "
+                    << largest
+                    << " elements exceeds the 2^56 its 64-bit indices allow";
     return success();
+  }
   case LoweringParam::ChannelsPerBlock: {
     int64_t threads = attr.getThreadsPerBlock();
     if (value < 1 ||
@@ -282,7 +316,7 @@ LogicalResult mlir::ssm::verifyLowering(Operation *op, LoweringAttr attr,
   if (!llvm::is_contained(getLoweringTargets(), target))
     return op->emitOpError() << "has ssm.lowering target = \"" << target
                              << "\", unknown: expected 'cpu' or 'gpu'";
-  if (target == "gpu" && !attr.getChip().starts_with("sm_"))
+  if (target == "gpu" && !isValidChip(attr.getChip()))
     return op->emitOpError()
            << "has ssm.lowering chip = \"" << attr.getChip()
            << "\": a GPU lowering needs a chip such as \"sm_90\"";

@@ -40,6 +40,12 @@ int64_t getLoweringParam(LoweringAttr attr, LoweringParam param);
 /// The targets a lowering can name.
 ArrayRef<StringLiteral> getLoweringTargets();
 
+/// True for a GPU chip name upstream's NVVM target accepts: `sm_` and two
+/// or three digits, optionally `a` or `f` (sm_90, sm_90a, sm_100f). The
+/// NVVM target crashes on other names, so every chip is checked with this
+/// before a pipeline is built or a lowering accepted.
+bool isValidChip(StringRef chip);
+
 /// True for the ops that carry a lowering: kernel ops outside a fusion
 /// region, and ssm.fusion.
 bool carriesLowering(Operation *op);

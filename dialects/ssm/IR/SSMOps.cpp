@@ -43,6 +43,32 @@ mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names) {
   return recorded;
 }
 
+LogicalResult mlir::ssm::verifyKnownAttributes(Operation *op) {
+  std::optional<RegisteredOperationName> info = op->getRegisteredInfo();
+  if (!info)
+    return success();
+  SmallVector<StringRef> known;
+  for (StringAttr name : info->getAttributeNames())
+    if (name != "operandSegmentSizes" && name != "resultSegmentSizes")
+      known.push_back(name.getValue());
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    StringRef name = attr.getName().getValue();
+    if (name.contains('.') || llvm::is_contained(known, name))
+      continue;
+    InFlightDiagnostic diag = op->emitOpError()
+                              << "has unknown attribute '" << name << "': ";
+    if (known.empty())
+      return diag << "it has no attributes of its own (dialect-prefixed ones "
+                     "such as 'ssm.lowering' are allowed)";
+    diag << "its attributes are";
+    for (auto [i, k] : llvm::enumerate(known))
+      diag << (i ? ", '" : " '") << k << "'";
+    return diag << " (dialect-prefixed ones such as 'ssm.lowering' are "
+                   "allowed)";
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // FusionOp
 //===----------------------------------------------------------------------===//
@@ -77,6 +103,8 @@ static LogicalResult verifyFusedConvScan(FusionOp fusion) {
 }
 
 LogicalResult FusionOp::verify() {
+  if (failed(verifyKnownAttributes(*this)))
+    return failure();
   if (!llvm::is_contained(getKnownVariants(), getVariant())) {
     std::string known;
     for (auto [i, v] : llvm::enumerate(getKnownVariants()))

@@ -10,11 +10,81 @@
 #include "ssm/IR/SSMOps.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/APInt.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
+
+/// The exact product of non-negative sizes (wide enough not to wrap).
+static llvm::APInt product(ArrayRef<int64_t> sizes) {
+  unsigned width = 64 * (sizes.size() + 2);
+  llvm::APInt result(width, 1);
+  for (int64_t size : sizes)
+    result *= llvm::APInt(width, static_cast<uint64_t>(size));
+  return result;
+}
+
+std::optional<std::string> mlir::ssm::oversizedBytes(ShapedType type) {
+  if (!type.hasStaticShape())
+    return std::nullopt;
+  Type element = type.getElementType();
+  unsigned bits =
+      element.isIntOrIndexOrFloat()
+          ? (element.isIndex() ? 64 : element.getIntOrFloatBitWidth())
+          : 64;
+  llvm::APInt bytes = product(type.getShape()) * ((bits + 7) / 8);
+  if (bytes.ugt(
+          llvm::APInt::getOneBitSet(bytes.getBitWidth(), kMaxTensorBytesLog2)))
+    return llvm::toString(bytes, 10, /*Signed=*/false);
+  return std::nullopt;
+}
+
+/// The error for `value` of oversized `type`, named by `what`.
+static LogicalResult oversizedError(InFlightDiagnostic diag, StringRef what,
+                                    Type type, StringRef bytes) {
+  return diag << what << " of type " << type << " is too large: " << bytes
+              << " bytes, more than the 2^" << kMaxTensorBytesLog2
+              << " that 64-bit indices into it can address";
+}
+
+LogicalResult mlir::ssm::verifyValueSizes(Operation *root) {
+  // Pre-order: a function's arguments are reported before their uses.
+  WalkResult result = root->walk<WalkOrder::PreOrder>([](Operation *op) {
+    auto check = [&](Type type, const Twine &what,
+                     std::optional<Location> loc) -> LogicalResult {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (!shaped || !isa<RankedTensorType, MemRefType>(shaped))
+        return success();
+      std::optional<std::string> bytes = oversizedBytes(shaped);
+      if (!bytes)
+        return success();
+      InFlightDiagnostic diag = loc ? mlir::emitError(*loc) : op->emitOpError();
+      return oversizedError(std::move(diag), what.str(), type, *bytes);
+    };
+    for (auto [i, value] : llvm::enumerate(op->getOperands()))
+      if (failed(check(value.getType(), "operand #" + Twine(i), std::nullopt)))
+        return WalkResult::interrupt();
+    for (auto [i, value] : llvm::enumerate(op->getResults()))
+      if (failed(check(value.getType(), "result #" + Twine(i), std::nullopt)))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(check(arg.getType(),
+                           "argument #" + Twine(arg.getArgNumber()),
+                           arg.getLoc())))
+            return WalkResult::interrupt();
+    if (auto func = dyn_cast<FunctionOpInterface>(op))
+      for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+        if (failed(check(type, "function result #" + Twine(i), std::nullopt)))
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
 
 namespace {
 
@@ -47,6 +117,38 @@ public:
     for (auto [index, name] : llvm::enumerate(dims))
       if (failed(bind(operand, tensor, index, name)))
         return failure();
+    return checkSize(operand, tensor);
+  }
+
+  /// Checks that the element count and byte size of `tensor` (static, every
+  /// dimension positive) fit the 64-bit indices the lowerings compute with.
+  LogicalResult checkSize(StringRef operand, RankedTensorType tensor) {
+    if (std::optional<std::string> bytes = oversizedBytes(tensor))
+      return error() << "operand `" << operand << "` of type " << tensor
+                     << " is too large: " << *bytes
+                     << " bytes, more than the 2^" << kMaxTensorBytesLog2
+                     << " that 64-bit indices into it can address";
+    return success();
+  }
+
+  /// Checks that the index space of the op, the product of its named
+  /// dimensions but the groups (which divide another), fits the 64-bit index
+  /// products the lowerings form (padded to whole chunks, f32 scratch).
+  LogicalResult checkIndexSpace() {
+    SmallVector<int64_t> sizes;
+    std::string names;
+    for (StringRef name : order)
+      if (name != "G") {
+        sizes.push_back(get(name));
+        names += (names.empty() ? "" : "*") + name.str();
+      }
+    llvm::APInt space = product(sizes);
+    if (space.ugt(kMaxIndexSpace))
+      return error() << "index space " << names << " = "
+                     << llvm::toString(space, 10, false)
+                     << " is too large: the lowerings index it with 64-bit "
+                        "integers, which allow at most 2^"
+                     << kMaxIndexSpaceLog2;
     return success();
   }
 
@@ -62,6 +164,8 @@ public:
                      << name << ") must be positive, got " << size;
     auto [it, inserted] = bound.try_emplace(
         name, size, ("operand `" + operand + "` dim " + Twine(index)).str());
+    if (inserted)
+      order.push_back(name.str());
     if (!inserted && it->second.first != size)
       return error() << "operand `" << operand << "` dim " << index << " ("
                      << name << ") is " << size << ", expected "
@@ -100,10 +204,15 @@ public:
   MLIRContext *getContext() const { return context; }
 
 private:
+  static constexpr unsigned kMaxIndexSpaceLog2 = 56;
+  static constexpr uint64_t kMaxIndexSpace = uint64_t(1) << kMaxIndexSpaceLog2;
+
   MLIRContext *context;
   std::optional<Location> loc;
   StringRef opName;
   llvm::StringMap<std::pair<int64_t, std::string>> bound;
+  /// The bound names in the order they were bound.
+  SmallVector<std::string> order;
 };
 
 Type elementTypeOf(Value value) {
@@ -156,7 +265,7 @@ LogicalResult checkSelectiveScanOperands(ShapeChecker &c, OpOrAdaptor op) {
       failed(checkOptional(c, "D", op.getD(), {"D"})) ||
       failed(checkOptional(c, "z", op.getZ(), {"B", "D", "L"})) ||
       failed(checkOptional(c, "delta_bias", op.getDeltaBias(), {"D"})) ||
-      failed(c.divides("G", "D")))
+      failed(c.divides("G", "D")) || failed(c.checkIndexSpace()))
     return failure();
   Type uType = op.getU().getType();
   if (failed(c.sameElementType("delta", op.getDelta().getType(), "u", uType)))
@@ -179,7 +288,7 @@ LogicalResult checkSSDScanOperands(ShapeChecker &c, OpOrAdaptor op) {
       failed(checkOptional(c, "dt_bias", op.getDtBias(), {"H"})) ||
       failed(checkOptional(c, "initial_state", op.getInitialState(),
                            {"B", "H", "P", "N"})) ||
-      failed(c.divides("G", "H")))
+      failed(c.divides("G", "H")) || failed(c.checkIndexSpace()))
     return failure();
   Type xType = op.getX().getType();
   if (failed(c.sameElementType("dt", op.getDt().getType(), "x", xType)))
@@ -195,7 +304,8 @@ LogicalResult checkCausalConv1dOperands(ShapeChecker &c, OpOrAdaptor op) {
   return failure(
       failed(c.check("x", op.getX().getType(), {"B", "D", "L"})) ||
       failed(c.check("weight", op.getWeight().getType(), {"D", "W"})) ||
-      failed(checkOptional(c, "bias", op.getBias(), {"D"})));
+      failed(checkOptional(c, "bias", op.getBias(), {"D"})) ||
+      failed(c.checkIndexSpace()));
 }
 
 /// The dimension names of an RMS-norm input of the given rank: the leading
@@ -222,7 +332,8 @@ LogicalResult checkRMSNormOperands(ShapeChecker &c, OpOrAdaptor op) {
   if (failed(c.check("x", xType, dims)) ||
       failed(c.check("weight", op.getWeight().getType(), {"D"})) ||
       failed(checkOptional(c, "residual", op.getResidual(), dims)) ||
-      failed(checkOptional(c, "z", op.getZ(), dims)))
+      failed(checkOptional(c, "z", op.getZ(), dims)) ||
+      failed(c.checkIndexSpace()))
     return failure();
   if (op.getResidual() && op.getZ())
     return c.error() << "operands `residual` and `z` cannot both be given "

@@ -142,4 +142,24 @@ def SSMTestKernelInterface : Pass<"ssm-test-kernel-interface", "ModuleOp"> {
   }];
 }
 
+def SSMDistinctResults : Pass<"ssm-distinct-results", "ModuleOp"> {
+  let summary = "Give every tensor a function returns its own value";
+  let description = [{
+    A function that returns one tensor as several results (`return %y, %y`)
+    becomes one that returns a copy for each repetition, made with
+    `bufferization.alloc_tensor() copy(...)`. Each result of a workload entry
+    is a caller-allocated buffer, and upstream's
+    buffer-results-to-out-params crashes on a buffer returned twice; both
+    pipelines run this pass before bufferization.
+
+    Before: `return %y, %y : tensor<4xf32>, tensor<4xf32>`
+    After:
+    ```mlir
+    %c = bufferization.alloc_tensor() copy(%y) : tensor<4xf32>
+    return %y, %c : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["bufferization::BufferizationDialect"];
+}
+
 #endif // SSM_TRANSFORMS_PASSES_TD

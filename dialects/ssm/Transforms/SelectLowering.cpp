@@ -41,7 +41,7 @@ mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
   if (!llvm::is_contained(getLoweringTargets(), StringRef(opts.target)))
     return fail("target") << "'" << opts.target
                           << "' is unknown: expected 'cpu' or 'gpu'";
-  if (opts.target == "gpu" && !StringRef(opts.chip).starts_with("sm_"))
+  if (opts.target == "gpu" && !isValidChip(opts.chip))
     return fail("chip") << "'" << opts.chip
                         << "' is not a GPU architecture such as 'sm_90'";
   SmallVector<StringRef> variants =
@@ -255,6 +255,10 @@ mlir::ssm::selectLowering(Operation *op, LoweringAttr handWritten,
 
 static LogicalResult selectAll(Operation *root,
                                const SSMSelectLoweringOptions &options) {
+  // Every lowering after this point indexes tensors with 64-bit integers:
+  // one too large for them is refused here, before any product wraps.
+  if (failed(verifyValueSizes(root)))
+    return failure();
   WalkResult result = root->walk([&](Operation *op) {
     if (!carriesLowering(op))
       return WalkResult::advance();

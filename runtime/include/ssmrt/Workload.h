@@ -105,6 +105,14 @@ Manifest parseManifest(const std::string &json);
 /// authoritative error.
 std::optional<std::string> peekManifest(const std::string &path);
 
+/// Checks, without loading it, that the file at `path` can be handed to
+/// dlopen as a workload binary: a regular file, an ELF64 shared object for
+/// this machine whose program headers and loadable segments lie within the
+/// file (a truncated file would crash dlopen), exporting a manifest that
+/// parses and every entry symbol it names. Throws std::runtime_error naming
+/// the file otherwise.
+void checkWorkloadBinary(const std::string &path);
+
 /// The signature of every entry symbol.
 using EntryFunction = void (*)(void **buffers);
 

@@ -30,7 +30,20 @@ static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
                  "Workload binary (.so); two or more with --compare")
       ->required();
   app.add_option("--entry", options.entry, "Entry to run (default: the first)");
-  app.add_option("--seed", options.seed, "Seed of random argument values");
+  // CLI11 reads "-1" into an unsigned seed as 2^64-1: only digits pass.
+  app.add_option("--seed", options.seed,
+                 "Seed of random argument values (0 to 2^64-1)")
+      ->check(CLI::Validator(
+          [](std::string &text) -> std::string {
+            bool digits =
+                !text.empty() && text.size() <= 20 &&
+                text.find_first_not_of("0123456789") == std::string::npos;
+            if (digits && (text.size() < 20 ||
+                           text <= std::string("18446744073709551615")))
+              return "";
+            return "'" + text + "' is not an integer from 0 to 2^64-1";
+          },
+          "SEED"));
   app.add_option("--inputs", options.inputsDir,
                  "Read every argument from DIR/<name>.npy");
   app.add_option("--dump", options.dumpDir,

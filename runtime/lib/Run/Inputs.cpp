@@ -9,6 +9,7 @@
 #include "Text.h"
 
 #include "ssmrt/Npy.h"
+#include "ssmrt/Reference.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -132,11 +133,42 @@ static uint64_t hashName(const std::string &name) {
   return hash;
 }
 
-void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data) {
+void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data,
+                bool nonNegative) {
   Random random(seed ^ hashName(tensor.name));
   Init init = initFor(tensor);
-  for (size_t i = 0, e = tensor.numElements(); i < e; ++i)
-    storeElement(tensor.dtype, data, i, draw(init, random, tensor));
+  for (size_t i = 0, e = tensor.numElements(); i < e; ++i) {
+    double value = draw(init, random, tensor);
+    storeElement(tensor.dtype, data, i, nonNegative ? std::fabs(value) : value);
+  }
+}
+
+std::set<std::string> stepsWithoutSoftplus(const EntrySpec &entry) {
+  // The step operand and its bias, and the attribute that says whether the
+  // op applies softplus to their sum, of every scan op.
+  struct Scan {
+    const char *op, *step, *bias, *softplus;
+  };
+  static const Scan scans[] = {
+      {"ssm.selective_scan", "delta", "delta_bias", "delta_softplus"},
+      {"ssm.selective_scan_grad", "delta", "delta_bias", "delta_softplus"},
+      {"ssm.ssd_scan", "dt", "dt_bias", "dt_softplus"},
+      {"ssm.ssd_scan_grad", "dt", "dt_bias", "dt_softplus"}};
+  std::set<std::string> names;
+  for (const OpSpec &op : entry.ops)
+    for (const Scan &scan : scans) {
+      if (op.op != scan.op)
+        continue;
+      auto softplus = op.attrs.find(scan.softplus);
+      if (softplus != op.attrs.end() && softplus->second == "true")
+        continue;
+      const ref::OpSignature &sig = ref::opSignature(scan.op);
+      for (size_t i = 0; i < sig.operands.size() && i < op.operands.size(); ++i)
+        if ((sig.operands[i] == scan.step || sig.operands[i] == scan.bias) &&
+            op.operands[i])
+          names.insert(*op.operands[i]);
+    }
+  return names;
 }
 
 //===----------------------------------------------------------------------===//
@@ -203,9 +235,11 @@ void loadArguments(const std::string &inputsDir, uint64_t seed,
     out << "inputs: from " << inputsDir << "\n";
     return;
   }
+  std::set<std::string> steps = stepsWithoutSoftplus(entry);
   for (size_t i = 0; i < entry.tensors.size(); ++i)
     if (!entry.tensors[i].isResult())
-      fillRandom(entry.tensors[i], seed, buffers[i].data());
+      fillRandom(entry.tensors[i], seed, buffers[i].data(),
+                 steps.count(entry.tensors[i].name) != 0);
   out << "inputs: seeded random (seed " << seed << ")\n";
 }
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,16 @@ using HostBuffers = std::vector<HostBuffer>;
 /// Fills `data` (a dense buffer of `tensor`) with seeded random values drawn
 /// from the distribution its name asks for. The values depend only on the
 /// seed and the tensor's name, dtype and shape, not on the tensor's position.
-void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data);
+/// With `nonNegative`, every value is drawn as the magnitude of the value
+/// it would otherwise be (same stream).
+void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data,
+                bool nonNegative = false);
+
+/// The argument tensors of `entry` that are a scan's step (or step bias)
+/// where the op applies no softplus: drawn non-negative, so that exp(dt A)
+/// with A < 0 decays. A negative step grows the state without bound, and
+/// the result overflows f16 (and, for long sequences, any dtype).
+std::set<std::string> stepsWithoutSoftplus(const EntrySpec &entry);
 
 /// Host buffers for every tensor of `entry`; results are poisoned with NaN so
 /// that an element the entry never writes fails --check.
