@@ -195,8 +195,7 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
   int64_t numRows = 1;
   for (int64_t bound : in.rows)
     numRows *= bound;
-  Accumulator dweightAcc =
-      makeAccumulator(outer, dweight, numRows, SlotWrites::Once);
+  Accumulator dweightAcc = makeAccumulator(outer, dweight, numRows);
 
   target.parallelFor(b, in.rows, [&](ImplicitLocOpBuilder &ib, ValueRange row) {
     KernelBuilder kb(ib, target);

@@ -148,8 +148,7 @@ void UnfusedNorm::emitWeightGrad(Value dy, Value v, Value rstd, Value dweight) {
   int64_t numRows = 1;
   for (int64_t bound : rows)
     numRows *= bound;
-  Accumulator acc =
-      makeAccumulator(outer, dweight, numRows, SlotWrites::Once);
+  Accumulator acc = makeAccumulator(outer, dweight, numRows);
   forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value term = kb.mul(kb.mul(kb.load(dy, iv), kb.load(v, iv)),
                         kb.load(rstd, rowOf(iv)));

@@ -60,15 +60,7 @@ void KernelBuilder::accumulate(const Accumulator &acc, Value value,
     return;
   }
   SmallVector<Value> at = slotIndices(slot, indices);
-  addToCopy(acc, value, at);
-}
-
-void KernelBuilder::addToCopy(const Accumulator &acc, Value value,
-                              ValueRange at) {
-  if (acc.writtenOnce)
-    store(value, acc.scratch, at);
-  else
-    store(add(load(acc.scratch, at), value), acc.scratch, at);
+  store(add(load(acc.scratch, at), value), acc.scratch, at);
 }
 
 void KernelBuilder::accumulateOverInnermost(const Accumulator &acc,
@@ -80,8 +72,8 @@ void KernelBuilder::accumulateOverInnermost(const Accumulator &acc,
   }
   SmallVector<Value> at = slotIndices(slot, indices);
   if (!target.accumulateOverInnermost(b, value, acc.scratch, at,
-                                      acc.copyAddMode()))
-    addToCopy(acc, value, at);
+                                      /*atomic=*/false))
+    store(add(load(acc.scratch, at), value), acc.scratch, at);
 }
 
 void KernelBuilder::accumulateRowOverInnermost(ArrayRef<Value> values,
@@ -94,13 +86,13 @@ void KernelBuilder::accumulateRowOverInnermost(ArrayRef<Value> values,
   }
   SmallVector<Value> at = slotIndices(slot, indices);
   if (target.accumulateRowOverInnermost(b, values, acc.scratch, at,
-                                        acc.copyAddMode()))
+                                        /*atomic=*/false))
     return;
   for (auto [i, value] : llvm::enumerate(values)) {
     at.back() = addIndex(indices.back(), i);
     if (!target.accumulateOverInnermost(b, value, acc.scratch, at,
-                                        acc.copyAddMode()))
-      addToCopy(acc, value, at);
+                                        /*atomic=*/false))
+      store(add(load(acc.scratch, at), value), acc.scratch, at);
   }
 }
 
@@ -328,7 +320,7 @@ void KernelBuilder::convertCopy(Value source, Value dest) {
 }
 
 Accumulator mlir::ssm::makeAccumulator(KernelBuilder &kb, Value result,
-                                       int64_t slots, SlotWrites writes) {
+                                       int64_t slots) {
   Accumulator acc{result, Value()};
   if (!result)
     return acc;
@@ -342,11 +334,6 @@ Accumulator mlir::ssm::makeAccumulator(KernelBuilder &kb, Value result,
     acc.scratch =
         memref::AllocOp::create(kb.builder(), MemRefType::get(shape, f32));
     acc.slots = slots;
-    // Every element is stored once before the sum reads it.
-    if (writes == SlotWrites::Once) {
-      acc.writtenOnce = true;
-      return acc;
-    }
   } else if (!type.getElementType().isF32()) {
     acc.scratch =
         memref::AllocOp::create(kb.builder(), MemRefType::get(type.getShape(), f32));

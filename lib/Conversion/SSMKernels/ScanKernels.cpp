@@ -83,14 +83,13 @@ void mlir::ssm::emitSelectiveScanWithU(SelectiveScanOp op, const IRMapping &m,
 
 SelectiveScanGradAccumulators::SelectiveScanGradAccumulators(
     KernelBuilder &kb, SelectiveScanGradOp op, const IRMapping &m,
-    int64_t channelSlots, int64_t sharedSlots, SlotWrites writes)
-    : dA(makeAccumulator(kb, m.lookup(op.getDA()), channelSlots, writes)),
-      dB(makeAccumulator(kb, m.lookup(op.getDB()), sharedSlots, writes)),
-      dC(makeAccumulator(kb, m.lookup(op.getDC()), sharedSlots, writes)),
-      dD(makeAccumulator(kb, m.lookupOrNull(op.getDD()), channelSlots,
-                         writes)),
+    int64_t channelSlots, int64_t sharedSlots)
+    : dA(makeAccumulator(kb, m.lookup(op.getDA()), channelSlots)),
+      dB(makeAccumulator(kb, m.lookup(op.getDB()), sharedSlots)),
+      dC(makeAccumulator(kb, m.lookup(op.getDC()), sharedSlots)),
+      dD(makeAccumulator(kb, m.lookupOrNull(op.getDD()), channelSlots)),
       dDeltaBias(makeAccumulator(kb, m.lookupOrNull(op.getDdeltaBias()),
-                                 channelSlots, writes)) {}
+                                 channelSlots)) {}
 
 void SelectiveScanGradAccumulators::finish(KernelBuilder &kb) const {
   for (const Accumulator &acc : {dA, dB, dC, dD, dDeltaBias})

@@ -608,10 +608,8 @@ void mlir::ssm::emitSelectiveScanGradChunkedParallel(
   KernelBuilder outer(b, target);
   ChunkedParallelScan scan(op, buffers, b, target, options.chunkLen);
   auto [channelSlots, sharedSlots] = scan.gradSlots();
-  // Each copy element is one (batch, chunk, channel)'s or one warp's only
-  // addition: stored, not added.
   SelectiveScanGradAccumulators acc(outer, op, buffers, channelSlots,
-                                    sharedSlots, SlotWrites::Once);
+                                    sharedSlots);
   GradBuffers g;
   g.dy = buffers.lookup(op.getDy());
   g.dLast = buffers.lookupOrNull(op.getDLastState());

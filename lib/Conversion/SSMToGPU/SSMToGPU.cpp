@@ -113,7 +113,7 @@ public:
 
   bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
                                Value memref, ValueRange indices,
-                               AddMode mode) override {
+                               bool atomic) override {
     if (innermostBound % 32 != 0)
       return false;
     value = warpAllSum(b, value);
@@ -125,7 +125,7 @@ public:
     auto ifFirst = scf::IfOp::create(b, first, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(ifFirst.thenBlock()->getTerminator());
-    addInto(b, value, memref, indices, mode);
+    addInto(b, value, memref, indices, atomic);
     return true;
   }
 
@@ -138,7 +138,7 @@ public:
   /// (K - 1 + 5 - log2 K shuffles in all, 9 for K = 8 instead of 40).
   bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
                                   ArrayRef<Value> values, Value memref,
-                                  ValueRange indices, AddMode mode) override {
+                                  ValueRange indices, bool atomic) override {
     int64_t count = values.size();
     if (innermostBound % 32 != 0 || count > 32 || !llvm::isPowerOf2_64(count))
       return false;
@@ -183,29 +183,23 @@ public:
     at.back() = arith::AddIOp::create(
         b, at.back(),
         arith::DivUIOp::create(b, lane, constant(lanesPerElement)));
-    addInto(b, sum, memref, at, mode);
+    addInto(b, sum, memref, at, atomic);
     return true;
   }
 
 private:
-  /// memref[indices] += value (f32), as `mode` says.
+  /// memref[indices] += value (f32), atomically or as a plain load and
+  /// store.
   static void addInto(ImplicitLocOpBuilder &b, Value value, Value memref,
-                      ValueRange indices, AddMode mode) {
-    switch (mode) {
-    case AddMode::Atomic:
+                      ValueRange indices, bool atomic) {
+    if (atomic) {
       memref::AtomicRMWOp::create(b, arith::AtomicRMWKind::addf, value, memref,
                                   indices);
       return;
-    case AddMode::LoadAdd: {
-      Value old = memref::LoadOp::create(b, memref, indices);
-      memref::StoreOp::create(b, arith::AddFOp::create(b, old, value), memref,
-                              indices);
-      return;
     }
-    case AddMode::Store:
-      memref::StoreOp::create(b, value, memref, indices);
-      return;
-    }
+    Value old = memref::LoadOp::create(b, memref, indices);
+    memref::StoreOp::create(b, arith::AddFOp::create(b, old, value), memref,
+                            indices);
   }
 
   std::string uniqueName(StringRef base);

@@ -5,10 +5,9 @@
 // rms_norm 1 vs 2 (plain) or 3 (residual, gated); rms_norm_grad 2 vs 5
 // (plain) or 7; causal_conv1d 1 vs 2 (silu) or 1 (none); its gradient 2 vs
 // 4 (silu) or 2 (none). On the GPU the rms_norm_grad is deterministic by
-// default: each row stores its dweight terms into its own copy (4 rows: 4
-// copies, each element written once, so no fill), summed in row order by
-// one more kernel, so 2 vs 5 (plain) or 7; with deterministic=false one
-// zero-filled atomic buffer instead (ATOMIC).
+// default: each row adds its dweight terms into its own copy (4 rows: 4
+// copies), summed in row order by one more kernel, so 3 vs 6 (plain) or 8;
+// with deterministic=false one atomic buffer instead (ATOMIC).
 // RUN: ssm-opt %s --ssm-select-lowering='target=gpu' --convert-ssm-to-gpu \
 // RUN:   | FileCheck %s --check-prefix=FUSED
 // RUN: ssm-opt %s --ssm-select-lowering='target=gpu variant=unfused' --convert-ssm-to-gpu \
@@ -70,7 +69,7 @@ func.func @norm_gated(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 
 
 // FUSED-LABEL: func.func @norm_grad_plain(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// FUSED-COUNT-3: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED-NOT:   atomic_rmw
 // FUSED:       return
@@ -81,7 +80,7 @@ func.func @norm_gated(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 // ATOMIC-NOT:   gpu.launch
 // ATOMIC:       return
 // UNFUSED-LABEL: func.func @norm_grad_plain(
-// UNFUSED-COUNT-5: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
+// UNFUSED-COUNT-6: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @norm_grad_plain(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
@@ -94,11 +93,11 @@ func.func @norm_grad_plain(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 
 
 // FUSED-LABEL: func.func @norm_grad_residual(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// FUSED-COUNT-3: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED:       return
 // UNFUSED-LABEL: func.func @norm_grad_residual(
-// UNFUSED-COUNT-7: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
+// UNFUSED-COUNT-8: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @norm_grad_residual(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
@@ -114,11 +113,11 @@ func.func @norm_grad_residual(%x: tensor<4x16xf32>, %w: tensor<16xf32>,
 
 
 // FUSED-LABEL: func.func @norm_grad_gated(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
+// FUSED-COUNT-3: gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED:       return
 // UNFUSED-LABEL: func.func @norm_grad_gated(
-// UNFUSED-COUNT-7: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
+// UNFUSED-COUNT-8: gpu.launch {{.*}} function(@ssm_rms_norm_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @norm_grad_gated(%x: tensor<4x16xf32>, %w: tensor<16xf32>,

@@ -588,16 +588,19 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // CHECK-NOT:     gpu.launch
 // CHECK:         return
 //
-// Deterministic (the default): each row stores its terms into its own
-// copy of dweight, [3 rows, 32] (the only write of each element: no fill),
-// and a thread per element of dweight sums the three copies in row order.
+// Deterministic (the default): each row adds into its own copy of
+// dweight, [3 rows, 32], and a thread per element of dweight sums the
+// three copies in row order.
 // ORDERED-LABEL: func.func @rms_norm_grad(
 // ORDERED:         %[[DW:.*]] = memref.alloc() : memref<32xf32>
 // ORDERED:         %[[COPIES:.*]] = memref.alloc() : memref<3x32xf32>
 // ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused)
-// ORDERED-NOT:       memref.load %[[COPIES]]
 // ORDERED:           memref.store %{{.*}}, %[[COPIES]][%{{.*}}, %{{.*}}] : memref<3x32xf32>
 // ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused_0)
+// ORDERED:           %[[OLD:.*]] = memref.load %[[COPIES]][%[[ROW:.*]], %[[J:.*]]] : memref<3x32xf32>
+// ORDERED:           %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}}
+// ORDERED:           memref.store %[[NEW]], %[[COPIES]][%[[ROW]], %[[J]]] : memref<3x32xf32>
+// ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused_1)
 // ORDERED:           scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step
 // ORDERED:             memref.load %[[COPIES]][%[[S]], %{{.*}}] : memref<3x32xf32>
 // ORDERED:           memref.store %{{.*}}, %[[DW]][%{{.*}}] : memref<32xf32>

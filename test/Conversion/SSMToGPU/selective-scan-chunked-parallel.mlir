@@ -11,10 +11,10 @@
 // by a reduce-scatter (9 shuffles for 8 values) before one addition, and
 // the state at each of the chunk's 2 row starts is in a private buffer.
 // The gradient is deterministic by default: every addition goes into a
-// partial copy that no other thread writes (dA, dD, ddelta_bias: a copy
-// per (batch, chunk), 4; dB, dC: a copy per warp of a group's channels, 1
-// here), and the copies are summed in order by one kernel each. With
-// deterministic=false they are atomics (ATOMIC).
+// partial copy that no other thread writes at the same time (dA, dD,
+// ddelta_bias: a copy per (batch, chunk), 4; dB, dC: a copy per warp of a
+// group's channels, 1 here), and the copies are summed in order by one
+// kernel each. With deterministic=false they are atomics (ATOMIC).
 // RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=chunked-parallel chunk-len=16' \
 // RUN:   --convert-ssm-to-gpu | FileCheck %s
 // RUN: ssm-opt %s '--ssm-select-lowering=target=gpu scan-strategy=chunked-parallel chunk-len=16' \
@@ -60,9 +60,8 @@
 // CHECK-NOT:     gpu.launch
 // CHECK:         return
 
-// Partial copies, dA [4 (batch, chunk), D, N], dB and dC [1 warp, B, G, N,
-// L], dD and ddelta_bias [4, D], each element of which receives exactly
-// one addition: stored into, never zero-filled; the three phases; each
+// Zero-filled partial copies: dA [4 (batch, chunk), D, N], dB and dC
+// [1 warp, B, G, N, L], dD and ddelta_bias [4, D]; the three phases; each
 // accumulator's copies summed in order into its result.
 // CHECK-LABEL: func.func @grad(
 // CHECK:         %[[DA:.*]] = memref.alloc() : memref<64x16xf32>
@@ -72,30 +71,31 @@
 // CHECK:         %[[DDCOPIES:.*]] = memref.alloc() : memref<4x64xf32>
 // CHECK:         %[[BIASCOPIES:.*]] = memref.alloc() : memref<4x64xf32>
 // CHECK:         %[[CARRIES:.*]] = memref.alloc() : memref<1x64x4x16xf32>
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel) {
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_0) {
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_1) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_4) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_5) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_6) {
 // CHECK-NOT:       memref.atomic_rmw
 // CHECK-COUNT-9:     gpu.shuffle xor
-// CHECK-NOT:         memref.load %[[DCCOPIES]]
-// CHECK:             memref.store %{{.*}}, %[[DCCOPIES]][%[[SLOT:[^,]*]], {{.*}}] : memref<1x1x2x16x64xf32>
+// CHECK:             %[[OLD:.*]] = memref.load %[[DCCOPIES]][%[[SLOT:[^,]*]], {{.*}}] : memref<1x1x2x16x64xf32>
+// CHECK:             %[[SUM:.*]] = arith.addf %[[OLD]]
+// CHECK:             memref.store %[[SUM]], %[[DCCOPIES]][%[[SLOT]], {{.*}}] : memref<1x1x2x16x64xf32>
 // CHECK-COUNT-9:     gpu.shuffle xor
 // CHECK:             memref.store {{.*}}, %[[DBCOPIES]]
 // CHECK:           memref.store {{.*}}, %[[DACOPIES]]
 // CHECK:           memref.store {{.*}}, %[[DDCOPIES]]
 // CHECK:           memref.store {{.*}}, %[[BIASCOPIES]]
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_2) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_7) {
 // CHECK:           scf.for
 // CHECK:             memref.load %[[DACOPIES]]
 // CHECK:           memref.store {{.*}}, %[[DA]]
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_3) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_8) {
 // CHECK:             memref.load %[[DBCOPIES]]
 // CHECK:           memref.store {{.*}} : memref<1x2x16x64xbf16>
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_4) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_9) {
 // CHECK:             memref.load %[[DCCOPIES]]
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_5) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_10) {
 // CHECK:             memref.load %[[DDCOPIES]]
-// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_6) {
+// CHECK:         gpu.launch {{.*}} function(@ssm_selective_scan_grad_chunked_parallel_11) {
 // CHECK:             memref.load %[[BIASCOPIES]]
 // CHECK-NOT:     gpu.launch
 // CHECK-NOT:     memref.atomic_rmw

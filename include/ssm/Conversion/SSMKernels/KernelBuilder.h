@@ -22,17 +22,6 @@
 namespace mlir {
 namespace ssm {
 
-/// How a summed value is added into its element of a shared buffer.
-enum class AddMode {
-  /// An atomic addition: other threads may add into the element meanwhile.
-  Atomic,
-  /// A plain load, add and store: no other thread adds into the element
-  /// at the same time.
-  LoadAdd,
-  /// A plain store: this is the element's only addition (into zeros).
-  Store
-};
-
 /// How a kernel's parallel iteration space and its shared accumulations are
 /// realised on one target.
 class ParallelTarget {
@@ -63,10 +52,12 @@ public:
   /// warp's lanes); returns false (emitting nothing) otherwise. `indices`
   /// must not depend on the innermost index and every such point must
   /// reach the call (uniform control flow).
-  /// `mode` says how the one addition is made (see AddMode).
+  /// With `atomic` false the one addition is a plain load and store: the
+  /// caller guarantees that no other group of points adds into the element
+  /// at the same time.
   virtual bool accumulateOverInnermost(ImplicitLocOpBuilder &b, Value value,
                                        Value memref, ValueRange indices,
-                                       AddMode mode = AddMode::Atomic) {
+                                       bool atomic = true) {
     return false;
   }
 
@@ -77,7 +68,7 @@ public:
   virtual bool accumulateRowOverInnermost(ImplicitLocOpBuilder &b,
                                           ArrayRef<Value> values, Value memref,
                                           ValueRange indices,
-                                          AddMode mode = AddMode::Atomic) {
+                                          bool atomic = true) {
     return false;
   }
 
@@ -134,26 +125,9 @@ struct Accumulator {
   Value scratch;
   /// Partial copies of an ordered accumulator (0: not ordered).
   int64_t slots = 0;
-  /// Ordered, and every element of every copy receives exactly one
-  /// addition: the copies are stored into, never zero-filled nor read
-  /// before the sum.
-  bool writtenOnce = false;
 
   Value target() const { return scratch ? scratch : result; }
   bool ordered() const { return slots > 0; }
-  /// How a point adds into a partial copy.
-  AddMode copyAddMode() const {
-    return writtenOnce ? AddMode::Store : AddMode::LoadAdd;
-  }
-};
-
-/// What an emitter promises of its additions into an ordered accumulator's
-/// copies.
-enum class SlotWrites {
-  /// Any number of additions per element of a copy.
-  Accumulate,
-  /// Exactly one addition per element of every copy.
-  Once
 };
 
 /// Scalar f32 arithmetic and typed memory access for kernel bodies. Loads
@@ -190,9 +164,6 @@ public:
   void accumulateRowOverInnermost(ArrayRef<Value> values,
                                   const Accumulator &acc, ValueRange indices,
                                   Value slot);
-  /// Adds `value` into an ordered accumulator's copy at `at` (slot first),
-  /// as the accumulator's writes allow.
-  void addToCopy(const Accumulator &acc, Value value, ValueRange at);
   /// The `count` consecutive elements memref[indices..., last .. last +
   /// count) as f32, loaded as one vector where the target prefers it. The
   /// caller guarantees that the last index is a multiple of `count` and
@@ -275,8 +246,7 @@ private:
 /// buffer otherwise. Scratch buffers are freed by the pipeline's
 /// deallocation.
 Accumulator makeAccumulator(KernelBuilder &kb, Value result,
-                            int64_t slots = 1,
-                            SlotWrites writes = SlotWrites::Accumulate);
+                            int64_t slots = 1);
 
 /// Writes the accumulated sum into the result buffer: the partial copies
 /// summed in slot order (ordered), or the f32 scratch converted.

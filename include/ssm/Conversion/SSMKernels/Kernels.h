@@ -157,8 +157,7 @@ struct SelectiveScanGradAccumulators {
   SelectiveScanGradAccumulators(KernelBuilder &kb, SelectiveScanGradOp op,
                                 const IRMapping &buffers,
                                 int64_t channelSlots = 1,
-                                int64_t sharedSlots = 1,
-                                SlotWrites writes = SlotWrites::Accumulate);
+                                int64_t sharedSlots = 1);
   /// Writes the sums into the results (partial copies summed in order, f32
   /// scratch converted into bf16/f16 results).
   void finish(KernelBuilder &kb) const;
