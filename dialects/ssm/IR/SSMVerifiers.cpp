@@ -267,6 +267,15 @@ LogicalResult checkSelectiveScanOperands(ShapeChecker &c, OpOrAdaptor op) {
       failed(checkOptional(c, "delta_bias", op.getDeltaBias(), {"D"})) ||
       failed(c.divides("G", "D")) || failed(c.checkIndexSpace()))
     return failure();
+  // Every lowering keeps a point's N states in registers, unrolled: beyond
+  // kMaxScanStates the unrolled IR grows past what compiles in reasonable
+  // time (N = 1024 did not finish in 15 minutes; found by scripts/fuzz.py).
+  constexpr int64_t kMaxScanStates = 256;
+  int64_t states = cast<ShapedType>(op.getA().getType()).getDimSize(1);
+  if (states > kMaxScanStates)
+    return c.error() << "operand A has d_state N = " << states
+                     << ", more than the " << kMaxScanStates
+                     << " states the selective scan lowerings keep per point";
   Type uType = op.getU().getType();
   if (failed(c.sameElementType("delta", op.getDelta().getType(), "u", uType)))
     return failure();

@@ -2647,3 +2647,18 @@ func.func @rng_z_without_dz(%x: tensor<4x64xf32>, %w: tensor<64xf32>,
       -> tensor<4x64xf32>, tensor<64xf32>
   return
 }
+
+// -----
+
+// More states than the lowerings unroll per point (found by scripts/fuzz.py:
+// N = 1024 did not compile in 15 minutes).
+func.func @selective_scan_too_many_states(%u: tensor<2x8x16xf32>, %dt: tensor<2x8x16xf32>,
+    %A: tensor<8x1024xf32>, %B: tensor<2x1x1024x16xf32>, %C: tensor<2x1x1024x16xf32>) {
+  // expected-error @+2 {{'ssm.selective_scan' op operand A has d_state N = 1024, more than the 256 states the selective scan lowerings keep per point}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y, %s = ssm.selective_scan %u, %dt, %A, %B, %C
+      : (tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<8x1024xf32>,
+         tensor<2x1x1024x16xf32>, tensor<2x1x1024x16xf32>)
+      -> (tensor<2x8x16xf32>, tensor<2x8x1024xf32>)
+  return
+}
