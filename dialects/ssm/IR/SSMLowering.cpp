@@ -171,10 +171,9 @@ bool mlir::ssm::hasDeterministicForm(Operation *op, StringRef variant,
   if (!kernel || isa<FusionOp>(op))
     return false;
   std::string withStrategy = (variant + "/" + strategy).str();
-  return llvm::any_of(kernel.getDeterministicLowerings(),
-                      [&](StringRef form) {
-                        return form == variant || form == withStrategy;
-                      });
+  return llvm::any_of(kernel.getDeterministicLowerings(), [&](StringRef form) {
+    return form == variant || form == withStrategy;
+  });
 }
 
 LoweringAttr mlir::ssm::getLowering(Operation *op) {

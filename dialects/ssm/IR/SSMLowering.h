@@ -71,8 +71,7 @@ bool loweringParamApplies(Operation *op, StringRef target, StringRef variant,
 /// whose shared-gradient reductions run in a fixed order (see
 /// KernelOpInterface::getDeterministicLowerings); false for forward ops and
 /// fusion regions, which reduce nothing across threads.
-bool hasDeterministicForm(Operation *op, StringRef variant,
-                          StringRef strategy);
+bool hasDeterministicForm(Operation *op, StringRef variant, StringRef strategy);
 
 /// The `ssm.lowering` attribute of `op`, or null.
 LoweringAttr getLowering(Operation *op);

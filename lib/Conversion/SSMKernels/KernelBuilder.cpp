@@ -63,9 +63,8 @@ void KernelBuilder::accumulate(const Accumulator &acc, Value value,
   store(add(load(acc.scratch, at), value), acc.scratch, at);
 }
 
-void KernelBuilder::accumulateOverInnermost(const Accumulator &acc,
-                                            Value value, ValueRange indices,
-                                            Value slot) {
+void KernelBuilder::accumulateOverInnermost(const Accumulator &acc, Value value,
+                                            ValueRange indices, Value slot) {
   if (!acc.ordered()) {
     accumulateOverInnermost(value, acc.target(), indices);
     return;
@@ -78,8 +77,7 @@ void KernelBuilder::accumulateOverInnermost(const Accumulator &acc,
 
 void KernelBuilder::accumulateRowOverInnermost(ArrayRef<Value> values,
                                                const Accumulator &acc,
-                                               ValueRange indices,
-                                               Value slot) {
+                                               ValueRange indices, Value slot) {
   if (!acc.ordered()) {
     accumulateRowOverInnermost(values, acc.target(), indices);
     return;
@@ -335,8 +333,8 @@ Accumulator mlir::ssm::makeAccumulator(KernelBuilder &kb, Value result,
         memref::AllocOp::create(kb.builder(), MemRefType::get(shape, f32));
     acc.slots = slots;
   } else if (!type.getElementType().isF32()) {
-    acc.scratch =
-        memref::AllocOp::create(kb.builder(), MemRefType::get(type.getShape(), f32));
+    acc.scratch = memref::AllocOp::create(
+        kb.builder(), MemRefType::get(type.getShape(), f32));
   }
   kb.zeroFill(acc.target());
   return acc;
@@ -355,30 +353,29 @@ static void sumSlots(KernelBuilder &kb, Value partials, int64_t slots,
     int64_t groups = (slots + kSlotFanIn - 1) / kSlotFanIn;
     SmallVector<int64_t> groupShape = {groups};
     llvm::append_range(groupShape, shape);
-    Value sums = memref::AllocOp::create(
-        b, MemRefType::get(groupShape, b.getF32Type()));
-    target.parallelFor(b, groupShape,
-                       [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
-                         KernelBuilder ikb(inner, target);
-                         Value first = ikb.mulIndex(ivs[0], kSlotFanIn);
-                         Value last = ikb.minIndex(
-                             ikb.addIndex(first, kSlotFanIn), slots);
-                         Value sum = ikb.sumOver(first, last, [&](Value s) {
-                           return ikb.load(partials,
-                                           slotIndices(s, ivs.drop_front()));
-                         });
-                         ikb.store(sum, sums, ivs);
-                       });
+    Value sums =
+        memref::AllocOp::create(b, MemRefType::get(groupShape, b.getF32Type()));
+    target.parallelFor(
+        b, groupShape, [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
+          KernelBuilder ikb(inner, target);
+          Value first = ikb.mulIndex(ivs[0], kSlotFanIn);
+          Value last = ikb.minIndex(ikb.addIndex(first, kSlotFanIn), slots);
+          Value sum = ikb.sumOver(first, last, [&](Value s) {
+            return ikb.load(partials, slotIndices(s, ivs.drop_front()));
+          });
+          ikb.store(sum, sums, ivs);
+        });
     partials = sums;
     slots = groups;
   }
-  target.parallelFor(b, shape, [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
-    KernelBuilder ikb(inner, target);
-    Value sum = ikb.sumOver(0, slots, [&](Value s) {
-      return ikb.load(partials, slotIndices(s, ivs));
-    });
-    ikb.store(sum, dest, ivs);
-  });
+  target.parallelFor(b, shape,
+                     [&](ImplicitLocOpBuilder &inner, ValueRange ivs) {
+                       KernelBuilder ikb(inner, target);
+                       Value sum = ikb.sumOver(0, slots, [&](Value s) {
+                         return ikb.load(partials, slotIndices(s, ivs));
+                       });
+                       ikb.store(sum, dest, ivs);
+                     });
 }
 
 void mlir::ssm::finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {

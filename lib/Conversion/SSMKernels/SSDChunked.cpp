@@ -325,10 +325,10 @@ void mlir::ssm::emitSSDScanGradChunked(SSDScanGradOp op, const IRMapping &m,
   ChunkedSSD ssd(op, m, b, target, options.chunkLen, options.ssdTile);
   ChunkedSSD::GradSlots slots = ssd.gradSlots();
   Accumulator dA = makeAccumulator(outer, m.lookup(op.getDA()), slots.perChunk);
-  Accumulator dD = makeAccumulator(outer, m.lookupOrNull(op.getDD()),
-                                   slots.perPositionTile);
-  Accumulator dBias = makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()),
-                                      slots.perChunk);
+  Accumulator dD =
+      makeAccumulator(outer, m.lookupOrNull(op.getDD()), slots.perPositionTile);
+  Accumulator dBias =
+      makeAccumulator(outer, m.lookupOrNull(op.getDdtBias()), slots.perChunk);
   ChunkedSSD::Grads grads;
   grads.dy = m.lookup(op.getDy());
   grads.dFinal = m.lookupOrNull(op.getDFinalState());

@@ -49,17 +49,20 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
   int64_t pWarps = headDim / pWidth;
   int64_t tileSize = tileFor(chunk);
   int64_t stateTile = tileFor(numStates);
-  Accumulator dCum = makeAccumulator(outer, scratch({batch, heads, padded}),
-                                     pWarps);
-  Accumulator dStep = makeAccumulator(outer, scratch({batch, heads, padded}),
-                                      pWarps);
+  Accumulator dCum =
+      makeAccumulator(outer, scratch({batch, heads, padded}), pWarps);
+  Accumulator dStep =
+      makeAccumulator(outer, scratch({batch, heads, padded}), pWarps);
   Accumulator toLast = makeAccumulator(
       outer, scratch({batch, heads, numChunks}), (chunk / tileSize) * pWarps);
-  Accumulator passed = makeAccumulator(
-      outer, scratch({batch, heads, numChunks}), (numStates / stateTile) * pWarps);
+  Accumulator passed =
+      makeAccumulator(outer, scratch({batch, heads, numChunks}),
+                      (numStates / stateTile) * pWarps);
   // The slot of a point's warp of head-dim points, and of its position
   // tile's warp.
-  auto pSlot = [&](KernelBuilder &kb, Value p) { return kb.divIndex(p, pWidth); };
+  auto pSlot = [&](KernelBuilder &kb, Value p) {
+    return kb.divIndex(p, pWidth);
+  };
   auto tileSlot = [&](KernelBuilder &kb, const PositionTile &tile, Value p) {
     return add(kb.mulIndex(kb.divIndex(tile.first, tileSize), pWarps),
                pSlot(kb, p));
@@ -141,8 +144,7 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         Value decay = kb.load(chunkDecay, {bi, h, c});
         kb.accumulateOverInnermost(
             passed, kb.mul(decay, dot), {bi, h, c},
-            add(kb.mulIndex(kb.divIndex(n0, stateTile), pWarps),
-                pSlot(kb, p)));
+            add(kb.mulIndex(kb.divIndex(n0, stateTile), pWarps), pSlot(kb, p)));
       });
 
   // dx and the x dt and cum parts of the time step's gradient, per
@@ -189,9 +191,9 @@ void ChunkedSSD::emitGrad(const Grads &grads) {
         kb.accumulateOverInnermost(dStep, kb.mul(xv, dxb), {bi, h, s},
                                    pSlot(kb, p));
         Value xb = kb.mul(steps[i], xv);
-        kb.accumulateOverInnermost(
-            dCum, arith::NegFOp::create(b, kb.mul(xb, dxb)), {bi, h, s},
-            pSlot(kb, p));
+        kb.accumulateOverInnermost(dCum,
+                                   arith::NegFOp::create(b, kb.mul(xb, dxb)),
+                                   {bi, h, s}, pSlot(kb, p));
         kb.accumulateOverInnermost(toLast, kb.mul(xb, inter), {bi, h, c},
                                    tileSlot(kb, tile, p));
       });

@@ -77,9 +77,7 @@ public:
   /// accumulateRowOverInnermost (rows of a power of two up to 32) sum
   /// together before their one addition: 1 where the target does not sum
   /// them. Ordered accumulators size their slots by it.
-  virtual int64_t innermostSumWidth(int64_t innermostBound) const {
-    return 1;
-  }
+  virtual int64_t innermostSumWidth(int64_t innermostBound) const { return 1; }
 
   /// Whether the op being lowered asked for shared gradients reduced in a
   /// fixed order (#ssm.lowering's `deterministic`); set around each op.
@@ -245,8 +243,7 @@ private:
 /// orders reductions and runs points concurrently (see Accumulator), one
 /// buffer otherwise. Scratch buffers are freed by the pipeline's
 /// deallocation.
-Accumulator makeAccumulator(KernelBuilder &kb, Value result,
-                            int64_t slots = 1);
+Accumulator makeAccumulator(KernelBuilder &kb, Value result, int64_t slots = 1);
 
 /// Writes the accumulated sum into the result buffer: the partial copies
 /// summed in slot order (ordered), or the f32 scratch converted.
