@@ -153,8 +153,12 @@ def _with_defaults(cfg, known, prefix):
                           "expected a JSON object")
     for key in cfg:
         if key not in known:
-            raise ConfigError(prefix + key, "unknown key (known keys: " +
-                              ", ".join(sorted(known)) + ")")
+            hint = ""
+            if known is MAMBA1_KEYS and key in MAMBA2_KEYS:
+                hint = ' (a Mamba2 key: is "layer": "Mamba2" missing?)'
+            raise ConfigError(prefix + key, "unknown key" + hint +
+                              " (known keys: " + ", ".join(sorted(known)) +
+                              ")")
     out = {}
     for key, default in known.items():
         if key in cfg:
@@ -166,8 +170,10 @@ def _with_defaults(cfg, known, prefix):
     return out
 
 
-def _not_supported(key, what):
-    raise ConfigError(key, f"{what} not supported yet")
+def _not_supported(key, what, why=None):
+    """A valid configuration that the current ops cannot express."""
+    raise ConfigError(key, f"{what} is not supported yet" +
+                      (f": {why}" if why else ""))
 
 
 def parse_config(raw):
@@ -191,15 +197,15 @@ def parse_config(raw):
         # always f32 here, which is residual_in_fp32's meaning.
         _bool(cfg, key)
     if not _bool(cfg, "rms_norm"):
-        _not_supported("rms_norm", "LayerNorm (rms_norm false; no ssm op for "
-                       "it) is")
+        _not_supported("rms_norm", "LayerNorm (rms_norm false)",
+                       "no ssm op normalises with a mean and a bias")
     if _int(cfg, "d_intermediate", minimum=0) > 0:
-        _not_supported("d_intermediate", "MLP blocks (d_intermediate > 0) are")
+        _not_supported("d_intermediate", "an MLP block (d_intermediate > 0)")
     attn = cfg["attn_layer_idx"]
     if not isinstance(attn, list):
         raise ConfigError("attn_layer_idx", "expected a list of layer indices")
     if attn:
-        _not_supported("attn_layer_idx", "attention layers are")
+        _not_supported("attn_layer_idx", "an attention layer")
     if not isinstance(cfg["attn_cfg"], dict):
         raise ConfigError("attn_cfg", "expected a JSON object")
 
@@ -239,9 +245,8 @@ def _parse_dt_range(s, prefix):
         raise ConfigError(prefix + "dt_max",
                           f"dt_max = {dt_max} is below dt_min = {dt_min}")
     if _float(s, "dt_init_floor", prefix) != DT_INIT_FLOOR:
-        _not_supported(prefix + "dt_init_floor",
-                       "a floor other than 1e-4 (the mamba_dt_bias init "
-                       "spec's) is")
+        _not_supported(prefix + "dt_init_floor", "a floor other than 1e-4",
+                       "the mamba_dt_bias init spec clamps dt at 1e-4")
     return dt_min, dt_max
 
 
@@ -257,8 +262,8 @@ def _parse_mamba1(raw, d_model):
     else:
         dt_rank = _int(s, "dt_rank", p)
     if s["dt_init"] != "random":
-        _not_supported(p + "dt_init", f"dt_init {json.dumps(s['dt_init'])} is"
-                       " (only \"random\")")
+        _not_supported(p + "dt_init", f"dt_init {json.dumps(s['dt_init'])}",
+                       "only \"random\"")
     dt_min, dt_max = _parse_dt_range(s, p)
     _bool(s, "use_fast_path", p)
     return {
@@ -282,8 +287,9 @@ def _parse_mamba2(raw, d_model):
     headdim = _int(s, "headdim", p)
     ngroups = _int(s, "ngroups", p)
     if s["d_ssm"] is not None and _int(s, "d_ssm", p) != d_inner:
-        _not_supported(p + "d_ssm", "d_ssm != d_inner (the gated MLP beside "
-                       "the SSM needs an elementwise product and a concat) is")
+        _not_supported(p + "d_ssm", "d_ssm != d_inner",
+                       "the gated MLP beside the SSM needs an elementwise "
+                       "product and a concat op")
     if d_inner % headdim:
         raise ConfigError(p + "headdim", f"headdim {headdim} does not divide "
                           f"d_inner = expand * d_model = {d_inner}")
@@ -300,24 +306,24 @@ def _parse_mamba2(raw, d_model):
         raise ConfigError(p + "A_init_range", "expected [lo, hi] with "
                           f"0 < lo <= hi, got {json.dumps(a_range)}")
     if _bool(s, "D_has_hdim", p):
-        _not_supported(p + "D_has_hdim", "a per-channel D (ssm.ssd_scan's D "
-                       "is one value per head) is")
+        _not_supported(p + "D_has_hdim", "a per-channel D",
+                       "ssm.ssd_scan's D is one value per head")
     rmsnorm = _bool(s, "rmsnorm", p)
     if _bool(s, "norm_before_gate", p):
-        _not_supported(p + "norm_before_gate", "norm_before_gate (ssm.rms_norm"
-                       "'s gated form is norm(x * silu(z))) is")
+        _not_supported(p + "norm_before_gate", "norm_before_gate",
+                       "ssm.rms_norm's gated form is norm(x * silu(z))")
     if rmsnorm and ngroups > 1:
-        _not_supported(p + "ngroups", "the gated RMS norm over groups "
-                       "(ngroups > 1: mamba_ssm normalises each group of "
-                       "d_inner / ngroups channels but scales by one weight "
-                       "[d_inner]; ssm.rms_norm's weight covers only the "
-                       "normalised width: needs a grouped rms_norm or a "
-                       "concat op) is")
+        _not_supported(p + "ngroups", f"ngroups {ngroups} with the gated "
+                       "RMS norm", "mamba_ssm normalises each group of "
+                       "d_inner / ngroups channels and scales by one weight "
+                       "[d_inner], but ssm.rms_norm's weight spans only the "
+                       "normalised width (needs a grouped ssm.rms_norm, or a "
+                       "concat op)")
     limit = s["dt_limit"]
     if not (isinstance(limit, list) and len(limit) == 2 and limit[0] == 0
             and limit[1] == float("inf")):
-        _not_supported(p + "dt_limit", "a dt_limit (ssm.ssd_scan has no "
-                       "clamp of dt) is")
+        _not_supported(p + "dt_limit", "a dt_limit",
+                       "ssm.ssd_scan has no clamp of dt")
     if s["conv_init"] is not None:
         _float(s, "conv_init", p)
     dt_min, dt_max = _parse_dt_range(s, p)
@@ -520,7 +526,7 @@ class Graph:
             assert z.shape == x.shape and residual is None
             ops.append(z)
             text += f" z({z})"
-        suffix = "" if eps == 1e-5 else f" {{eps = {eps!r} : f32}}"
+        suffix = "" if eps == 1e-5 else f" {{eps = {eps:e} : f32}}"
         self._emit(results, text, ops, suffix)
         return y, r
 
