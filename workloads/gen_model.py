@@ -444,7 +444,8 @@ class Graph:
         return v
 
     def param(self, ssa, name, shape, init):
-        """A trainable f32 parameter named after its mamba_ssm state_dict key."""
+        """A trainable f32 parameter, named after its mamba_ssm state_dict
+        key so that checkpoints map one to one."""
         v = Value(self.fresh(ssa), shape, "f32")
         self.args.append((v, f'{{ssm.name = "{name}", ssm.init = "{init}"}}'))
         self.param_count += math.prod(shape)
@@ -692,7 +693,7 @@ def mamba2_mixer(g, m, i, h, batch, seqlen):
     y = g.ssd_scan(x, dt, A, Bm, Cm, D, dt_bias, t + "y", z=z_heads)
     y = g.reshape(y, [B_, L, E], t + "y_flat")                   # [B,L,E]
     if m["rmsnorm"]:
-        y, _ = g.rms_norm(y, norm_w, t + "y_norm", z=z)          # norm(y*silu(z))
+        y, _ = g.rms_norm(y, norm_w, t + "y_norm", z=z)      # norm(y*silu(z))
     return g.linear(y, out_w, t + "out", out_b)                  # [B,L,dm]
 
 
