@@ -33,11 +33,6 @@ static std::optional<Ports> portsOf(Operation *op) {
                kernel.getOperandPorts(), kernel.getResultPorts()};
 }
 
-static bool isParameterPort(Operation *op, StringRef port) {
-  auto kernel = dyn_cast<KernelOpInterface>(op);
-  return kernel && llvm::is_contained(kernel.getParameterPortNames(), port);
-}
-
 /// The lowering an op ran with: its own, or its fusion region's.
 static llvm::json::Object describeLowering(Operation &op,
                                            LoweringAttr lowering) {
@@ -72,6 +67,8 @@ static std::string dtypeName(Type type) {
     return "bf16";
   if (type.isF16())
     return "f16";
+  if (type.isSignlessInteger(32))
+    return "i32";
   return "";
 }
 
@@ -157,10 +154,16 @@ LogicalResult EntryDescriber::addTensor(Value value, Location loc,
   for (int64_t dim : type.getShape())
     shape.push_back(dim);
   // json::Value borrows StringRefs: copy them.
-  tensors.push_back(llvm::json::Object{{"name", name.str()},
-                                       {"shape", std::move(shape)},
-                                       {"dtype", dtype},
-                                       {"role", role.str()}});
+  llvm::json::Object tensor{{"name", name.str()},
+                            {"shape", std::move(shape)},
+                            {"dtype", dtype},
+                            {"role", role.str()}};
+  // How a parameter is initialised (`ssm.init`): the runtime parses it.
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    if (auto init =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ssm.init"))
+      tensor["init"] = init.str();
+  tensors.push_back(std::move(tensor));
   return success();
 }
 
@@ -205,16 +208,8 @@ FailureOr<llvm::json::Object> EntryDescriber::describe() {
     if (auto attr =
             func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ssm.role"))
       role = attr.str();
-    else
-      for (OpOperand &use : arg.getUses()) {
-        std::optional<Ports> ports = portsOf(use.getOwner());
-        if (!ports)
-          continue;
-        for (auto [value, operandName] :
-             llvm::zip(ports->operands, ports->operandNames))
-          if (value == arg && isParameterPort(use.getOwner(), operandName))
-            role = "parameter";
-      }
+    else if (isParameterValue(arg))
+      role = "parameter";
     if (failed(addTensor(arg, func.getLoc(), names[arg], role, tensors)))
       return failure();
   }

@@ -7,6 +7,7 @@
 
 #include "ssm/Target/WorkloadBinary.h"
 #include "ssm/Pipelines/Pipelines.h"
+#include "ssm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -213,7 +214,7 @@ static LogicalResult linkSharedObject(ModuleOp module, StringRef objectPath,
 static void stripManifestAttributes(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>()) {
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      for (StringRef name : {"ssm.name", "ssm.role"})
+      for (StringRef name : {"ssm.name", "ssm.role", "ssm.init"})
         func.removeArgAttr(i, name);
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       for (StringRef name : {"ssm.name", "ssm.role"})
@@ -261,8 +262,15 @@ LogicalResult mlir::ssm::compileWorkload(ModuleOp module,
   if (failed(values))
     return failure();
 
-  // Choose the lowerings first, so that the manifest records them.
+  // Build the training steps, then choose the lowerings, so that the
+  // manifest records them.
   PassManager select(module.getContext());
+  if (!options.trainingSteps.empty()) {
+    SSMBuildTrainingStepOptions steps;
+    steps.functions.assign(options.trainingSteps.begin(),
+                           options.trainingSteps.end());
+    select.addPass(createSSMBuildTrainingStep(steps));
+  }
   if (failed(addLoweringSelection(select, *request, onError)) ||
       failed(select.run(module)))
     return failure();

@@ -39,14 +39,21 @@ static llvm::cl::opt<std::string>
                          "option values, 'key=v1,v2;key2=v3,...', into the "
                          "directory given by -o; invalid ones are skipped"),
           llvm::cl::init(""));
+static llvm::cl::list<std::string> trainingSteps(
+    "training-step",
+    llvm::cl::desc("Add FN_step, the training step (forward + backward) of "
+                   "the loss function FN (ssm-build-training-step); "
+                   "comma-separated names"),
+    llvm::cl::CommaSeparated);
 static llvm::cl::opt<bool> keepObject("keep-object",
                                       llvm::cl::desc("Keep NAME.so.o"),
                                       llvm::cl::init(false));
 
 /// True for the flags ssm-compile parses itself (with or without a value).
 static bool isOwnFlag(StringRef name) {
-  return llvm::is_contained({"o", "target", "keep-object", "sweep", "help", "h",
-                             "help-hidden", "version", "help-list"},
+  return llvm::is_contained({"o", "target", "keep-object", "sweep",
+                             "training-step", "help", "h", "help-hidden",
+                             "version", "help-list"},
                             name);
 }
 
@@ -68,7 +75,9 @@ static LogicalResult splitArguments(int argc, char **argv,
       own.push_back(argv[i]);
       // `-o FILE` and `--target gpu` take the next argument.
       if (!flag.contains('=') &&
-          (name == "o" || name == "target" || name == "sweep") && i + 1 < argc)
+          (name == "o" || name == "target" || name == "sweep" ||
+           name == "training-step") &&
+          i + 1 < argc)
         own.push_back(argv[++i]);
       continue;
     }
@@ -128,6 +137,7 @@ int main(int argc, char **argv) {
   options.outputPath = outputFile;
   options.loweringOptions = lowering;
   options.keepObject = keepObject;
+  options.trainingSteps.assign(trainingSteps.begin(), trainingSteps.end());
   if (sweep.empty())
     return failed(ssm::compileWorkload(*module, options)) ? 1 : 0;
 

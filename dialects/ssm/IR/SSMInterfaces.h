@@ -3,6 +3,7 @@
 #ifndef SSM_IR_SSMINTERFACES_H
 #define SSM_IR_SSMINTERFACES_H
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/OpDefinition.h"
 
 #include <string>
@@ -22,6 +23,21 @@ recordAttributes(Operation *op, ArrayRef<StringRef> names);
 /// '.' in its name) is one of the op's own; an error naming the attribute
 /// and the ones the op knows otherwise.
 LogicalResult verifyKnownAttributes(Operation *op);
+
+/// The default gradient rule of a kernel op (see
+/// KernelOpInterface::buildGradient): builds its gradient op from the
+/// forward's operands and attributes followed by one cotangent per result.
+/// The gradient op's results are the cotangents of the forward's
+/// floating-point operands, in order. The first result's cotangent is
+/// required (a zero `ssm.fill` where the result has none); the others are
+/// optional ports of the gradient op (absent = zero).
+FailureOr<SmallVector<Value>>
+buildGradientOp(Operation *op, OpBuilder &b, ValueRange cotangents);
+
+/// True when `value` (an argument of an entry) is a trained parameter: it
+/// feeds a parameter port of some kernel op (KernelOpInterface), or its
+/// function gives it `ssm.role = "parameter"`.
+bool isParameterValue(Value value);
 
 } // namespace ssm
 } // namespace mlir

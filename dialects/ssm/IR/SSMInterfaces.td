@@ -94,6 +94,18 @@ def SSM_KernelOpInterface : OpInterface<"KernelOpInterface"> {
       "getRecordedAttributes", (ins), [{}],
       [{ return ::mlir::ssm::recordAttributes($_op.getOperation(),
                                               $_op.getAttributeNames()); }]>,
+    InterfaceMethod<
+      "The op's gradient rule: builds, at `b`'s insertion point, the "
+      "cotangents of its operands from `cotangents`, one per result (null "
+      "where a result has none, i.e. zero). Returns one value per operand, "
+      "null where the operand has no cotangent (an integer operand); emits "
+      "an error at the op and fails where no rule applies. By default the "
+      "op's gradient op is built (buildGradientOp); a layout op whose "
+      "gradient is another forward op (a transpose) defines its own.",
+      "::mlir::FailureOr<::llvm::SmallVector<::mlir::Value>>",
+      "buildGradient",
+      (ins "::mlir::OpBuilder &":$b, "::mlir::ValueRange":$cotangents), [{}],
+      [{ return $_op.buildOpGradient(b, cotangents); }]>,
   ];
   // A misspelled attribute ({delta_sofplus}) would be kept and ignored,
   // silently changing the math: only the op's own attributes and

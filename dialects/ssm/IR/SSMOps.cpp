@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -34,6 +35,12 @@ mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names) {
       text = llvm::formatv("{0:e9}", floatAttr.getValueAsDouble()).str();
     } else if (auto intAttr = dyn_cast<IntegerAttr>(attr)) {
       text = std::to_string(intAttr.getInt());
+    } else if (auto array = dyn_cast<DenseI64ArrayAttr>(attr)) {
+      text = llvm::join(llvm::map_range(array.asArrayRef(),
+                                        [](int64_t v) {
+                                          return std::to_string(v);
+                                        }),
+                        ",");
     } else {
       llvm::raw_string_ostream os(text);
       attr.print(os);

@@ -21,6 +21,14 @@ class SSM_QuotedList<list<string> names> {
   string text = !interleave(!foreach(n, names, "\"" # n # "\""), ", ");
 }
 
+/// The body of a static method returning `names` as an ArrayRef of
+/// StringLiteral (an empty list has no array: C++ has no zero-size ones).
+class SSM_NameListBody<list<string> names> {
+  string text = !if(!empty(names), "  return {};\n",
+      "  static constexpr ::llvm::StringLiteral names[] = {"
+      # SSM_QuotedList<names>.text # "};\n  return names;\n");
+}
+
 /// An ssm op lowered to kernels. Its port names are generated from its ODS
 /// `arguments` (attributes excluded) and `results`; the lists below say
 /// what ODS cannot: parameter ports, the gradient rule, and which lowering
@@ -37,6 +45,11 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
   // Gradient lowerings ("variant" or "variant/strategy") with a GPU form
   // whose reductions run in a fixed order (see getDeterministicLowerings).
   list<string> deterministicLowerings = [];
+  // The op's gradient rule (KernelOpInterface::buildGradient): 0 builds its
+  // `gradientOp` from the forward's operands and the results' cotangents
+  // (buildGradientOp); 1 means the op defines `buildOpGradient` in C++ (a
+  // layout op whose gradient is another forward op).
+  bit customGradient = 0;
 
   list<string> operandPortNames = !foreach(i,
       !filter(i, !range(!size(arguments)),
@@ -47,32 +60,22 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
 
   let extraClassDeclaration =
     "static ::llvm::ArrayRef<::llvm::StringLiteral> getOperandPortNames() {\n"
-    "  static constexpr ::llvm::StringLiteral names[] = {"
-        # SSM_QuotedList<operandPortNames>.text # "};\n  return names;\n}\n"
+    # SSM_NameListBody<operandPortNames>.text # "}\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral> getResultPortNames() {\n"
-    "  static constexpr ::llvm::StringLiteral names[] = {"
-        # SSM_QuotedList<resultPortNames>.text # "};\n  return names;\n}\n"
+    # SSM_NameListBody<resultPortNames>.text # "}\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral> getParameterPortNames() {\n"
-    "  static constexpr ::llvm::StringLiteral names[] = {"
-        # SSM_QuotedList<parameterPorts>.text # "};\n  return names;\n}\n"
+    # SSM_NameListBody<parameterPorts>.text # "}\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral> getSavedForGradient() {\n"
-    # !if(!empty(savedForGradient), "  return {};\n",
-          "  static constexpr ::llvm::StringLiteral names[] = {"
-          # SSM_QuotedList<savedForGradient>.text # "};\n  return names;\n")
-    # "}\n"
+    # SSM_NameListBody<savedForGradient>.text # "}\n"
     "static ::llvm::StringRef getGradientOpName() { return \"" # gradientOp
     # "\"; }\n"
     "static ::llvm::StringRef getForwardOpName() { return \"" # forwardOp
     # "\"; }\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral> getLoweringVariants() {\n"
-    "  static constexpr ::llvm::StringLiteral names[] = {"
-        # SSM_QuotedList<loweringVariants>.text # "};\n  return names;\n}\n"
+    # SSM_NameListBody<loweringVariants>.text # "}\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral> "
     "getDeterministicLowerings() {\n"
-    # !if(!empty(deterministicLowerings), "  return {};\n",
-          "  static constexpr ::llvm::StringLiteral names[] = {"
-          # SSM_QuotedList<deterministicLowerings>.text # "};\n  return names;\n")
-    # "}\n"
+    # SSM_NameListBody<deterministicLowerings>.text # "}\n"
     "static ::llvm::ArrayRef<::llvm::StringLiteral>\n"
     "getLoweringStrategies(::llvm::StringRef target) {\n"
     # !if(!empty(gpuStrategies), "",
@@ -83,7 +86,12 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
           "  static constexpr ::llvm::StringLiteral cpu[] = {"
           # SSM_QuotedList<cpuStrategies>.text # "};\n"
           "  if (target == \"cpu\") return cpu;\n")
-    # "  return {};\n}\n";
+    # "  return {};\n}\n"
+    "::mlir::FailureOr<::llvm::SmallVector<::mlir::Value>>\n"
+    "buildOpGradient(::mlir::OpBuilder &b, ::mlir::ValueRange cotangents)"
+    # !if(customGradient, ";\n",
+          " {\n  return ::mlir::ssm::buildGradientOp(getOperation(), b, "
+          "cotangents);\n}\n");
 }
 
 /// Activations: f32, bf16 or f16, ranked. Static shapes are checked by the
@@ -576,5 +584,7 @@ def SSM_YieldOp : SSM_Op<"yield", [Pure, Terminator, ReturnLike,
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
+
+include "ssm/IR/SSMGraphOps.td"
 
 #endif // SSM_OPS_TD

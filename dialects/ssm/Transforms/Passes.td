@@ -48,6 +48,33 @@ def SSMFuse : Pass<"ssm-fuse", "ModuleOp"> {
   ];
 }
 
+def SSMBuildTrainingStep : Pass<"ssm-build-training-step", "ModuleOp"> {
+  let summary = "Build the training step (forward + backward) of a loss function";
+  let description = [{
+    For each function named in `functions`, which must return exactly one
+    `tensor<f32>` (the loss), adds the public function `<name>_step`: the
+    same arguments, the forward's ops, then the reverse-mode backward built
+    from each op's gradient rule (`KernelOpInterface::buildGradient`),
+    returning the loss (`ssm.name = "loss"`) followed by the gradient of
+    every parameter argument (one feeding a parameter port, see
+    `isParameterValue`), in argument order, named `d_<argument>` with
+    `ssm.role = "gradient"`. The loss's cotangent is seeded with
+    `ssm.fill 1.0`; cotangents of a value with several uses are summed with
+    `ssm.add`; a parameter the loss does not depend on gets zeros. The
+    backward recomputes what each gradient op needs from the forward's
+    values (the gradient ops' own recompute choice).
+
+    Errors, at the function or op: an unknown function name, a function
+    whose result is not one `tensor<f32>`, an op on the path to the loss
+    that is not an ssm kernel op or has no gradient rule, a name
+    `<name>_step` already taken.
+  }];
+  let options = [
+    ListOption<"functions", "functions", "std::string",
+               "Loss functions to build the training step of">,
+  ];
+}
+
 def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
   let summary = "Choose how each ssm op is lowered (the #ssm.lowering of each)";
   let description = [{

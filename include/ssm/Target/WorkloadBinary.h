@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace ssm {
@@ -22,6 +23,9 @@ struct CompileOptions {
   /// The lowering choices: ssm-select-lowering's options ("key=value ...",
   /// e.g. "chunk-len=32 variant=unfused"), recorded in the binary.
   std::string loweringOptions;
+  /// Loss functions whose training step (`<name>_step`) is built first
+  /// (ssm-build-training-step).
+  std::vector<std::string> trainingSteps;
   /// Keep the intermediate object file next to the output (debugging).
   bool keepObject = false;
 };

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ScanKernels.h"
+#include "GraphKernels.h"
 #include "ssm/Conversion/SSMKernels/FusedConvScan.h"
 #include "ssm/IR/SSMOps.h"
 
@@ -106,6 +107,14 @@ static void withoutOptions(OpTy op, const IRMapping &buffers,
   Emit(op, buffers, b, target);
 }
 
+/// Adds the lowering of an op whose only variant is `fused`.
+template <typename OpTy, void (*Emit)(OpTy, const IRMapping &,
+                                      ImplicitLocOpBuilder &, ParallelTarget &)>
+static void addFused(RewritePatternSet &patterns, ParallelTarget &target) {
+  patterns.add<KernelOpLowering<OpTy>>(patterns.getContext(), target, "fused",
+                                       "", withoutOptions<OpTy, Emit>);
+}
+
 void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
                                           ParallelTarget &target) {
   MLIRContext *context = patterns.getContext();
@@ -170,4 +179,17 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
   patterns.add<KernelOpLowering<RMSNormGradOp>>(
       context, target, "unfused", "",
       withoutOptions<RMSNormGradOp, emitRMSNormGradUnfused>);
+  // The graph ops around the scans: one lowering each.
+  addFused<LinearOp, emitLinear>(patterns, target);
+  addFused<LinearGradOp, emitLinearGrad>(patterns, target);
+  addFused<EmbeddingOp, emitEmbedding>(patterns, target);
+  addFused<EmbeddingGradOp, emitEmbeddingGrad>(patterns, target);
+  addFused<CrossEntropyOp, emitCrossEntropy>(patterns, target);
+  addFused<CrossEntropyGradOp, emitCrossEntropyGrad>(patterns, target);
+  addFused<TransposeOp, emitTranspose>(patterns, target);
+  addFused<ReshapeOp, emitReshape>(patterns, target);
+  addFused<SliceOp, emitSlice>(patterns, target);
+  addFused<SliceGradOp, emitSliceGrad>(patterns, target);
+  addFused<AddOp, emitAdd>(patterns, target);
+  addFused<FillOp, emitFill>(patterns, target);
 }
