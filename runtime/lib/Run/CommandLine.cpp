@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -64,8 +65,8 @@ static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
                  "Train the entry (a training step: a loss and a d_<param> "
                  "gradient per parameter) for STEPS steps on synthetic "
                  "Markov-chain batches, AdamW on the host");
-  app.add_option("--lr", options.lr, "AdamW learning rate of --train")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--lr", options.lr,
+                 "AdamW learning rate of --train (default 1e-3)");
   app.add_flag("--target-check", options.targetCheck,
                "Only check that this machine can run the binary");
   app.add_flag("--kernels", options.profile.kernels,
@@ -97,6 +98,9 @@ static std::string takeBinaries(const CLI::App &app, const Extras &extras,
     if (extras.train < 1)
       return "--train: STEPS must be at least 1, got " +
              std::to_string(extras.train);
+    if (!(options.lr > 0) || !std::isfinite(options.lr))
+      return "--lr must be a positive number, got " +
+             std::to_string(options.lr);
     if (extras.compare || extras.fromReport)
       return "--train cannot be combined with --compare or --from-report";
     options.train = extras.train;
