@@ -6,6 +6,8 @@
 
 #include "ssmrt/Dtype.h"
 
+#include <climits>
+#include <cmath>
 #include <cstring>
 
 namespace ssmrt {
@@ -13,6 +15,7 @@ namespace ssmrt {
 size_t dtypeSize(Dtype dtype) {
   switch (dtype) {
   case Dtype::F32:
+  case Dtype::I32:
     return 4;
   case Dtype::F64:
     return 8;
@@ -33,9 +36,13 @@ const char *dtypeName(Dtype dtype) {
     return "bf16";
   case Dtype::F16:
     return "f16";
+  case Dtype::I32:
+    return "i32";
   }
   return "?";
 }
+
+bool isIntegerDtype(Dtype dtype) { return dtype == Dtype::I32; }
 
 std::optional<Dtype> parseDtype(const std::string &name) {
   if (name == "f32")
@@ -46,6 +53,8 @@ std::optional<Dtype> parseDtype(const std::string &name) {
     return Dtype::BF16;
   if (name == "f16")
     return Dtype::F16;
+  if (name == "i32")
+    return Dtype::I32;
   return std::nullopt;
 }
 
@@ -148,6 +157,18 @@ template <typename T> static void storeAs(void *data, size_t index, T value) {
   std::memcpy(static_cast<char *>(data) + index * sizeof(T), &value, sizeof(T));
 }
 
+/// Rounds to the nearest int32, saturating; NaN becomes 0.
+static int32_t toInt32(double value) {
+  if (std::isnan(value))
+    return 0;
+  double rounded = std::nearbyint(value);
+  if (rounded <= -2147483648.0)
+    return INT32_MIN;
+  if (rounded >= 2147483647.0)
+    return INT32_MAX;
+  return static_cast<int32_t>(rounded);
+}
+
 double loadElement(Dtype dtype, const void *data, size_t index) {
   switch (dtype) {
   case Dtype::F32:
@@ -158,6 +179,8 @@ double loadElement(Dtype dtype, const void *data, size_t index) {
     return bf16ToF32(loadAs<uint16_t>(data, index));
   case Dtype::F16:
     return f16ToF32(loadAs<uint16_t>(data, index));
+  case Dtype::I32:
+    return loadAs<int32_t>(data, index);
   }
   return 0.0;
 }
@@ -172,6 +195,8 @@ void storeElement(Dtype dtype, void *data, size_t index, double value) {
     return storeAs<uint16_t>(data, index, f32ToBf16(static_cast<float>(value)));
   case Dtype::F16:
     return storeAs<uint16_t>(data, index, f32ToF16(static_cast<float>(value)));
+  case Dtype::I32:
+    return storeAs<int32_t>(data, index, toInt32(value));
   }
 }
 

@@ -59,13 +59,15 @@ const char *npyDescr(Dtype dtype) {
     return "<f2";
   case Dtype::BF16:
     return "<u2";
+  case Dtype::I32:
+    return "<i4";
   }
   return "?";
 }
 
 /// The element size of a supported descriptor, or 0 for an unsupported one.
 static size_t descrSize(const std::string &descr) {
-  if (descr == "<f4")
+  if (descr == "<f4" || descr == "<i4")
     return 4;
   if (descr == "<f8")
     return 8;
@@ -292,8 +294,9 @@ static NpyLayout parseLayout(const std::string &path,
                "(save np.ascontiguousarray(x))");
   size_t itemSize = descrSize(*header.descr);
   if (itemSize == 0)
-    fail(path, "unsupported dtype '" + *header.descr +
-                   "' (supported: '<f4', '<f8', '<f2', '<u2' for bf16 bits)");
+    fail(path,
+         "unsupported dtype '" + *header.descr +
+             "' (supported: '<f4', '<f8', '<f2', '<i4', '<u2' for bf16 bits)");
   layout.descr = *header.descr;
   layout.shape = *header.shape;
   size_t needed = itemSize;

@@ -20,8 +20,10 @@
 #include "ssmrt/Run/Check.h"
 #include "ssmrt/Run/Compare.h"
 #include "ssmrt/Run/Execute.h"
+#include "ssmrt/Run/GradCheck.h"
 #include "ssmrt/Run/Inputs.h"
 #include "ssmrt/Run/Profile.h"
+#include "ssmrt/Run/Train.h"
 
 #include <algorithm>
 #include <chrono>
@@ -134,6 +136,47 @@ static double firstCall(Executor &executor) {
   return elapsed.count();
 }
 
+/// The --check results of `entry`: every result against the reference and,
+/// for a training step, the finite-difference check of its gradients.
+static std::vector<CheckResult> checkAll(const EntrySpec &entry,
+                                         const HostBuffers &buffers,
+                                         const RunOptions &options) {
+  std::vector<CheckResult> results = checkEntry(entry, buffers, options.tol);
+  std::string whyNot;
+  if (std::optional<TrainingStep> step = findTrainingStep(entry, whyNot)) {
+    std::vector<CheckResult> fd = checkGradientsByFiniteDifferences(
+        entry, *step, buffers, options.seed, options.tol);
+    results.insert(results.end(), fd.begin(), fd.end());
+  }
+  return results;
+}
+
+/// runWorkload of --train, without the exception barrier.
+static int trainOrThrow(const RunOptions &options, std::ostream &out) {
+  if (options.check || options.repeat || !options.dumpDir.empty() ||
+      options.dumpInputs || options.targetCheck || options.profile.any())
+    fail("--train cannot be combined with --check, --repeat, --dump, "
+         "--dump-inputs, --target-check, --kernels, --metrics or --report");
+  OpenBinary binary;
+  binary.path = options.binary;
+  openBinary(binary, options.entry);
+  std::string whyNot; // Before loading anything: is it a training step?
+  if (!findTrainingStep(*binary.entry, whyNot))
+    fail("--train: " + whyNot);
+  loadChecked(binary, options.entry, out);
+  const EntrySpec &entry = *binary.entry;
+  HostBuffers buffers = allocateBuffers(entry);
+  loadArguments(options.inputsDir, options.seed, entry, buffers, out);
+  std::unique_ptr<Executor> executor =
+      makeExecutor(*binary.library, entry, buffers);
+  out << "train: " << options.train << " steps, AdamW lr " << options.lr
+      << ", Markov batches (seed " << options.seed << ")\n";
+  out.flush();
+  train(entry, *executor, buffers, {options.train, options.lr, options.seed},
+        out);
+  return 0;
+}
+
 /// runWorkload of one binary, without the exception barrier.
 static int runOrThrow(const RunOptions &options, std::ostream &out) {
   OpenBinary binary;
@@ -163,7 +206,7 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
     dumpTensors(options.dumpDir, entry, buffers, options.dumpInputs, out);
   size_t failed = 0;
   if (options.check)
-    failed = reportCheck(checkEntry(entry, buffers, options.tol), out);
+    failed = reportCheck(checkAll(entry, buffers, options), out);
   std::optional<EntryTimes> times;
   if (options.repeat > 0)
     times = timeEntry(*executor, options.warmup, options.repeat, out);
@@ -342,7 +385,7 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
       continue;
     out << "check of " << names[i] << ":\n";
     std::vector<CheckResult> results =
-        checkEntry(*binaries[i].entry, buffers[i], options.tol);
+        checkAll(*binaries[i].entry, buffers[i], options);
     if (reportCheck(results, out) > 0)
       ++failedBinaries;
   }
@@ -429,6 +472,8 @@ int runWorkload(const RunOptions &options, std::ostream &out,
   try {
     if (!options.fromReports.empty())
       return fromReportsOrThrow(options, out);
+    if (options.train > 0)
+      return trainOrThrow(options, out);
     return options.compare.empty() ? runOrThrow(options, out)
                                    : compareOrThrow(options, out);
   } catch (const std::exception &e) {

@@ -6,6 +6,8 @@
 
 #include "ssmrt/Workload.h"
 
+#include "ssmrt/Run/Init.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -208,7 +210,7 @@ static TensorSpec parseTensor(const Json &value, const std::string &where) {
   std::optional<Dtype> parsedDtype = parseDtype(dtype);
   if (!parsedDtype)
     fail(memberPath(where, "dtype"),
-         "unknown dtype '" + dtype + "' (expected f32, f64, bf16 or f16)");
+         "unknown dtype '" + dtype + "' (expected f32, f64, bf16, f16 or i32)");
   tensor.dtype = *parsedDtype;
   std::string role = stringMember(value, where, "role");
   std::optional<Role> parsedRole = parseRole(role);
@@ -217,6 +219,15 @@ static TensorSpec parseTensor(const Json &value, const std::string &where) {
          "unknown role '" + role +
              "' (expected input, parameter, output or gradient)");
   tensor.role = *parsedRole;
+  if (value.contains("init")) {
+    std::string at = memberPath(where, "init");
+    tensor.init = asString(value["init"], at);
+    try {
+      parseInitSpec(tensor.init, tensor.shape);
+    } catch (const std::invalid_argument &e) {
+      fail(at, "tensor '" + tensor.name + "': " + e.what());
+    }
+  }
   // The runtime allocates byteSize() bytes: a size that does not fit in 63
   // bits would wrap.
   uint64_t bytes = dtypeSize(tensor.dtype);

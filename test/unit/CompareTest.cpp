@@ -64,6 +64,7 @@ public:
     launches = 3;
     return 0.5;
   }
+  void uploadArguments(const HostBuffers &) override {}
   void fetchResults(HostBuffers &) override {}
 
 private:

@@ -251,9 +251,9 @@ TEST_F(NpyTest, FortranOrder) {
 
 TEST_F(NpyTest, UnsupportedDtype) {
   expectReadError(
-      writeBytes("i4.npy",
-                 numpyFile(dictFor("<i4", "False", "(2,)"), 64, twoFloats())),
-      "unsupported dtype '<i4'");
+      writeBytes("i8.npy",
+                 numpyFile(dictFor("<i8", "False", "(1,)"), 64, twoFloats())),
+      "unsupported dtype '<i8'");
   expectReadError(
       writeBytes("be.npy",
                  numpyFile(dictFor(">f4", "False", "(2,)"), 64, twoFloats())),
@@ -285,6 +285,19 @@ TEST_F(NpyTest, DtypeMismatch) {
   std::string u2 = writeBytes(
       "u2.npy", numpyFile(dictFor("<u2", "False", "(2,)"), 64, rawBytes(bits)));
   expectReadError(u2, "dtype mismatch", Dtype::F16);
+}
+
+TEST_F(NpyTest, RoundTripI32) {
+  std::vector<int32_t> values = {0, -1, 7, 2147483647, -2147483647 - 1, 63};
+  writeNpy(path("i.npy"), Dtype::I32, {2, 3}, values.data());
+  NpyArray array = readNpy(path("i.npy"));
+  EXPECT_EQ(array.descr, "<i4");
+  EXPECT_EQ(readNpyAs(path("i.npy"), Dtype::I32, {2, 3}), rawBytes(values));
+  // An i32 tensor accepts only '<i4'; an f32 one refuses '<i4'.
+  expectReadError(path("i.npy"), "dtype mismatch", Dtype::F32);
+  std::string f4 = writeBytes(
+      "f4.npy", numpyFile(dictFor("<f4", "False", "(2,)"), 64, twoFloats()));
+  expectReadError(f4, "dtype mismatch", Dtype::I32);
 }
 
 TEST_F(NpyTest, MissingFile) {
@@ -328,8 +341,13 @@ TEST_F(NpyTest, DeclaredDataBeyondTheFileIsNotAllocated) {
 }
 
 TEST(DtypeTest, NamesAndSizes) {
-  for (Dtype dtype : {Dtype::F32, Dtype::F64, Dtype::BF16, Dtype::F16})
+  for (Dtype dtype :
+       {Dtype::F32, Dtype::F64, Dtype::BF16, Dtype::F16, Dtype::I32})
     EXPECT_EQ(parseDtype(dtypeName(dtype)), dtype);
+  EXPECT_EQ(std::string(dtypeName(Dtype::I32)), "i32");
+  EXPECT_EQ(dtypeSize(Dtype::I32), 4u);
+  EXPECT_TRUE(isIntegerDtype(Dtype::I32));
+  EXPECT_FALSE(isIntegerDtype(Dtype::F32));
   EXPECT_FALSE(parseDtype("f8").has_value());
   EXPECT_EQ(dtypeSize(Dtype::F64), 8u);
   EXPECT_EQ(dtypeSize(Dtype::BF16), 2u);
@@ -425,6 +443,15 @@ TEST(DtypeTest, ElementAccess) {
   std::vector<double> f64(3);
   storeElement(Dtype::F64, f64.data(), 2, 0.1);
   EXPECT_EQ(loadElement(Dtype::F64, f64.data(), 2), 0.1);
+  std::vector<int32_t> i32(5);
+  storeElement(Dtype::I32, i32.data(), 0, 41.7);
+  storeElement(Dtype::I32, i32.data(), 1, -3.2);
+  storeElement(Dtype::I32, i32.data(), 2, 1e12);
+  storeElement(Dtype::I32, i32.data(), 3, -1e12);
+  storeElement(Dtype::I32, i32.data(), 4, NAN);
+  EXPECT_EQ(i32,
+            (std::vector<int32_t>{42, -3, 2147483647, -2147483647 - 1, 0}));
+  EXPECT_EQ(loadElement(Dtype::I32, i32.data(), 3), -2147483648.0);
 }
 
 } // namespace

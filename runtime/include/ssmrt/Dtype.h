@@ -23,12 +23,15 @@
 namespace ssmrt {
 
 /// The element type of a tensor.
-enum class Dtype { F32, F64, BF16, F16 };
+enum class Dtype { F32, F64, BF16, F16, I32 };
+
+/// True for the integer dtypes (i32): inputs only, compared exactly.
+bool isIntegerDtype(Dtype dtype);
 
 /// The size in bytes of one element.
 size_t dtypeSize(Dtype dtype);
 
-/// The manifest spelling: "f32", "f64", "bf16" or "f16".
+/// The manifest spelling: "f32", "f64", "bf16", "f16" or "i32".
 const char *dtypeName(Dtype dtype);
 
 /// Parses a manifest spelling; nullopt when `name` is no known dtype.
@@ -64,7 +67,8 @@ float f16ToF32(uint16_t bits);
 double loadElement(Dtype dtype, const void *data, size_t index);
 
 /// Writes `value` as element `index` of a dense buffer of `dtype`. Narrower
-/// types round to nearest even (via float32 for bf16 and f16).
+/// types round to nearest even (via float32 for bf16 and f16); i32 rounds to
+/// the nearest integer and saturates at its range (NaN becomes 0).
 void storeElement(Dtype dtype, void *data, size_t index, double value);
 
 } // namespace ssmrt

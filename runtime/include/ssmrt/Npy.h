@@ -5,9 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // Reads and writes NumPy `.npy` files (format versions 1.0 and 2.0; 3.0 is
-// read too), little-endian, C order, for the four workload dtypes:
+// read too), little-endian, C order, for the five workload dtypes:
 //
-//   f32 <-> '<f4'   f64 <-> '<f8'   f16 <-> '<f2'
+//   f32 <-> '<f4'   f64 <-> '<f8'   f16 <-> '<f2'   i32 <-> '<i4'
 //   bf16 -> '<u2' holding the raw bfloat16 bits (NumPy has no bfloat16);
 //   bf16 <- '<u2' (raw bits) or '<f4' (rounded to nearest even).
 //
@@ -48,7 +48,7 @@ std::string formatShape(const std::vector<int64_t> &shape);
 const char *npyDescr(Dtype dtype);
 
 /// Parses the bytes of a .npy file; `path` only names it in errors. Accepts
-/// any of the descriptors '<f4', '<f8', '<f2', '<u2'.
+/// any of the descriptors '<f4', '<f8', '<f2', '<i4', '<u2'.
 NpyArray parseNpy(const std::string &path, const std::vector<uint8_t> &file);
 
 /// Reads and parses a .npy file.

@@ -207,6 +207,71 @@ RMSNormGrads rmsNormBackward(const RMSNormInputs &in, const Tensor &dy,
                              const OptTensor &dResidualOut);
 
 //===----------------------------------------------------------------------===//
+// ssm.linear / ssm.linear_grad
+//===----------------------------------------------------------------------===//
+
+/// Operands of a dense layer y[..., n] = sum_k x[..., k] weight[n, k] +
+/// bias[n]. Shapes: x [..., K] (rank >= 2); weight [N, K]; bias [N].
+struct LinearInputs {
+  Tensor x, weight;
+  OptTensor bias;
+};
+
+struct LinearGrads {
+  Tensor dx, dweight;
+  OptTensor dbias; ///< Present iff bias is.
+};
+
+/// Returns y [..., N].
+Tensor linearForward(const LinearInputs &in);
+/// Gradients of sum(dy * y).
+LinearGrads linearBackward(const LinearInputs &in, const Tensor &dy);
+
+//===----------------------------------------------------------------------===//
+// ssm.embedding / ssm.embedding_grad
+//===----------------------------------------------------------------------===//
+
+/// y[..., :] = weight[tokens[...], :] for tokens [...] (integers held as
+/// exact doubles) and weight [V, E]; a token outside [0, V) gives a zero row.
+Tensor embeddingForward(const Tensor &tokens, const Tensor &weight);
+/// The gradient of sum(dy * y) with respect to weight (tokens outside
+/// [0, V) contribute nothing).
+Tensor embeddingBackward(const Tensor &tokens, const Tensor &weight,
+                         const Tensor &dy);
+
+//===----------------------------------------------------------------------===//
+// ssm.cross_entropy / ssm.cross_entropy_grad
+//===----------------------------------------------------------------------===//
+
+/// The mean over rows r with labels[r] in [0, V) of logsumexp(logits[r, :]) -
+/// logits[r, labels[r]], as a rank-0 tensor (0 when no row is valid).
+/// Shapes: logits [..., V] (rank >= 1); labels the leading dims of logits.
+Tensor crossEntropyForward(const Tensor &logits, const Tensor &labels);
+/// dlogits = dloss * (softmax(logits[r]) - onehot(labels[r])) / count on
+/// valid rows, 0 on ignored rows. dloss is rank 0.
+Tensor crossEntropyBackward(const Tensor &logits, const Tensor &labels,
+                            const Tensor &dloss);
+
+//===----------------------------------------------------------------------===//
+// Layout and elementwise ops
+//===----------------------------------------------------------------------===//
+
+/// y.shape[i] = x.shape[perm[i]]; perm must be a permutation of [0, rank).
+Tensor transposeForward(const Tensor &x, const std::vector<int64_t> &perm);
+/// The same elements in row-major order with another shape of equal size.
+Tensor reshapeForward(const Tensor &x, const std::vector<int64_t> &shape);
+
+/// A slice [offset, offset + size) along dimension `axis`.
+struct SliceSpec {
+  int64_t axis = 0, offset = 0, size = 0;
+};
+Tensor sliceForward(const Tensor &x, const SliceSpec &spec);
+/// Zeros of x's shape with dy placed at the slice.
+Tensor sliceBackward(const Tensor &x, const Tensor &dy, const SliceSpec &spec);
+/// The elementwise sum of two tensors of the same shape.
+Tensor addForward(const Tensor &lhs, const Tensor &rhs);
+
+//===----------------------------------------------------------------------===//
 // Dispatch by op name
 //===----------------------------------------------------------------------===//
 
@@ -228,7 +293,10 @@ const OpSignature &opSignature(const std::string &opName);
 /// Evaluates one `ssm` op by its MLIR name on float64 operands. `operands` has
 /// one entry per operand in the op's declaration order (nullopt for an absent
 /// optional operand); returns one entry per result in declaration order
-/// (nullopt for an absent optional result). Attributes not used by the
+/// (nullopt for an absent optional result). `ssm.reshape` and `ssm.fill`
+/// take their result shape from the attribute `shape` ("2,1,8", "" for a
+/// scalar), which the caller adds from the manifest when it knows it.
+/// Attributes not used by the
 /// reference semantics (e.g. a chunk size) are ignored. Throws
 /// std::invalid_argument on an unknown op name, a wrong operand count, a
 /// missing required operand, a malformed attribute, or a shape mismatch (the

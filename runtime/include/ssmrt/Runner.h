@@ -22,6 +22,7 @@
 #include "ssmrt/Run/Execute.h"
 #include "ssmrt/Run/Inputs.h"
 #include "ssmrt/Run/Profile.h"
+#include "ssmrt/Run/Train.h"
 #include "ssmrt/Workload.h"
 
 #include <cstdint>
@@ -45,6 +46,8 @@ struct RunOptions {
   int repeat = 0;            ///< Timed runs after the first run.
   int warmup = 0;            ///< Untimed runs before the timed ones.
   bool targetCheck = false;  ///< Only check that the binary can run here.
+  int train = 0;             ///< --train STEPS: train for STEPS steps.
+  double lr = 1e-3;          ///< --lr: AdamW's learning rate for --train.
   /// --kernels, --metrics, --report: kernel records, counters, report files
   /// (ssmrt/Run/Profile.h).
   ProfileRequest profile;

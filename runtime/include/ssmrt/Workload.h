@@ -42,6 +42,8 @@ struct TensorSpec {
   std::vector<int64_t> shape;
   Dtype dtype = Dtype::F32;
   Role role = Role::Input;
+  /// The manifest's `init` spec (e.g. "normal:0.02"); empty when absent.
+  std::string init;
 
   /// The product of the dimensions (1 for rank 0).
   size_t numElements() const;

@@ -13,6 +13,7 @@
 
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 
 using namespace ssmrt::ref;
@@ -67,6 +68,21 @@ static const std::map<std::string, OpSignature> &signatureTable() {
        makeSignature(
            {"x", "weight", "residual?", "z?", "dy", "d_residual_out?"},
            {"dx", "dweight", "dresidual?", "dz?"})},
+      {"ssm.linear", makeSignature({"x", "weight", "bias?"}, {"y"})},
+      {"ssm.linear_grad", makeSignature({"x", "weight", "bias?", "dy"},
+                                        {"dx", "dweight", "dbias?"})},
+      {"ssm.embedding", makeSignature({"tokens", "weight"}, {"y"})},
+      {"ssm.embedding_grad",
+       makeSignature({"tokens", "weight", "dy"}, {"dweight"})},
+      {"ssm.cross_entropy", makeSignature({"logits", "labels"}, {"loss"})},
+      {"ssm.cross_entropy_grad",
+       makeSignature({"logits", "labels", "dloss"}, {"dlogits"})},
+      {"ssm.transpose", makeSignature({"x"}, {"y"})},
+      {"ssm.reshape", makeSignature({"x"}, {"y"})},
+      {"ssm.slice", makeSignature({"x"}, {"y"})},
+      {"ssm.slice_grad", makeSignature({"x", "dy"}, {"dx"})},
+      {"ssm.add", makeSignature({"lhs", "rhs"}, {"y"})},
+      {"ssm.fill", makeSignature({}, {"y"})},
   };
   return table;
 }
@@ -125,6 +141,76 @@ static double floatAttr(const std::string &op, const Attrs &attrs,
     fail(op,
          "attribute '" + key + "' must be a number, got '" + it->second + "'");
   return value;
+}
+
+/// The text of attribute `key`, which must be present.
+static const std::string &requiredAttr(const std::string &op,
+                                       const Attrs &attrs,
+                                       const std::string &key) {
+  auto it = attrs.find(key);
+  if (it == attrs.end())
+    fail(op, "attribute '" + key + "' is missing");
+  return it->second;
+}
+
+/// Parses one decimal integer (surrounding spaces allowed); nullopt if `text`
+/// is anything else.
+static std::optional<int64_t> parseInteger(std::string text) {
+  while (!text.empty() && text.front() == ' ')
+    text.erase(text.begin());
+  while (!text.empty() && text.back() == ' ')
+    text.pop_back();
+  if (text.empty() || text.size() > 18)
+    return std::nullopt;
+  size_t start = text[0] == '-' ? 1 : 0;
+  if (start == text.size() ||
+      text.find_first_not_of("0123456789", start) != std::string::npos)
+    return std::nullopt;
+  return std::stoll(text);
+}
+
+/// Reads the decimal integer attribute `key`, which must be present.
+static int64_t intAttr(const std::string &op, const Attrs &attrs,
+                       const std::string &key) {
+  const std::string &text = requiredAttr(op, attrs, key);
+  std::optional<int64_t> value = parseInteger(text);
+  if (!value)
+    fail(op, "attribute '" + key + "' must be a decimal integer, got '" + text +
+                 "'");
+  return *value;
+}
+
+/// Reads the comma-separated integer list attribute `key` ("0,2,1"; "" is
+/// the empty list), which must be present.
+static std::vector<int64_t>
+intListAttr(const std::string &op, const Attrs &attrs, const std::string &key) {
+  const std::string &text = requiredAttr(op, attrs, key);
+  std::vector<int64_t> values;
+  if (text.find_first_not_of(' ') == std::string::npos)
+    return values;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::optional<int64_t> value =
+        parseInteger(text.substr(start, comma - start));
+    if (!value)
+      fail(op, "attribute '" + key +
+                   "' must be comma-separated decimal integers, got '" + text +
+                   "'");
+    values.push_back(*value);
+    if (comma == std::string::npos)
+      return values;
+    start = comma + 1;
+  }
+}
+
+/// The result shape of an op that cannot infer it (reshape, fill).
+static std::vector<int64_t> shapeAttr(const std::string &op,
+                                      const Attrs &attrs) {
+  if (!attrs.count("shape"))
+    fail(op, "the result shape is unknown (attribute 'shape' is missing and "
+             "the result is no entry tensor)");
+  return intListAttr(op, attrs, "shape");
 }
 
 /// Reads the `activation` attribute ("none" or "silu"; absent = none).
@@ -186,54 +272,123 @@ static RMSNormInputs rmsNormInputs(const std::string &op, const Attrs &attrs,
   return {*ops[0], *ops[1], ops[2], ops[3], floatAttr(op, attrs, "eps", 1e-5)};
 }
 
+static LinearInputs linearInputs(const Operands &ops) {
+  return {*ops[0], *ops[1], ops[2]};
+}
+
+static SliceSpec sliceSpec(const std::string &op, const Attrs &attrs) {
+  return {intAttr(op, attrs, "axis"), intAttr(op, attrs, "offset"),
+          intAttr(op, attrs, "size")};
+}
+
+/// The evaluators of the graph ops (linear, embedding, loss, layout).
+static void addGraphEvaluators(std::map<std::string, Evaluator> &table) {
+  table["ssm.linear"] = [](const std::string &, const Attrs &,
+                           const Operands &ops) {
+    return Results{linearForward(linearInputs(ops))};
+  };
+  table["ssm.linear_grad"] = [](const std::string &, const Attrs &,
+                                const Operands &ops) {
+    LinearGrads g = linearBackward(linearInputs(ops), *ops[3]);
+    return Results{g.dx, g.dweight, g.dbias};
+  };
+  table["ssm.embedding"] = [](const std::string &, const Attrs &,
+                              const Operands &ops) {
+    return Results{embeddingForward(*ops[0], *ops[1])};
+  };
+  table["ssm.embedding_grad"] = [](const std::string &, const Attrs &,
+                                   const Operands &ops) {
+    return Results{embeddingBackward(*ops[0], *ops[1], *ops[2])};
+  };
+  table["ssm.cross_entropy"] = [](const std::string &, const Attrs &,
+                                  const Operands &ops) {
+    return Results{crossEntropyForward(*ops[0], *ops[1])};
+  };
+  table["ssm.cross_entropy_grad"] = [](const std::string &, const Attrs &,
+                                       const Operands &ops) {
+    return Results{crossEntropyBackward(*ops[0], *ops[1], *ops[2])};
+  };
+  table["ssm.transpose"] = [](const std::string &op, const Attrs &attrs,
+                              const Operands &ops) {
+    return Results{
+        transposeForward(*ops[0], intListAttr(op, attrs, "permutation"))};
+  };
+  table["ssm.reshape"] = [](const std::string &op, const Attrs &attrs,
+                            const Operands &ops) {
+    return Results{reshapeForward(*ops[0], shapeAttr(op, attrs))};
+  };
+  table["ssm.slice"] = [](const std::string &op, const Attrs &attrs,
+                          const Operands &ops) {
+    return Results{sliceForward(*ops[0], sliceSpec(op, attrs))};
+  };
+  table["ssm.slice_grad"] = [](const std::string &op, const Attrs &attrs,
+                               const Operands &ops) {
+    return Results{sliceBackward(*ops[0], *ops[1], sliceSpec(op, attrs))};
+  };
+  table["ssm.add"] = [](const std::string &, const Attrs &,
+                        const Operands &ops) {
+    return Results{addForward(*ops[0], *ops[1])};
+  };
+  table["ssm.fill"] = [](const std::string &op, const Attrs &attrs,
+                         const Operands &) {
+    requiredAttr(op, attrs, "value");
+    return Results{
+        Tensor::filled(shapeAttr(op, attrs), floatAttr(op, attrs, "value", 0))};
+  };
+}
+
 /// The evaluator of every supported op, keyed by name.
 static const std::map<std::string, Evaluator> &evaluatorTable() {
-  static const std::map<std::string, Evaluator> table = {
-      {"ssm.selective_scan",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto r = selectiveScanForward(selectiveScanInputs(op, attrs, ops));
-         return Results{r.y, r.lastState};
-       }},
-      {"ssm.selective_scan_grad",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto g = selectiveScanBackward(selectiveScanInputs(op, attrs, ops),
-                                        *ops[8], ops[9]);
-         return Results{g.du, g.ddelta, g.dA, g.dB,
-                        g.dC, g.dD,     g.dz, g.ddeltaBias};
-       }},
-      {"ssm.ssd_scan",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto r = ssdScanForward(ssdScanInputs(op, attrs, ops));
-         return Results{r.y, r.finalState};
-       }},
-      {"ssm.ssd_scan_grad",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto g =
-             ssdScanBackward(ssdScanInputs(op, attrs, ops), *ops[9], ops[10]);
-         return Results{g.dx, g.ddt, g.dA,      g.dB,           g.dC,
-                        g.dD, g.dz,  g.ddtBias, g.dInitialState};
-       }},
-      {"ssm.causal_conv1d",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         return Results{causalConv1dForward(convInputs(op, attrs, ops))};
-       }},
-      {"ssm.causal_conv1d_grad",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto g = causalConv1dBackward(convInputs(op, attrs, ops), *ops[3]);
-         return Results{g.dx, g.dweight, g.dbias};
-       }},
-      {"ssm.rms_norm",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto r = rmsNormForward(rmsNormInputs(op, attrs, ops));
-         return Results{r.y, r.residualOut};
-       }},
-      {"ssm.rms_norm_grad",
-       [](const std::string &op, const Attrs &attrs, const Operands &ops) {
-         auto g =
-             rmsNormBackward(rmsNormInputs(op, attrs, ops), *ops[4], ops[5]);
-         return Results{g.dx, g.dweight, g.dresidual, g.dz};
-       }},
-  };
+  static const std::map<std::string, Evaluator> table = [] {
+    std::map<std::string, Evaluator> table = {
+        {"ssm.selective_scan",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto r = selectiveScanForward(selectiveScanInputs(op, attrs, ops));
+           return Results{r.y, r.lastState};
+         }},
+        {"ssm.selective_scan_grad",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto g = selectiveScanBackward(selectiveScanInputs(op, attrs, ops),
+                                          *ops[8], ops[9]);
+           return Results{g.du, g.ddelta, g.dA, g.dB,
+                          g.dC, g.dD,     g.dz, g.ddeltaBias};
+         }},
+        {"ssm.ssd_scan",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto r = ssdScanForward(ssdScanInputs(op, attrs, ops));
+           return Results{r.y, r.finalState};
+         }},
+        {"ssm.ssd_scan_grad",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto g =
+               ssdScanBackward(ssdScanInputs(op, attrs, ops), *ops[9], ops[10]);
+           return Results{g.dx, g.ddt, g.dA,      g.dB,           g.dC,
+                          g.dD, g.dz,  g.ddtBias, g.dInitialState};
+         }},
+        {"ssm.causal_conv1d",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           return Results{causalConv1dForward(convInputs(op, attrs, ops))};
+         }},
+        {"ssm.causal_conv1d_grad",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto g = causalConv1dBackward(convInputs(op, attrs, ops), *ops[3]);
+           return Results{g.dx, g.dweight, g.dbias};
+         }},
+        {"ssm.rms_norm",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto r = rmsNormForward(rmsNormInputs(op, attrs, ops));
+           return Results{r.y, r.residualOut};
+         }},
+        {"ssm.rms_norm_grad",
+         [](const std::string &op, const Attrs &attrs, const Operands &ops) {
+           auto g =
+               rmsNormBackward(rmsNormInputs(op, attrs, ops), *ops[4], ops[5]);
+           return Results{g.dx, g.dweight, g.dresidual, g.dz};
+         }},
+    };
+    addGraphEvaluators(table);
+    return table;
+  }();
   return table;
 }
 

@@ -32,6 +32,8 @@ double defaultTolerance(Dtype dtype) {
     return 5e-3;
   case Dtype::BF16:
     return 3e-2;
+  case Dtype::I32:
+    return 0.0; // Exact.
   }
   return 0.0;
 }
@@ -54,8 +56,7 @@ double normRelativeError(const std::vector<double> &got,
 }
 
 /// The elements of a host buffer as a float64 reference tensor.
-static ref::Tensor toReference(const TensorSpec &tensor,
-                               const HostBuffer &buffer) {
+ref::Tensor toReference(const TensorSpec &tensor, const HostBuffer &buffer) {
   ref::Tensor result;
   result.shape = tensor.shape;
   result.data.resize(tensor.numElements());
@@ -64,10 +65,28 @@ static ref::Tensor toReference(const TensorSpec &tensor,
   return result;
 }
 
-using ValueMap = std::map<std::string, ref::Tensor>;
+using ValueMap = ReferenceValues;
+
+/// The attributes of `op` for the reference: reshape and fill, whose result
+/// shape no operand gives, get `shape` from the entry tensor they produce.
+static ref::Attrs referenceAttrs(const EntrySpec &entry, const OpSpec &op) {
+  ref::Attrs attrs(op.attrs.begin(), op.attrs.end());
+  bool needsShape = op.op == "ssm.reshape" || op.op == "ssm.fill";
+  if (!needsShape || attrs.count("shape") || op.results.empty() ||
+      !op.results[0])
+    return attrs;
+  if (const TensorSpec *tensor = entry.findTensor(*op.results[0])) {
+    std::string text;
+    for (size_t i = 0; i < tensor->shape.size(); ++i)
+      text += (i ? "," : "") + std::to_string(tensor->shape[i]);
+    attrs["shape"] = text;
+  }
+  return attrs;
+}
 
 /// Evaluates op `index` of the graph, adding its named results to `values`.
-static void evaluateGraphOp(const OpSpec &op, size_t index, ValueMap &values) {
+static void evaluateGraphOp(const EntrySpec &entry, const OpSpec &op,
+                            size_t index, ValueMap &values) {
   std::string where = "ops[" + std::to_string(index) + "] (" + op.op + ")";
   std::vector<ref::OptTensor> operands;
   for (const std::optional<std::string> &name : op.operands) {
@@ -83,7 +102,7 @@ static void evaluateGraphOp(const OpSpec &op, size_t index, ValueMap &values) {
   }
   std::vector<ref::OptTensor> results;
   try {
-    results = ref::evaluateOp(op.op, op.attrs, operands);
+    results = ref::evaluateOp(op.op, referenceAttrs(entry, op), operands);
   } catch (const std::exception &e) {
     fail("--check: the reference rejects " + where + ": " + e.what());
   }
@@ -125,25 +144,37 @@ static CheckResult compareTensor(const TensorSpec &tensor,
   return result;
 }
 
-std::vector<CheckResult> checkEntry(const EntrySpec &entry,
-                                    const HostBuffers &buffers,
-                                    std::optional<double> tol) {
-  if (entry.ops.empty())
-    fail("--check: entry '" + entry.name +
-         "' records no ops graph in its manifest; nothing to evaluate");
+ReferenceValues referenceArguments(const EntrySpec &entry,
+                                   const HostBuffers &buffers) {
   ValueMap values;
   for (size_t i = 0; i < entry.tensors.size(); ++i)
     if (!entry.tensors[i].isResult())
       values[entry.tensors[i].name] = toReference(entry.tensors[i], buffers[i]);
+  return values;
+}
+
+void evaluateGraph(const EntrySpec &entry, ReferenceValues &values) {
+  if (entry.ops.empty())
+    fail("--check: entry '" + entry.name +
+         "' records no ops graph in its manifest; nothing to evaluate");
   for (size_t i = 0; i < entry.ops.size(); ++i)
-    evaluateGraphOp(entry.ops[i], i, values);
+    evaluateGraphOp(entry, entry.ops[i], i, values);
+}
+
+std::vector<CheckResult> checkEntry(const EntrySpec &entry,
+                                    const HostBuffers &buffers,
+                                    std::optional<double> tol) {
+  ValueMap values = referenceArguments(entry, buffers);
+  evaluateGraph(entry, values);
   std::vector<CheckResult> results;
   for (size_t i = 0; i < entry.tensors.size(); ++i) {
     const TensorSpec &tensor = entry.tensors[i];
     if (tensor.isResult())
-      results.push_back(
-          compareTensor(tensor, buffers[i], values,
-                        tol.value_or(defaultTolerance(tensor.dtype))));
+      results.push_back(compareTensor(
+          tensor, buffers[i], values,
+          isIntegerDtype(tensor.dtype)
+              ? 0.0 // Integers compare exactly, whatever --tol says.
+              : tol.value_or(defaultTolerance(tensor.dtype))));
   }
   return results;
 }
@@ -151,6 +182,11 @@ std::vector<CheckResult> checkEntry(const EntrySpec &entry,
 size_t reportCheck(const std::vector<CheckResult> &results, std::ostream &out) {
   size_t failed = 0;
   for (const CheckResult &result : results) {
+    if (!result.line.empty()) {
+      out << result.line << (result.passed ? " PASS" : " FAIL") << "\n";
+      failed += !result.passed;
+      continue;
+    }
     out << "check " << result.name << " " << dtypeName(result.dtype)
         << format(" max_rel_err=%.3e tol=%g ", result.maxRelErr,
                   result.tolerance)

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct Extras {
   bool compare = false;
   bool fromReport = false;
   double tol = 0.0;
+  int train = 0;
 };
 } // namespace
 
@@ -59,6 +61,12 @@ static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
       ->check(CLI::Range(0, 1000000));
   app.add_option("--warmup", options.warmup, "Untimed runs before the timed")
       ->check(CLI::Range(0, 1000000));
+  app.add_option("--train", extras.train,
+                 "Train the entry (a training step: a loss and a d_<param> "
+                 "gradient per parameter) for STEPS steps on synthetic "
+                 "Markov-chain batches, AdamW on the host");
+  app.add_option("--lr", options.lr,
+                 "AdamW learning rate of --train (default 1e-3)");
   app.add_flag("--target-check", options.targetCheck,
                "Only check that this machine can run the binary");
   app.add_flag("--kernels", options.profile.kernels,
@@ -86,6 +94,19 @@ static std::string takeBinaries(const CLI::App &app, const Extras &extras,
                                 RunOptions &options) {
   if (app.count("--tol"))
     options.tol = extras.tol;
+  if (app.count("--train")) {
+    if (extras.train < 1)
+      return "--train: STEPS must be at least 1, got " +
+             std::to_string(extras.train);
+    if (!(options.lr > 0) || !std::isfinite(options.lr))
+      return "--lr must be a positive number, got " +
+             std::to_string(options.lr);
+    if (extras.compare || extras.fromReport)
+      return "--train cannot be combined with --compare or --from-report";
+    options.train = extras.train;
+  } else if (app.count("--lr")) {
+    return "--lr is only used with --train";
+  }
   if (extras.fromReport) {
     if (extras.compare)
       return "--from-report and --compare exclude each other";

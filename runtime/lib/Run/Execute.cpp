@@ -47,6 +47,7 @@ public:
         std::chrono::steady_clock::now() - start;
     return elapsed.count();
   }
+  void uploadArguments(const HostBuffers &) override {}
   void fetchResults(HostBuffers &) override {}
 
 private:
@@ -81,6 +82,7 @@ public:
     return device::kernelTimeMs([this] { function(pointers.data()); },
                                 &launches);
   }
+  void uploadArguments(const HostBuffers &buffers) override;
   void fetchResults(HostBuffers &buffers) override;
 
 private:
@@ -101,6 +103,12 @@ GpuExecutor::GpuExecutor(EntryFunction function, const EntrySpec &entry,
     pointers.push_back(allocations.back().get());
     device::copyToDevice(pointers.back(), buffer.data(), buffer.size());
   }
+}
+
+void GpuExecutor::uploadArguments(const HostBuffers &buffers) {
+  for (size_t i = 0; i < entry.tensors.size(); ++i)
+    if (!entry.tensors[i].isResult())
+      device::copyToDevice(pointers[i], buffers[i].data(), buffers[i].size());
 }
 
 void GpuExecutor::fetchResults(HostBuffers &buffers) {

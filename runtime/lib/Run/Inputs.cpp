@@ -6,10 +6,12 @@
 
 #include "ssmrt/Run/Inputs.h"
 
+#include "Random.h"
 #include "Text.h"
 
 #include "ssmrt/Npy.h"
 #include "ssmrt/Reference.h"
+#include "ssmrt/Run/Init.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -44,35 +46,6 @@ HostBuffer::HostBuffer(size_t bytes) : bytes(bytes) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-/// SplitMix64: tiny, and the same sequence on every platform and standard
-/// library (std:: distributions are implementation-defined).
-class Random {
-public:
-  explicit Random(uint64_t seed) : state(seed) {}
-
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [lo, hi).
-  double uniform(double lo, double hi) {
-    return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53;
-  }
-  /// Standard normal (Box-Muller), clipped to [-3, 3].
-  double clippedNormal() {
-    double u1 = 1.0 - uniform(0.0, 1.0); // (0, 1]: log is finite.
-    double u2 = uniform(0.0, 1.0);
-    const double twoPi = 6.283185307179586;
-    double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(twoPi * u2);
-    return std::clamp(z, -3.0, 3.0);
-  }
-
-private:
-  uint64_t state;
-};
 
 /// The distribution a tensor is drawn from, chosen by its name.
 enum class Init {
@@ -123,14 +96,6 @@ static double draw(Init init, Random &random, const TensorSpec &tensor) {
     return random.clippedNormal();
   }
   return 0.0;
-}
-
-/// FNV-1a, so that each tensor's stream depends on its name only.
-static uint64_t hashName(const std::string &name) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (char c : name)
-    hash = (hash ^ static_cast<uint8_t>(c)) * 0x100000001b3ull;
-  return hash;
 }
 
 void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data,
@@ -227,6 +192,26 @@ static void loadArgumentsFromDir(const std::string &dir, const EntrySpec &entry,
   }
 }
 
+void fillArguments(const EntrySpec &entry, uint64_t seed,
+                   HostBuffers &buffers) {
+  std::set<std::string> steps = stepsWithoutSoftplus(entry);
+  std::map<std::string, int64_t> vocab;
+  for (const IntegerInput &input : integerInputs(entry))
+    vocab[input.name] = input.vocab;
+  for (size_t i = 0; i < entry.tensors.size(); ++i) {
+    const TensorSpec &tensor = entry.tensors[i];
+    if (tensor.isResult())
+      continue;
+    if (isIntegerDtype(tensor.dtype))
+      fillIntegers(tensor, seed, buffers[i].data(), vocab.at(tensor.name));
+    else if (!tensor.init.empty())
+      fillInit(tensor, seed, buffers[i].data());
+    else
+      fillRandom(tensor, seed, buffers[i].data(),
+                 steps.count(tensor.name) != 0);
+  }
+}
+
 void loadArguments(const std::string &inputsDir, uint64_t seed,
                    const EntrySpec &entry, HostBuffers &buffers,
                    std::ostream &out) {
@@ -235,11 +220,7 @@ void loadArguments(const std::string &inputsDir, uint64_t seed,
     out << "inputs: from " << inputsDir << "\n";
     return;
   }
-  std::set<std::string> steps = stepsWithoutSoftplus(entry);
-  for (size_t i = 0; i < entry.tensors.size(); ++i)
-    if (!entry.tensors[i].isResult())
-      fillRandom(entry.tensors[i], seed, buffers[i].data(),
-                 steps.count(entry.tensors[i].name) != 0);
+  fillArguments(entry, seed, buffers);
   out << "inputs: seeded random (seed " << seed << ")\n";
 }
 

@@ -14,17 +14,20 @@
 #ifndef SSMRT_RUN_CHECK_H
 #define SSMRT_RUN_CHECK_H
 
+#include "ssmrt/Reference.h"
 #include "ssmrt/Run/Inputs.h"
 #include "ssmrt/Workload.h"
 
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ssmrt {
 
-/// The --check tolerance of a dtype: f64 1e-9, f32 2e-5, f16 5e-3, bf16 3e-2.
+/// The --check tolerance of a dtype: f64 1e-9, f32 2e-5, f16 5e-3, bf16 3e-2,
+/// i32 0 (exact; --tol does not change it).
 double defaultTolerance(Dtype dtype);
 
 /// max|got - ref| / max(max|ref|, 1e-30); infinity when a value is NaN or an
@@ -40,7 +43,28 @@ struct CheckResult {
   double tolerance = 0.0;
   bool passed = false;
   std::string note; ///< Why it failed beyond the error measure, if so.
+  /// When set, the whole line reportCheck prints (other checks than a
+  /// tensor comparison, e.g. the finite-difference check of GradCheck.h).
+  std::string line;
 };
+
+/// Named float64 values of an entry's graph: arguments, op results.
+using ReferenceValues = std::map<std::string, ref::Tensor>;
+
+/// The elements of a host buffer of `tensor` as a float64 tensor (integers
+/// and narrow floats exactly).
+ref::Tensor toReference(const TensorSpec &tensor, const HostBuffer &buffer);
+
+/// Every argument of `entry` in `buffers`, as float64 tensors by name.
+ReferenceValues referenceArguments(const EntrySpec &entry,
+                                   const HostBuffers &buffers);
+
+/// Evaluates `entry`'s op graph op by op with the reference on `values`
+/// (which must hold the arguments), adding every named result. `ssm.reshape`
+/// and `ssm.fill` without a `shape` attribute take the shape of the entry
+/// tensor they produce. Throws std::runtime_error ("--check: ...") when the
+/// graph is empty or cannot be evaluated.
+void evaluateGraph(const EntrySpec &entry, ReferenceValues &values);
 
 /// Evaluates `entry`'s op graph with the float64 reference on the argument
 /// values in `buffers` and compares every result tensor. `tol` overrides the

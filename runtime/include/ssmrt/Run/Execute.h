@@ -40,6 +40,10 @@ public:
     launches = 0;
     return -1.0;
   }
+  /// Makes the entry see the current argument values of `buffers` (the
+  /// ones it was built over): a copy to the device on the GPU, nothing on
+  /// the CPU, which runs on the buffers themselves.
+  virtual void uploadArguments(const HostBuffers &buffers) = 0;
   /// Copies the result tensors back into `buffers`.
   virtual void fetchResults(HostBuffers &buffers) = 0;
 };

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -56,6 +57,37 @@ void fillRandom(const TensorSpec &tensor, uint64_t seed, void *data,
 /// with A < 0 decays. A negative step grows the state without bound, and
 /// the result overflows f16 (and, for long sequences, any dtype).
 std::set<std::string> stepsWithoutSoftplus(const EntrySpec &entry);
+
+/// The shape of every value of `entry`'s graph that can be derived: entry
+/// tensors as the manifest says, op results by their op's shape rule
+/// (reshape and fill by their `shape` attribute); values of ops without a
+/// rule are absent.
+std::map<std::string, std::vector<int64_t>>
+inferValueShapes(const EntrySpec &entry);
+
+/// An integer (i32) argument and what it feeds.
+struct IntegerInput {
+  std::string name;
+  bool tokens = false; ///< Feeds ssm.embedding's tokens.
+  bool labels = false; ///< Feeds ssm.cross_entropy's labels.
+  int64_t vocab = 0;   ///< Its values lie in [0, vocab).
+};
+
+/// Every i32 argument of `entry`, with the range of its values: the
+/// embedding weight's dim 0 for tokens, the logits' last dim for labels (the
+/// smaller where it feeds both). Throws std::runtime_error for an i32
+/// argument that feeds neither, or whose vocabulary cannot be derived.
+std::vector<IntegerInput> integerInputs(const EntrySpec &entry);
+
+/// Fills `data` (a dense i32 buffer of `tensor`) with seeded uniform integers
+/// in [0, vocab).
+void fillIntegers(const TensorSpec &tensor, uint64_t seed, void *data,
+                  int64_t vocab);
+
+/// Fills every argument buffer of `entry` the way ssm-run does without
+/// --inputs: integers by their range, tensors with an init spec by it,
+/// everything else by fillRandom.
+void fillArguments(const EntrySpec &entry, uint64_t seed, HostBuffers &buffers);
 
 /// Host buffers for every tensor of `entry`; results are poisoned with NaN so
 /// that an element the entry never writes fails --check.
