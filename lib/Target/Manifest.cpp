@@ -186,10 +186,24 @@ LogicalResult EntryDescriber::describeOp(Operation &op, LoweringAttr lowering,
   llvm::json::Object attrs;
   for (auto &[name, text] : cast<KernelOpInterface>(op).getRecordedAttributes())
     attrs[name] = text;
+  // Every result's shape, so that the runtime knows the shape of values
+  // that are not entry tensors.
+  llvm::json::Array resultShapes;
+  for (Value value : ports->results) {
+    if (!value) {
+      resultShapes.push_back(nullptr);
+      continue;
+    }
+    llvm::json::Array shape;
+    for (int64_t dim : cast<ShapedType>(value.getType()).getShape())
+      shape.push_back(dim);
+    resultShapes.push_back(std::move(shape));
+  }
   llvm::json::Object entry{{"op", op.getName().getStringRef().str()},
                            {"attrs", std::move(attrs)},
                            {"operands", std::move(operands)},
-                           {"results", std::move(results)}};
+                           {"results", std::move(results)},
+                           {"result_shapes", std::move(resultShapes)}};
   if (lowering)
     entry["lowering"] = describeLowering(op, lowering);
   ops.push_back(std::move(entry));

@@ -260,6 +260,17 @@ static OpSpec parseOp(const Json &value, const std::string &where) {
                               memberPath(where, "operands"));
   op.results = parseNameList(member(value, where, "results"),
                              memberPath(where, "results"));
+  op.resultShapes.resize(op.results.size());
+  if (value.contains("result_shapes")) {
+    std::string at = memberPath(where, "result_shapes");
+    const Json &shapes = value["result_shapes"];
+    if (requireArray(shapes, at).size() != op.results.size())
+      fail(at, "has " + std::to_string(shapes.size()) + " entries, expected " +
+                   std::to_string(op.results.size()) + " (one per result)");
+    for (size_t i = 0; i < shapes.size(); ++i)
+      if (!shapes[i].is_null())
+        op.resultShapes[i] = parseShape(shapes[i], elementPath(at, i));
+  }
   return op;
 }
 

@@ -222,6 +222,7 @@ def SSM_TransposeOp : SSM_KernelOp<"transpose", [Pure, InferTypeOpAdaptor]> {
 
 def SSM_ReshapeOp : SSM_KernelOp<"reshape", [Pure]> {
   let customGradient = 1;
+  let recordsResultShape = 1;
   let summary = "the same elements in row-major order, another shape";
   let description = [{
     `y` holds the elements of `x` in row-major order with another static
@@ -317,6 +318,7 @@ def SSM_AddOp : SSM_KernelOp<"add", [Pure, SameOperandsAndResultType]> {
 
 def SSM_FillOp : SSM_KernelOp<"fill", [Pure]> {
   let customGradient = 1;
+  let recordsResultShape = 1;
   let summary = "a tensor of one value";
   let description = [{
     A tensor of the result type with every element `value`: the seed of

@@ -15,9 +15,12 @@ namespace ssm {
 /// The inherent attributes `names` of `op` as (name, text) pairs for the
 /// workload manifest: unit attributes as `true`/`false` (absent is false),
 /// enums by their keyword, floats as `%.9e`. A default-valued attribute
-/// that is absent is recorded with its default.
+/// that is absent is recorded with its default. With `resultShape`, also
+/// `shape`: the first result's dimensions, comma-separated ("" for a
+/// scalar).
 SmallVector<std::pair<std::string, std::string>>
-recordAttributes(Operation *op, ArrayRef<StringRef> names);
+recordAttributes(Operation *op, ArrayRef<StringRef> names,
+                 bool resultShape = false);
 
 /// Checks that every attribute of `op` that is not dialect-prefixed (no
 /// '.' in its name) is one of the op's own; an error naming the attribute

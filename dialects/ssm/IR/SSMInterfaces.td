@@ -89,11 +89,14 @@ def SSM_KernelOpInterface : OpInterface<"KernelOpInterface"> {
     InterfaceMethod<
       "The op's semantic attributes as the manifest records them (name, "
       "text): unit attributes as `true`/`false`, enums by name, floats in "
-      "scientific notation. Every inherent attribute of the op is listed.",
+      "scientific notation. Every inherent attribute of the op is listed, "
+      "and `shape` (the result's dimensions, comma-separated) for an op "
+      "whose result shape its operands do not imply.",
       "::llvm::SmallVector<std::pair<std::string, std::string>>",
       "getRecordedAttributes", (ins), [{}],
       [{ return ::mlir::ssm::recordAttributes($_op.getOperation(),
-                                              $_op.getAttributeNames()); }]>,
+                                              $_op.getAttributeNames(),
+                                              $_op.recordsResultShape()); }]>,
     InterfaceMethod<
       "The op's gradient rule: builds, at `b`'s insertion point, the "
       "cotangents of its operands from `cotangents`, one per result (null "

@@ -16,7 +16,8 @@ using namespace mlir::ssm;
 #include "ssm/IR/SSMOps.cpp.inc"
 
 SmallVector<std::pair<std::string, std::string>>
-mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names) {
+mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names,
+                            bool resultShape) {
   SmallVector<std::pair<std::string, std::string>> recorded;
   // Ops with properties keep default-valued attributes there: the
   // inherent attribute holds the default once the op is built.
@@ -46,6 +47,15 @@ mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names) {
       attr.print(os);
     }
     recorded.emplace_back(name.str(), std::move(text));
+  }
+  if (resultShape) {
+    auto type = cast<ShapedType>(op->getResult(0).getType());
+    recorded.emplace_back(
+        "shape", llvm::join(llvm::map_range(type.getShape(),
+                                            [](int64_t dim) {
+                                              return std::to_string(dim);
+                                            }),
+                            ","));
   }
   return recorded;
 }

@@ -50,6 +50,10 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
   // (buildGradientOp); 1 means the op defines `buildOpGradient` in C++ (a
   // layout op whose gradient is another forward op).
   bit customGradient = 0;
+  // The result's shape is not implied by the operands (a reshape, a fill):
+  // the manifest records it as the attribute `shape`, so that the
+  // runtime's reference can evaluate the op.
+  bit recordsResultShape = 0;
 
   list<string> operandPortNames = !foreach(i,
       !filter(i, !range(!size(arguments)),
@@ -87,6 +91,8 @@ class SSM_KernelOp<string mnemonic, list<Trait> traits = []>
           # SSM_QuotedList<cpuStrategies>.text # "};\n"
           "  if (target == \"cpu\") return cpu;\n")
     # "  return {};\n}\n"
+    "static bool recordsResultShape() { return "
+    # !if(recordsResultShape, "true", "false") # "; }\n"
     "::mlir::FailureOr<::llvm::SmallVector<::mlir::Value>>\n"
     "buildOpGradient(::mlir::OpBuilder &b, ::mlir::ValueRange cotangents)"
     # !if(customGradient, ";\n",

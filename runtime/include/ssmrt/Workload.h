@@ -63,6 +63,9 @@ struct OpSpec {
   std::map<std::string, std::string> lowering;
   std::vector<std::optional<std::string>> operands;
   std::vector<std::optional<std::string>> results;
+  /// The shape of each result (`ops[k].result_shapes`, optional; aligned
+  /// with `results`, nullopt where a result is absent or not recorded).
+  std::vector<std::optional<std::vector<int64_t>>> resultShapes;
 };
 
 /// One callable entry point of a workload binary.

@@ -117,7 +117,12 @@ inferValueShapes(const EntrySpec &entry) {
     for (size_t i = 0; i < op.results.size(); ++i) {
       if (!op.results[i] || shapes.count(*op.results[i]))
         continue; // Entry tensors keep the manifest's shape.
-      if (std::optional<std::vector<int64_t>> shape = resultShape(op, i, in))
+      // The compiler records result shapes; the rules cover manifests
+      // written without them.
+      if (op.resultShapes[i])
+        shapes[*op.results[i]] = *op.resultShapes[i];
+      else if (std::optional<std::vector<int64_t>> shape =
+                   resultShape(op, i, in))
         shapes[*op.results[i]] = *shape;
     }
   }
