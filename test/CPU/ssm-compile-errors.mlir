@@ -82,9 +82,9 @@ func.func @f(%a: tensor<?x8xf32>, %w: tensor<8xf32>) -> tensor<4x8xf32> {
 }
 
 //--- int.mlir
-// INT: int.mlir:[[# @LINE + 1]]:1: error: entry 'f': tensor 'arg0' has unsupported element type 'i32'
-func.func @f(%a: tensor<4xi32>) -> tensor<4xi32> {
-  return %a : tensor<4xi32>
+// INT: int.mlir:[[# @LINE + 1]]:1: error: entry 'f': tensor 'arg0' has unsupported element type 'i64'
+func.func @f(%a: tensor<4xi64>) -> tensor<4xi64> {
+  return %a : tensor<4xi64>
 }
 
 //--- alias.mlir

@@ -4,7 +4,7 @@
 // RUN: not ssm-opt %s --ssm-fuse=variant=everything 2>&1 | FileCheck %s --check-prefix=BAD
 
 // NONE-NOT: ssm.fusion
-// BAD: error: ssm-fuse: variant = 'everything' is unknown: expected 'fused-scan', 'unfused'
+// BAD: error: ssm-fuse: variant = 'everything' is unknown: expected 'fused', 'fused-scan', 'unfused'
 
 // A Mamba-1 mixer's conv1d + scan, forward and backward: the forward scan
 // and the gradient each get their own region with a copy of the

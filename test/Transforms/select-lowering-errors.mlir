@@ -4,7 +4,7 @@
 // RUN: not ssm-opt %s '--ssm-select-lowering=target=tpu' 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: error: ssm-select-lowering: target = 'tpu' is unknown: expected 'cpu' or 'gpu'
 // RUN: not ssm-opt %s '--ssm-select-lowering=variant=fastest' 2>&1 | FileCheck %s --check-prefix=VARIANT
-// VARIANT: error: ssm-select-lowering: variant = 'fastest' is unknown: expected 'fused-scan', 'unfused'{{.*}}'fused-conv-scan'
+// VARIANT: error: ssm-select-lowering: variant = 'fastest' is unknown: expected 'fused', 'fused-scan', 'unfused'{{.*}}'fused-conv-scan'
 // RUN: not ssm-opt %s '--ssm-select-lowering=scan-strategy=magic' 2>&1 | FileCheck %s --check-prefix=STRATEGY
 // STRATEGY: error: ssm-select-lowering: scan-strategy = 'magic' is unknown: expected 'block-scan', 'sequential' or 'chunked-parallel'
 // RUN: not ssm-opt %s '--ssm-select-lowering=target=gpu chip=' 2>&1 | FileCheck %s --check-prefix=CHIP
