@@ -32,6 +32,7 @@ void mlir::ssm::addBufferizationPasses(OpPassManager &pm, bool gpuKernels) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addNestedPass<func::FuncOp>(createSSMForwardOutParams());
   if (gpuKernels) {
     // Upstream deallocation rejects kernel launches and barriers, whose
     // effects it cannot see; host code of GPU workloads is straight-line,
@@ -51,6 +52,8 @@ LogicalResult mlir::ssm::buildCPUPipeline(OpPassManager &pm,
                                           PipelineErrorHandler onError) {
   if (failed(addLoweringSelection(pm, request, onError)))
     return failure();
+  // Identical ops (the layers of a model) share one set of kernels.
+  pm.addPass(createSSMOutlineKernels());
   pm.addPass(createConvertSSMToLoops());
   addBufferizationPasses(pm);
 

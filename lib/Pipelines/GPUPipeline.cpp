@@ -9,6 +9,7 @@
 #include "ssm/Conversion/Passes.h"
 #include "ssm/IR/SSMLowering.h"
 #include "ssm/Pipelines/Pipelines.h"
+#include "ssm/Transforms/Passes.h"
 
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 
@@ -30,6 +31,8 @@ LogicalResult mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   if (!isValidChip(chip))
     return onError("ssm-select-lowering: chip = '" + chip +
                    "' is not a GPU architecture such as 'sm_90'");
+  // Identical ops (the layers of a model) share one set of kernels.
+  pm.addPass(createSSMOutlineKernels());
   pm.addPass(createConvertSSMToGPU());
   addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());

@@ -50,15 +50,17 @@
 // gpu.binary objects holding an sm_90 cubin (an ELF image) built with PTX
 // 8.0. How the scans are parallelised (the launch sizes of the scan
 // kernels) is the business of convert-ssm-to-gpu's scan-strategy, checked
-// below with thread-per-point. The gradient's 3 zero-fill kernels come
-// first, then the scratch for saved states, device memory from the mgpu*
-// runtime, then the scan kernel, then the scratch is freed.
+// below with thread-per-point. Each op's kernels sit in its outlined
+// function (ssm-outline-kernels), which the entry calls with its own result
+// buffers (no copy). The gradient's 3 zero-fill kernels come first, then
+// the scratch for saved states, device memory from the mgpu* runtime, then
+// the scan kernel, then the scratch is freed.
 // CHECK:       module attributes {gpu.container_module} {
 // CHECK-NOT:   gpu.module
-// CHECK-LABEL: llvm.func @scan(
+// CHECK-LABEL: llvm.func @ssm_kernel_selective_scan_0(
 // CHECK:         gpu.launch_func @ssm_selective_scan_block_scan::@ssm_selective_scan_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64
 // CHECK-NEXT:    llvm.return
-// CHECK-LABEL: llvm.func @scan_grad(
+// CHECK-LABEL: llvm.func @ssm_kernel_selective_scan_grad_1(
 // CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_0::@ssm_selective_scan_grad_block_scan_0
 // CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_1::@ssm_selective_scan_grad_block_scan_1
 // CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_2::@ssm_selective_scan_grad_block_scan_2
@@ -68,6 +70,14 @@
 // CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan::@ssm_selective_scan_grad_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64 args({{.*}}%[[SCRATCH]] : !llvm.ptr
 // CHECK:         llvm.call @mgpuMemFree(%[[SCRATCH]], %{{.*}})
 // CHECK:         llvm.return
+// CHECK-LABEL: llvm.func @scan(
+// CHECK-NOT:     llvm.call @mgpuMem
+// CHECK:         llvm.call @ssm_kernel_selective_scan_0(
+// CHECK-NEXT:    llvm.return
+// CHECK-LABEL: llvm.func @scan_grad(
+// CHECK-NOT:     llvm.call @mgpuMem
+// CHECK:         llvm.call @ssm_kernel_selective_scan_grad_1(
+// CHECK-NEXT:    llvm.return
 // CHECK-NOT:   gpu.module
 // CHECK-DAG:   llvm.func @mgpuMemAlloc(
 // CHECK-DAG:   llvm.func @mgpuMemFree(
@@ -85,10 +95,10 @@
 // the grid and block sizes.
 // LLVMIR-DAG:   @ssm_selective_scan_block_scan_binary = internal constant [{{[0-9]+}} x i8] c"\7FELF
 // LLVMIR-DAG:   @llvm.global_ctors = appending global {{.*}} @ssm_selective_scan_block_scan_load
-// LLVMIR-LABEL: define void @scan(
+// LLVMIR-LABEL: define void @ssm_kernel_selective_scan_0(
 // LLVMIR:         call ptr @mgpuModuleGetFunction(
 // LLVMIR:         call void @mgpuLaunchKernel(
-// LLVMIR-LABEL: define void @scan_grad(
+// LLVMIR-LABEL: define void @ssm_kernel_selective_scan_grad_1(
 // LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 2, i64 1, i64 1, i64 128, i64 1, i64 1, i32 0,
 // LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
 // LLVMIR:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
@@ -105,9 +115,9 @@
 // points) takes 4 blocks of 64, dB and dC (48 points) one block of 48, the
 // 160 scans 3 blocks of 64; the saved states are 160 scans x ceil(8/3) = 3
 // chunks x 3 states x 4 bytes.
-// TPP64-LABEL: define void @scan(
+// TPP64-LABEL: define void @ssm_kernel_selective_scan_0(
 // TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 3, i64 1, i64 1, i64 64, i64 1, i64 1, i32 0,
-// TPP64-LABEL: define void @scan_grad(
+// TPP64-LABEL: define void @ssm_kernel_selective_scan_grad_1(
 // TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 4, i64 1, i64 1, i64 64, i64 1, i64 1, i32 0,
 // TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,
 // TPP64:         call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 48, i64 1, i64 1, i32 0,

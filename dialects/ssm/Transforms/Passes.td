@@ -75,6 +75,41 @@ def SSMBuildTrainingStep : Pass<"ssm-build-training-step", "ModuleOp"> {
   ];
 }
 
+def SSMOutlineKernels : Pass<"ssm-outline-kernels", "ModuleOp"> {
+  let summary = "Share one function per distinct kernel op among identical ops";
+  let description = [{
+    Moves every ssm kernel op of a public function into a private function
+    `ssm_kernel_<op>_<n>` that it calls, one function per distinct op:
+    ops with the same name, attributes (the lowering included), operand
+    and result types share it. So the 24 identical layers of a model lower
+    their kernels once: one set of GPU kernels, one set of CPU loops, which
+    keeps compile time linear in the number of distinct layers rather than
+    in the model's depth (LLVM's code generation is superlinear in the size
+    of one function). `ssm.fusion` regions, which read values from the
+    enclosing function, stay where they are.
+
+    Runs after ssm-select-lowering (it keys on the lowering) and before the
+    conversions; the workload manifest is built from the function before.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def SSMForwardOutParams : Pass<"ssm-forward-out-params", "func::FuncOp"> {
+  let summary = "Write results straight into out-parameters instead of copying";
+  let description = [{
+    After buffer-results-to-out-params, a function that returned the result
+    of a call (an outlined kernel, see ssm-outline-kernels) allocates a
+    buffer, passes it to the call and copies it into its out-parameter:
+    upstream converts the caller before it sees that the call's results are
+    out-parameters too. Where the buffer is a `memref.alloc` used only by
+    calls before the copy (and deallocations), and the out-parameter only by
+    the copy, the buffer is replaced by the out-parameter and the copy and
+    allocation are dropped, so that a kernel writes the caller's result
+    directly (no device-to-device copy per returned tensor).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
   let summary = "Choose how each ssm op is lowered (the #ssm.lowering of each)";
   let description = [{
