@@ -12,6 +12,8 @@
 #include "ssmrt/Run/Compare.h"
 #include "ssmrt/Run/Execute.h"
 
+#include "../../runtime/lib/Run/Text.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -234,3 +236,11 @@ TEST(CompareTableTest, GpuTableAddsKernelColumns) {
 }
 
 } // namespace
+
+// Counts in report lines: "1 pass", "10 passes", "3 metrics".
+TEST(TextTest, CountOfPluralises) {
+  EXPECT_EQ(ssmrt::countOf(1, "pass"), "1 pass");
+  EXPECT_EQ(ssmrt::countOf(10, "pass"), "10 passes");
+  EXPECT_EQ(ssmrt::countOf(3, "metric"), "3 metrics");
+  EXPECT_EQ(ssmrt::countOf(0, "tensor"), "0 tensors");
+}

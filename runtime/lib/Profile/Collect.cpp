@@ -191,11 +191,17 @@ static void enableActivities(const cupti::CuptiApi &api,
         "cuptiActivityEnable(CONCURRENT_KERNEL)", what);
   check(api, api.cuptiActivityEnable(CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION),
         "cuptiActivityEnable(EXTERNAL_CORRELATION)", what);
+  // External correlation records accompany driver API records: without
+  // them CUPTI 13 on an H100 emitted none (measured), and kernel records
+  // could not be tied to launches.
+  check(api, api.cuptiActivityEnable(CUPTI_ACTIVITY_KIND_DRIVER),
+        "cuptiActivityEnable(DRIVER)", what);
 }
 
 static void disableActivities(const cupti::CuptiApi &api) {
   api.cuptiActivityDisable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
   api.cuptiActivityDisable(CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION);
+  api.cuptiActivityDisable(CUPTI_ACTIVITY_KIND_DRIVER);
 }
 
 std::vector<KernelRecord>
@@ -298,12 +304,24 @@ std::string ssmrt::profile::deviceChipName() {
   const std::string what = "the GPU's chip name";
   const cupti::CuptiApi &api = requireCupti(what);
   const cuda::Session &session = requireSession(what);
+  // cuptiDeviceGetChipName crashes (H100, CUPTI 13.0) unless the profiler
+  // is initialised first, as NVIDIA's samples do.
+  CUpti_Profiler_Initialize_Params init = {
+      CUpti_Profiler_Initialize_Params_STRUCT_SIZE};
+  check(api, api.cuptiProfilerInitialize(&init), "cuptiProfilerInitialize",
+        what);
   CUpti_Device_GetChipName_Params params = {
       CUpti_Device_GetChipName_Params_STRUCT_SIZE};
   params.deviceIndex = static_cast<size_t>(session.ordinal);
-  check(api, api.cuptiDeviceGetChipName(&params), "cuptiDeviceGetChipName",
-        what);
-  return params.pChipName ? params.pChipName : "";
+  CUptiResult result = api.cuptiDeviceGetChipName(&params);
+  std::string name = result == CUPTI_SUCCESS && params.pChipName
+                         ? params.pChipName
+                         : "";
+  CUpti_Profiler_DeInitialize_Params deinit = {
+      CUpti_Profiler_DeInitialize_Params_STRUCT_SIZE};
+  api.cuptiProfilerDeInitialize(&deinit);
+  check(api, result, "cuptiDeviceGetChipName", what);
+  return name;
 }
 
 namespace {

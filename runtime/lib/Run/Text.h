@@ -37,7 +37,10 @@ inline std::string format(const char *fmt, Args... args) {
 
 /// "1 tensor", "3 tensors".
 inline std::string countOf(size_t n, const char *noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+  std::string word = noun;
+  // "pass" -> "passes"
+  const char *plural = !word.empty() && word.back() == 's' ? "es" : "s";
+  return std::to_string(n) + " " + word + (n == 1 ? "" : plural);
 }
 
 /// "f32[2,4,8]".
