@@ -12,7 +12,7 @@
 #include "ssmrt/Run/Compare.h"
 #include "ssmrt/Run/Execute.h"
 
-#include "../../runtime/lib/Run/Text.h"
+#include "Run/Text.h"
 
 #include <gtest/gtest.h>
 
