@@ -21,6 +21,9 @@ def SSM_IndexTensor : RankedTensorOf<[I32]>;
 
 def SSM_LinearOp : SSM_KernelOp<"linear", [Pure, InferTypeOpAdaptor]> {
   let parameterPorts = ["weight", "bias"];
+  // The matrix product: cuBLASLt through the runtime (f32), or a generated
+  // kernel (strategyApplies).
+  let gpuStrategies = ["cublaslt", "generated"];
   let gradientOp = "ssm.linear_grad";
   let summary = "linear layer: x * weight^T + bias over the last dimension";
   let description = [{
@@ -48,9 +51,10 @@ def SSM_LinearOp : SSM_KernelOp<"linear", [Pure, InferTypeOpAdaptor]> {
 
 def SSM_LinearGradOp : SSM_KernelOp<"linear_grad", [Pure]> {
   let parameterPorts = ["weight", "bias"];
+  let gpuStrategies = ["cublaslt", "generated"];
   let forwardOp = "ssm.linear";
   // Every element of dweight and dbias is summed by one point.
-  let deterministicLowerings = ["fused"];
+  let deterministicLowerings = ["fused/generated", "fused/cublaslt"];
   let summary = "gradient of ssm.linear";
   let description = [{
     Takes the operands of `ssm.linear` and `dy [..., N]`; returns

@@ -111,8 +111,21 @@ SmallVector<StringRef> mlir::ssm::getLoweringStrategies(Operation *op,
   SmallVector<StringRef> strategies;
   if (auto kernel = dyn_cast<KernelOpInterface>(op))
     for (StringLiteral strategy : kernel.getLoweringStrategies(target))
-      strategies.push_back(strategy);
+      if (strategyApplies(op, strategy))
+        strategies.push_back(strategy);
   return strategies;
+}
+
+bool mlir::ssm::strategyApplies(Operation *op, StringRef strategy) {
+  // The runtime's cuBLASLt products take f32 activations (the f32 path of
+  // the generated kernels' accuracy); bf16/f16 ones keep the generated
+  // kernels until the library path casts them.
+  if (strategy == "cublaslt")
+    return llvm::all_of(op->getOperandTypes(), [](Type type) {
+      auto tensor = cast<RankedTensorType>(type);
+      return tensor.getElementType().isF32();
+    });
+  return true;
 }
 
 SmallVector<StringRef> mlir::ssm::getAllLoweringVariants(MLIRContext *context) {

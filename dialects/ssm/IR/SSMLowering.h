@@ -56,6 +56,10 @@ SmallVector<StringRef> getLoweringVariants(Operation *op);
 
 /// Strategies of `op` lowered as `variant` on `target`; the first is the
 /// default; empty when the variant has a single algorithm.
+/// Whether `strategy` can lower `op` (its operand types allow it): the
+/// cuBLASLt products need f32 operands.
+bool strategyApplies(Operation *op, StringRef strategy);
+
 SmallVector<StringRef> getLoweringStrategies(Operation *op, StringRef target,
                                              StringRef variant);
 

@@ -190,6 +190,12 @@ def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
            "false (floating-point atomics), auto (fixed order wherever the "
            "gradient's lowering has that form, atomics elsewhere; each "
            "op's #ssm.lowering records which)">,
+    Option<"matmulStrategy", "matmul-strategy", "std::string",
+           /*default=*/"\"\"",
+           "Matrix products of ssm.linear and its gradient on the gpu: "
+           "cublaslt (cuBLASLt called by the runtime, f32 activations) or "
+           "generated (a point per output element); empty: each op's "
+           "default (cublaslt for f32, generated otherwise; gpu)">,
   ];
 }
 

@@ -29,6 +29,7 @@ static StringRef canonicalStrategy(StringRef strategy) {
 static constexpr StringLiteral kScanStrategies[] = {"block-scan", "sequential",
                                                     "chunked-parallel"};
 static constexpr StringLiteral kSSDStrategies[] = {"chunked", "recurrence"};
+static constexpr StringLiteral kMatmulStrategies[] = {"cublaslt", "generated"};
 
 LogicalResult
 mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
@@ -63,6 +64,11 @@ mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
     return fail("ssd-strategy") << "'" << opts.ssdStrategy
                                 << "' is unknown: expected 'chunked' or "
                                    "'recurrence'";
+  if (!opts.matmulStrategy.empty() &&
+      !llvm::is_contained(kMatmulStrategies, StringRef(opts.matmulStrategy)))
+    return fail("matmul-strategy") << "'" << opts.matmulStrategy
+                                   << "' is unknown: expected 'cublaslt' or "
+                                      "'generated'";
   if (opts.chunkLen < 1)
     return fail("chunk-len") << opts.chunkLen << " must be at least 1";
   auto pow2UpTo16 = [](int64_t v) {
@@ -137,7 +143,8 @@ chooseStrategy(Operation *op, StringRef target, StringRef variant,
   StrategyOption candidates[] = {
       {"scan-strategy", canonicalStrategy(options.scanStrategy),
        kScanStrategies},
-      {"ssd-strategy", options.ssdStrategy, kSSDStrategies}};
+      {"ssd-strategy", options.ssdStrategy, kSSDStrategies},
+      {"matmul-strategy", options.matmulStrategy, kMatmulStrategies}};
   for (const StrategyOption &option : candidates) {
     if (!llvm::any_of(strategies, [&](StringRef s) {
           return llvm::is_contained(option.family, s);
@@ -292,7 +299,7 @@ public:
                                      ssdTile,        threadsPerBlock,
                                      itemsPerThread, channelsPerBlock,
                                      maxRegisters,   scanBackwardMaxRegisters,
-                                     deterministic};
+                                     deterministic,  matmulStrategy};
     if (failed(verifySelectLoweringOptions(getOperation(), options)) ||
         failed(rejectGPUOptionsOnCPU()) ||
         failed(selectAll(getOperation(), options)))
@@ -306,6 +313,11 @@ private:
       return success();
     for (auto *option : {&threadsPerBlock, &itemsPerThread, &channelsPerBlock,
                          &maxRegisters, &scanBackwardMaxRegisters})
+      if (option->hasValue())
+        return emitError(UnknownLoc::get(&getContext()))
+               << "ssm-select-lowering: " << option->getArgStr()
+               << " applies only to target=gpu, not target=cpu";
+    for (auto *option : {&matmulStrategy})
       if (option->hasValue())
         return emitError(UnknownLoc::get(&getContext()))
                << "ssm-select-lowering: " << option->getArgStr()

@@ -18,23 +18,6 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-/// `memref` seen as [rows, last] (its leading dimensions collapsed), or as
-/// [rows] when `keepLast` is false; a view, no copy.
-static Value collapseRows(ImplicitLocOpBuilder &b, Value memref,
-                          bool keepLast = true) {
-  auto type = cast<MemRefType>(memref.getType());
-  int64_t rank = type.getRank();
-  int64_t target = keepLast ? 2 : 1;
-  if (rank == target)
-    return memref;
-  SmallVector<ReassociationIndices> groups(1);
-  for (int64_t i = 0; i < rank - (keepLast ? 1 : 0); ++i)
-    groups[0].push_back(i);
-  if (keepLast)
-    groups.push_back({rank - 1});
-  return memref::CollapseShapeOp::create(b, memref, groups);
-}
-
 /// Runs `body` with a KernelBuilder once per point of `bounds`.
 static void forEachPoint(ImplicitLocOpBuilder &b, ParallelTarget &target,
                          ArrayRef<int64_t> bounds,

@@ -384,3 +384,20 @@ void mlir::ssm::finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {
   else if (acc.scratch)
     kb.convertCopy(acc.scratch, acc.result);
 }
+
+/// `memref` seen as [rows, last] (its leading dimensions collapsed), or as
+/// [rows] when `keepLast` is false; a view, no copy.
+Value mlir::ssm::collapseRows(ImplicitLocOpBuilder &b, Value memref,
+                             bool keepLast) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t rank = type.getRank();
+  int64_t target = keepLast ? 2 : 1;
+  if (rank == target)
+    return memref;
+  SmallVector<ReassociationIndices> groups(1);
+  for (int64_t i = 0; i < rank - (keepLast ? 1 : 0); ++i)
+    groups[0].push_back(i);
+  if (keepLast)
+    groups.push_back({rank - 1});
+  return memref::CollapseShapeOp::create(b, memref, groups);
+}

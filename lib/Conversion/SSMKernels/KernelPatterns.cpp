@@ -110,9 +110,10 @@ static void withoutOptions(OpTy op, const IRMapping &buffers,
 /// Adds the lowering of an op whose only variant is `fused`.
 template <typename OpTy, void (*Emit)(OpTy, const IRMapping &,
                                       ImplicitLocOpBuilder &, ParallelTarget &)>
-static void addFused(RewritePatternSet &patterns, ParallelTarget &target) {
+static void addFused(RewritePatternSet &patterns, ParallelTarget &target,
+                     StringRef strategy = "") {
   patterns.add<KernelOpLowering<OpTy>>(patterns.getContext(), target, "fused",
-                                       "", withoutOptions<OpTy, Emit>);
+                                       strategy, withoutOptions<OpTy, Emit>);
 }
 
 void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
@@ -180,8 +181,12 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
       context, target, "unfused", "",
       withoutOptions<RMSNormGradOp, emitRMSNormGradUnfused>);
   // The graph ops around the scans: one lowering each.
-  addFused<LinearOp, emitLinear>(patterns, target);
-  addFused<LinearGradOp, emitLinearGrad>(patterns, target);
+  // The matrix products' generated kernels: the CPU's only lowering, the
+  // GPU's `generated` strategy (SSMToGPU adds `cublaslt`).
+  for (StringRef strategy : {"", "generated"}) {
+    addFused<LinearOp, emitLinear>(patterns, target, strategy);
+    addFused<LinearGradOp, emitLinearGrad>(patterns, target, strategy);
+  }
   addFused<EmbeddingOp, emitEmbedding>(patterns, target);
   addFused<EmbeddingGradOp, emitEmbeddingGrad>(patterns, target);
   addFused<CrossEntropyOp, emitCrossEntropy>(patterns, target);

@@ -8,6 +8,7 @@
 
 #include "ssm/Conversion/SSMToGPU/SSMToGPU.h"
 #include "BlockScan.h"
+#include "LibraryCalls.h"
 #include "ssm/Conversion/SSMKernels/FusedConvScan.h"
 #include "ssm/Conversion/SSMToLoops/SSMToLoops.h"
 #include "ssm/IR/SSMDialect.h"
@@ -278,6 +279,7 @@ public:
     RewritePatternSet patterns(&getContext());
     populateSelectiveScanBlockScanPatterns(patterns, threads);
     populateSSMKernelPatterns(patterns, threads);
+    populateLibraryCallPatterns(patterns, threads);
     ConversionTarget target(getContext());
     target.addIllegalDialect<SSMDialect>();
     target.addLegalDialect<

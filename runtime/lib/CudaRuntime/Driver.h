@@ -32,6 +32,7 @@
 #include <cuda.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace ssmrt::cuda {
@@ -179,6 +180,17 @@ CUresult freeDevice(const Session &session, CUdeviceptr ptr);
 /// "requested 1024 bytes (0.0 MiB); the device has 10 bytes (0.0 MiB) free of
 /// 80 GiB": the out-of-memory explanation shared by every allocator.
 std::string describeOutOfMemory(const Session &session, size_t bytes);
+
+/// Runs a library call (cuBLASLt) that enqueues work on the runtime's stream
+/// as one launch named `name`: counted, and bracketed by the launch hooks
+/// (timing, kernel records) like a generated kernel. `enqueue` gets the
+/// stream and returns "" or what failed; a failure ends the process with
+/// the message, as a failed kernel launch does (MgpuWrappers.cpp).
+void runLibraryLaunch(const char *name,
+                      const std::function<std::string(CUstream)> &enqueue);
+
+/// Ends the process with `message`, as the mgpu* functions do on failure.
+[[noreturn]] void libraryFatal(const std::string &message);
 
 } // namespace ssmrt::cuda
 

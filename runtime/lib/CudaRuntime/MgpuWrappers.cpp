@@ -269,6 +269,43 @@ static void launchKernel(ssmrtLaunchInfo &info, void **params, void **extra) {
   }
 }
 
+void ssmrt::cuda::runLibraryLaunch(const char *name,
+                                   const std::function<std::string(CUstream)>
+                                       &enqueue) {
+  const Session &opened = session();
+  ssmrtLaunchInfo info = {};
+  info.function = nullptr;
+  info.gridX = info.gridY = info.gridZ = 1;
+  info.blockX = info.blockY = info.blockZ = 1;
+  info.clusterX = info.clusterY = info.clusterZ = 1;
+  info.stream = streamOrRuntime(opened, nullptr);
+  ssmrtLaunchCallback callback;
+  void *userData;
+  {
+    LaunchRegistry &launches = registry();
+    std::lock_guard<std::mutex> lock(launches.mutex);
+    info.kernelName = name;
+    info.launchIndex = launchCounter.fetch_add(1);
+    launches.lastKernel = name;
+    launches.lastLaunchIndex = info.launchIndex;
+    callback = launches.callback;
+    userData = launches.userData;
+  }
+  // Timed and profiled as one launch: the hooks bracket the library's work
+  // on the runtime's stream.
+  if (callback)
+    callback(SSMRT_LAUNCH_BEGIN, &info, userData);
+  std::string error = enqueue(info.stream);
+  if (!error.empty())
+    fatal(std::string(name) + ": " + error);
+  if (callback)
+    callback(SSMRT_LAUNCH_END, &info, userData);
+}
+
+[[noreturn]] void ssmrt::cuda::libraryFatal(const std::string &message) {
+  fatal(message);
+}
+
 static ssmrtLaunchInfo launchInfo(CUfunction function, intptr_t gridX,
                                   intptr_t gridY, intptr_t gridZ,
                                   intptr_t blockX, intptr_t blockY,

@@ -253,6 +253,10 @@ void finishAccumulator(KernelBuilder &kb, const Accumulator &acc);
 /// in groups first, each group in slot order.
 constexpr int64_t kSlotFanIn = 16;
 
+/// `memref` (identity layout) seen as [rows, last], its leading dimensions
+/// collapsed, or as [rows] when `keepLast` is false: a view, no copy.
+Value collapseRows(ImplicitLocOpBuilder &b, Value memref, bool keepLast = true);
+
 /// Shape of a ranked memref or tensor value.
 ArrayRef<int64_t> shapeOf(Value value);
 

@@ -165,8 +165,8 @@ struct SelectiveScanGradAccumulators {
   Accumulator dA, dB, dC, dD, dDeltaBias;
 };
 
-/// Lowers `OpTy` when its #ssm.lowering names `variant` and (unless
-/// `strategy` is empty) `strategy`: operands become buffers, results fresh
+/// Lowers `OpTy` when its #ssm.lowering names `variant` and `strategy`
+/// (empty for an op without strategies on the target): operands become buffers, results fresh
 /// allocations filled by `emit` on `target`, and the results flow back as
 /// tensors (rewriteOnBuffers). One pattern per (op, variant, strategy); an
 /// op without a lowering does not match (the conversions give every op one
@@ -186,8 +186,7 @@ public:
     LoweringAttr lowering = getOpLowering(op);
     if (!lowering)
       return rewriter.notifyMatchFailure(op, "has no ssm.lowering");
-    if (lowering.getVariant() != variant ||
-        (!strategy.empty() && lowering.getStrategy() != strategy))
+    if (lowering.getVariant() != variant || lowering.getStrategy() != strategy)
       return rewriter.notifyMatchFailure(op, "another variant or strategy");
     return lowerOnBuffers(
         op, adaptor.getOperands(), rewriter, target, lowering,
