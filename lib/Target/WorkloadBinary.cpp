@@ -167,17 +167,16 @@ static LogicalResult emitObject(ModuleOp module, StringRef objectPath,
   if (!target)
     return emitError(module.getLoc(), "no LLVM target for the host: ") << error;
   // A generic CPU, so that the binary runs on any machine of the family.
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, "x86-64", "", llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt,
-      hostComputes ? llvm::CodeGenOptLevel::Default
-                   : llvm::CodeGenOptLevel::None));
+  std::unique_ptr<llvm::TargetMachine> machine(
+      target->createTargetMachine(triple, "x86-64", "", llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt,
+                                  hostComputes ? llvm::CodeGenOptLevel::Default
+                                               : llvm::CodeGenOptLevel::None));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
 
-  auto optimize =
-      makeOptimizingTransformer(/*optLevel=*/hostComputes ? 3 : 1,
-                                /*sizeLevel=*/0, machine.get());
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/hostComputes ? 3 : 1,
+                                            /*sizeLevel=*/0, machine.get());
   if (llvm::Error err = optimize(llvmModule.get()))
     return emitError(module.getLoc(), "LLVM optimisation failed: ")
            << llvm::toString(std::move(err));

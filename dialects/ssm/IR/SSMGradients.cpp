@@ -34,8 +34,8 @@ mlir::ssm::buildGradientOp(Operation *op, OpBuilder &b, ValueRange cotangents) {
   std::optional<RegisteredOperationName> gradientInfo =
       RegisteredOperationName::lookup(gradientName, op->getContext());
   if (!gradientInfo)
-    return op->emitOpError("gradient op '") << gradientName
-                                            << "' is not registered";
+    return op->emitOpError("gradient op '")
+           << gradientName << "' is not registered";
   Location loc = op->getLoc();
 
   // Operands: the forward's, then a cotangent per result port (the first
@@ -95,15 +95,15 @@ bool mlir::ssm::isParameterValue(Value value) {
   if (auto arg = dyn_cast<BlockArgument>(value))
     if (auto func =
             dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
-      if (auto role = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        "ssm.role"))
+      if (auto role =
+              func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "ssm.role"))
         return role.getValue() == "parameter";
   for (OpOperand &use : value.getUses()) {
     auto kernel = dyn_cast<KernelOpInterface>(use.getOwner());
     if (!kernel)
       continue;
-    for (auto [port, name] : llvm::zip(kernel.getOperandPorts(),
-                                       kernel.getOperandPortNames()))
+    for (auto [port, name] :
+         llvm::zip(kernel.getOperandPorts(), kernel.getOperandPortNames()))
       if (port == value &&
           llvm::is_contained(kernel.getParameterPortNames(), name))
         return true;
@@ -131,17 +131,16 @@ FailureOr<SmallVector<Value>>
 ReshapeOp::buildOpGradient(OpBuilder &b, ValueRange cotangents) {
   if (!cotangents[0])
     return SmallVector<Value>{Value()};
-  Value dx =
-      ReshapeOp::create(b, getLoc(), getX().getType(), cotangents[0]);
+  Value dx = ReshapeOp::create(b, getLoc(), getX().getType(), cotangents[0]);
   return SmallVector<Value>{dx};
 }
 
-FailureOr<SmallVector<Value>>
-AddOp::buildOpGradient(OpBuilder &b, ValueRange cotangents) {
+FailureOr<SmallVector<Value>> AddOp::buildOpGradient(OpBuilder &b,
+                                                     ValueRange cotangents) {
   return SmallVector<Value>{cotangents[0], cotangents[0]};
 }
 
-FailureOr<SmallVector<Value>>
-FillOp::buildOpGradient(OpBuilder &b, ValueRange cotangents) {
+FailureOr<SmallVector<Value>> FillOp::buildOpGradient(OpBuilder &b,
+                                                      ValueRange cotangents) {
   return SmallVector<Value>{};
 }

@@ -49,11 +49,11 @@ LogicalResult checkRows(ShapeChecker &c, StringRef operand, Value value,
 
 template <typename OpOrAdaptor>
 LogicalResult checkLinearOperands(ShapeChecker &c, OpOrAdaptor op) {
-  return failure(failed(checkRows(c, "x", op.getX(), {"K"}, 2)) ||
-                 failed(c.check("weight", op.getWeight().getType(),
-                                {"N", "K"})) ||
-                 failed(checkOptional(c, "bias", op.getBias(), {"N"})) ||
-                 failed(c.checkIndexSpace()));
+  return failure(
+      failed(checkRows(c, "x", op.getX(), {"K"}, 2)) ||
+      failed(c.check("weight", op.getWeight().getType(), {"N", "K"})) ||
+      failed(checkOptional(c, "bias", op.getBias(), {"N"})) ||
+      failed(c.checkIndexSpace()));
 }
 
 RankedTensorType linearResultType(ShapeChecker &c, Value x) {
@@ -65,10 +65,10 @@ RankedTensorType linearResultType(ShapeChecker &c, Value x) {
 
 template <typename OpOrAdaptor>
 LogicalResult checkEmbeddingOperands(ShapeChecker &c, OpOrAdaptor op) {
-  return failure(failed(checkRows(c, "tokens", op.getTokens(), {}, 1)) ||
-                 failed(c.check("weight", op.getWeight().getType(),
-                                {"V", "E"})) ||
-                 failed(c.checkIndexSpace()));
+  return failure(
+      failed(checkRows(c, "tokens", op.getTokens(), {}, 1)) ||
+      failed(c.check("weight", op.getWeight().getType(), {"V", "E"})) ||
+      failed(c.checkIndexSpace()));
 }
 
 RankedTensorType embeddingResultType(ShapeChecker &c, Value tokens) {
@@ -100,9 +100,10 @@ LogicalResult checkSliceRange(ShapeChecker &c, Value x, int64_t axis,
                      << ", expected a dimension of `x` in [0, " << rank << ")";
   int64_t extent = cast<RankedTensorType>(x.getType()).getDimSize(axis);
   if (offset < 0 || size < 1 || offset + size > extent)
-    return c.error() << "attributes `offset` = " << offset << " and `size` = "
-                     << size << " must select a non-empty range inside [0, "
-                     << extent << ") of `x` dim " << axis;
+    return c.error() << "attributes `offset` = " << offset
+                     << " and `size` = " << size
+                     << " must select a non-empty range inside [0, " << extent
+                     << ") of `x` dim " << axis;
   return success();
 }
 
@@ -256,8 +257,8 @@ SliceOp::inferReturnTypes(MLIRContext *context,
                           SmallVectorImpl<Type> &inferredReturnTypes) {
   ShapeChecker c(context, location, getOperationName());
   int64_t axis = adaptor.getAxis(), size = adaptor.getSize();
-  if (failed(checkSliceRange(c, adaptor.getX(), axis, adaptor.getOffset(),
-                             size)))
+  if (failed(
+          checkSliceRange(c, adaptor.getX(), axis, adaptor.getOffset(), size)))
     return failure();
   inferredReturnTypes.push_back(sliceType(adaptor.getX(), axis, size));
   return success();

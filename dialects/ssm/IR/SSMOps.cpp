@@ -37,11 +37,10 @@ mlir::ssm::recordAttributes(Operation *op, ArrayRef<StringRef> names,
     } else if (auto intAttr = dyn_cast<IntegerAttr>(attr)) {
       text = std::to_string(intAttr.getInt());
     } else if (auto array = dyn_cast<DenseI64ArrayAttr>(attr)) {
-      text = llvm::join(llvm::map_range(array.asArrayRef(),
-                                        [](int64_t v) {
-                                          return std::to_string(v);
-                                        }),
-                        ",");
+      text = llvm::join(
+          llvm::map_range(array.asArrayRef(),
+                          [](int64_t v) { return std::to_string(v); }),
+          ",");
     } else {
       llvm::raw_string_ostream os(text);
       attr.print(os);

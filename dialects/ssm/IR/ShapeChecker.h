@@ -28,7 +28,6 @@ inline llvm::APInt product(ArrayRef<int64_t> sizes) {
   return result;
 }
 
-
 /// Binds the named dimensions of one op (B, D, L, N, ...) to sizes as
 /// operands are checked, and reports the first disagreement at the op's
 /// location with the operand, dimension, found and expected size named.
@@ -162,15 +161,15 @@ inline Type elementTypeOf(Value value) {
 
 /// Checks an optional operand when it is present.
 inline LogicalResult checkOptional(ShapeChecker &checker, StringRef operand,
-                            Value value, ArrayRef<StringRef> dims) {
+                                   Value value, ArrayRef<StringRef> dims) {
   return value ? checker.check(operand, value.getType(), dims) : success();
 }
 
 /// Checks that a gradient result has exactly the type of its operand, and is
 /// present exactly when the operand is.
 inline LogicalResult checkCotangent(ShapeChecker &checker, StringRef result,
-                             Value resultValue, StringRef operand,
-                             Value operandValue) {
+                                    Value resultValue, StringRef operand,
+                                    Value operandValue) {
   if (!resultValue != !operandValue)
     return checker.error() << "result `" << result
                            << "` must be present exactly when operand `"
@@ -183,8 +182,8 @@ inline LogicalResult checkCotangent(ShapeChecker &checker, StringRef result,
   return success();
 }
 
-inline LogicalResult checkFloatAttrPositive(ShapeChecker &checker, StringRef name,
-                                     APFloat value) {
+inline LogicalResult checkFloatAttrPositive(ShapeChecker &checker,
+                                            StringRef name, APFloat value) {
   if (!value.isFiniteNonZero() || value.isNegative())
     return checker.error() << "attribute `" << name
                            << "` must be positive and finite, got "

@@ -39,8 +39,8 @@ public:
   /// already has one).
   void accumulate(Value value, Value cotangent, Location loc) {
     Value &slot = map[value];
-    slot = slot ? AddOp::create(b, loc, slot, cotangent).getResult()
-                : cotangent;
+    slot =
+        slot ? AddOp::create(b, loc, slot, cotangent).getResult() : cotangent;
   }
 
 private:
@@ -68,9 +68,9 @@ LogicalResult buildStep(ModuleOp module, func::FuncOp forward) {
            << "' must return exactly one tensor<f32> (the loss), it returns "
            << type.getResults();
   if (forward.getBody().getBlocks().size() != 1)
-    return forward.emitError() << "ssm-build-training-step: function '"
-                               << forward.getSymName()
-                               << "' must have a single block";
+    return forward.emitError()
+           << "ssm-build-training-step: function '" << forward.getSymName()
+           << "' must have a single block";
   std::string stepName = (forward.getSymName() + "_step").str();
   if (module.lookupSymbol(stepName))
     return forward.emitError()
@@ -92,9 +92,8 @@ LogicalResult buildStep(ModuleOp module, func::FuncOp forward) {
   // The reverse sweep: each op whose results carry a cotangent hands its
   // operands theirs.
   Cotangents cotangents(b);
-  cotangents.accumulate(loss, FillOp::create(b, loc, lossType,
-                                             b.getF64FloatAttr(1.0)),
-                        loc);
+  cotangents.accumulate(
+      loss, FillOp::create(b, loc, lossType, b.getF64FloatAttr(1.0)), loc);
   SmallVector<Operation *> forwardOps;
   for (Operation &op : body.without_terminator())
     forwardOps.push_back(&op);
@@ -136,8 +135,8 @@ LogicalResult buildStep(ModuleOp module, func::FuncOp forward) {
   }
   func::ReturnOp::create(b, loc, results);
   ret.erase();
-  step.setFunctionType(
-      FunctionType::get(context, type.getInputs(), ValueRange(results).getTypes()));
+  step.setFunctionType(FunctionType::get(context, type.getInputs(),
+                                         ValueRange(results).getTypes()));
   SmallVector<DictionaryAttr> resultAttrs;
   for (auto [index, name] : llvm::enumerate(names)) {
     NamedAttrList attrs;

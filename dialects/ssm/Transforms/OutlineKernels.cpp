@@ -68,10 +68,9 @@ public:
           // buffer as its own out-parameter (no copy) only once the
           // kernel's results are out-parameters.
           b.setInsertionPoint(entries.front());
-          std::string name =
-              ("ssm_kernel_" + op->getName().stripDialect() + "_" +
-               Twine(next++))
-                  .str();
+          std::string name = ("ssm_kernel_" + op->getName().stripDialect() +
+                              "_" + Twine(next++))
+                                 .str();
           kernel = func::FuncOp::create(
               b, op->getLoc(), name,
               b.getFunctionType(op->getOperandTypes(), op->getResultTypes()));
@@ -84,8 +83,8 @@ public:
           func::ReturnOp::create(b, op->getLoc(), clone->getResults());
         }
         b.setInsertionPoint(op);
-        auto call = func::CallOp::create(b, op->getLoc(), kernel,
-                                         op->getOperands());
+        auto call =
+            func::CallOp::create(b, op->getLoc(), kernel, op->getOperands());
         op->replaceAllUsesWith(call.getResults());
         op->erase();
       }

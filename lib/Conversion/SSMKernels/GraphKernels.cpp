@@ -91,17 +91,21 @@ void mlir::ssm::emitLinearGrad(LinearGradOp op, const IRMapping &m,
   });
   // dweight = dy^T * x, each element summed over the rows by one point.
   forEachPoint(b, target, {out, in}, [&](KernelBuilder &kb, ValueRange iv) {
-    kb.store(kb.sumOver(0, rows,
-                        [&](Value r) {
-                          return kb.mul(kb.load(dy, {r, iv[0]}),
-                                        kb.load(x, {r, iv[1]}));
-                        }),
-             dweight, iv);
+    kb.store(
+        kb.sumOver(
+            0, rows,
+            [&](Value r) {
+              return kb.mul(kb.load(dy, {r, iv[0]}), kb.load(x, {r, iv[1]}));
+            }),
+        dweight, iv);
   });
   if (!dbias)
     return;
   forEachPoint(b, target, {out}, [&](KernelBuilder &kb, ValueRange iv) {
-    kb.store(kb.sumOver(0, rows, [&](Value r) { return kb.load(dy, {r, iv[0]}); }),
+    kb.store(kb.sumOver(0, rows,
+                        [&](Value r) {
+                          return kb.load(dy, {r, iv[0]});
+                        }),
              dbias, iv);
   });
 }
@@ -157,12 +161,13 @@ struct RowSoftmax {
 
   RowSoftmax(KernelBuilder &kb, Value logits, Value row, int64_t width) {
     ImplicitLocOpBuilder &b = kb.builder();
-    max = kb.forRangeCarry(kb.index(0), kb.index(width),
-                           {kb.f32(-std::numeric_limits<float>::infinity())},
-                           [&](Value v, ValueRange carried) {
-                             return SmallVector<Value>{arith::MaximumFOp::create(
-                                 b, carried[0], kb.load(logits, {row, v}))};
-                           })[0];
+    max =
+        kb.forRangeCarry(kb.index(0), kb.index(width),
+                         {kb.f32(-std::numeric_limits<float>::infinity())},
+                         [&](Value v, ValueRange carried) {
+                           return SmallVector<Value>{arith::MaximumFOp::create(
+                               b, carried[0], kb.load(logits, {row, v}))};
+                         })[0];
     sum = kb.sumOver(0, width, [&](Value v) {
       return kb.exp(kb.sub(kb.load(logits, {row, v}), max));
     });
@@ -185,15 +190,15 @@ void mlir::ssm::emitCrossEntropy(CrossEntropyOp op, const IRMapping &m,
     ImplicitLocOpBuilder &ib = kb.builder();
     RowSoftmax softmax(kb, logits, iv[0], width);
     auto [label, valid] = loadId(kb, labels, {iv[0]}, width);
-    Value logSumExp =
-        kb.add(softmax.max, math::LogOp::create(ib, softmax.sum));
+    Value logSumExp = kb.add(softmax.max, math::LogOp::create(ib, softmax.sum));
     Value term = kb.sub(logSumExp, kb.load(logits, {iv[0], label}));
     kb.store(kb.select(valid, term, kb.f32(0.0)), rowLoss, iv);
     kb.store(kb.select(valid, kb.f32(1.0), kb.f32(0.0)), rowValid, iv);
   });
   forEachPoint(b, target, {}, [&](KernelBuilder &kb, ValueRange) {
     ImplicitLocOpBuilder &ib = kb.builder();
-    Value total = kb.sumOver(0, rows, [&](Value r) { return kb.load(rowLoss, {r}); });
+    Value total =
+        kb.sumOver(0, rows, [&](Value r) { return kb.load(rowLoss, {r}); });
     Value count =
         kb.sumOver(0, rows, [&](Value r) { return kb.load(rowValid, {r}); });
     Value any = arith::CmpFOp::create(ib, arith::CmpFPredicate::OGT, count,
@@ -229,8 +234,8 @@ void mlir::ssm::emitCrossEntropyGrad(CrossEntropyGradOp op, const IRMapping &m,
     ImplicitLocOpBuilder &ib = kb.builder();
     RowSoftmax softmax(kb, logits, iv[0], width);
     auto [label, valid] = loadId(kb, labels, {iv[0]}, width);
-    Value rowScale = kb.select(valid, kb.load(scale, {kb.index(0)}),
-                               kb.f32(0.0));
+    Value rowScale =
+        kb.select(valid, kb.load(scale, {kb.index(0)}), kb.f32(0.0));
     kb.forRange(0, width, [&](Value v) {
       Value p = kb.div(kb.exp(kb.sub(kb.load(logits, {iv[0], v}), softmax.max)),
                        softmax.sum);
@@ -269,8 +274,8 @@ void mlir::ssm::emitReshape(ReshapeOp op, const IRMapping &m,
     Value rest = kb.linearIndex(iv, shapeOf(y));
     SmallVector<Value> source(inShape.size());
     for (int64_t i = static_cast<int64_t>(inShape.size()) - 1; i >= 0; --i) {
-      source[i] = arith::RemUIOp::create(kb.builder(), rest,
-                                         kb.index(inShape[i]));
+      source[i] =
+          arith::RemUIOp::create(kb.builder(), rest, kb.index(inShape[i]));
       rest = kb.divIndex(rest, inShape[i]);
     }
     kb.store(kb.load(x, source), y, iv);

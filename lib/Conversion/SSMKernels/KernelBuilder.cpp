@@ -388,7 +388,7 @@ void mlir::ssm::finishAccumulator(KernelBuilder &kb, const Accumulator &acc) {
 /// `memref` seen as [rows, last] (its leading dimensions collapsed), or as
 /// [rows] when `keepLast` is false; a view, no copy.
 Value mlir::ssm::collapseRows(ImplicitLocOpBuilder &b, Value memref,
-                             bool keepLast) {
+                              bool keepLast) {
   auto type = cast<MemRefType>(memref.getType());
   int64_t rank = type.getRank();
   int64_t target = keepLast ? 2 : 1;

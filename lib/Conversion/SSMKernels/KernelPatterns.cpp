@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ScanKernels.h"
 #include "GraphKernels.h"
+#include "ScanKernels.h"
 #include "ssm/Conversion/SSMKernels/FusedConvScan.h"
 #include "ssm/IR/SSMOps.h"
 

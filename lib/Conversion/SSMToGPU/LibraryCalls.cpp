@@ -25,11 +25,12 @@ using namespace mlir::ssm;
 static constexpr StringLiteral kMatmulFunction = "ssmrt_matmul_f32";
 
 /// Calls the runtime's product on rank-2 f32 buffers.
-static void callMatmul(ImplicitLocOpBuilder &b, Value a, Value bMatrix,
-                       Value c, bool transA, bool transB, double beta) {
+static void callMatmul(ImplicitLocOpBuilder &b, Value a, Value bMatrix, Value c,
+                       bool transA, bool transB, double beta) {
   auto dynamic = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                                  b.getF32Type());
-  auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  auto module =
+      b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
   auto function = module.lookupSymbol<func::FuncOp>(kMatmulFunction);
   if (!function) {
     OpBuilder::InsertionGuard guard(b);
@@ -46,13 +47,13 @@ static void callMatmul(ImplicitLocOpBuilder &b, Value a, Value bMatrix,
   };
   func::CallOp::create(
       b, function,
-      ValueRange{cast(a), cast(bMatrix), cast(c),
-                 arith::ConstantIntOp::create(b, transA, 32),
-                 arith::ConstantIntOp::create(b, transB, 32),
-                 arith::ConstantFloatOp::create(b, b.getF32Type(),
-                                                APFloat(1.0f)),
-                 arith::ConstantFloatOp::create(b, b.getF32Type(),
-                                                APFloat(float(beta)))});
+      ValueRange{
+          cast(a), cast(bMatrix), cast(c),
+          arith::ConstantIntOp::create(b, transA, 32),
+          arith::ConstantIntOp::create(b, transB, 32),
+          arith::ConstantFloatOp::create(b, b.getF32Type(), APFloat(1.0f)),
+          arith::ConstantFloatOp::create(b, b.getF32Type(),
+                                         APFloat(float(beta)))});
 }
 
 static void emitLinearCublasLt(LinearOp op, const IRMapping &m,
@@ -104,8 +105,8 @@ static void emitLinearGradCublasLt(LinearGradOp op, const IRMapping &m,
 void mlir::ssm::populateLibraryCallPatterns(RewritePatternSet &patterns,
                                             ParallelTarget &target) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<KernelOpLowering<LinearOp>>(context, target, "fused",
-                                           "cublaslt", emitLinearCublasLt);
+  patterns.add<KernelOpLowering<LinearOp>>(context, target, "fused", "cublaslt",
+                                           emitLinearCublasLt);
   patterns.add<KernelOpLowering<LinearGradOp>>(
       context, target, "fused", "cublaslt", emitLinearGradCublasLt);
 }

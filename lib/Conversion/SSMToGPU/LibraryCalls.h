@@ -1,4 +1,5 @@
-//===- LibraryCalls.h - ssm ops lowered to runtime library calls -*- C++ -*-===//
+//===- LibraryCalls.h - ssm ops lowered to runtime library calls -*- C++
+//-*-===//
 
 #ifndef SSM_LIB_CONVERSION_SSMTOGPU_LIBRARYCALLS_H
 #define SSM_LIB_CONVERSION_SSMTOGPU_LIBRARYCALLS_H

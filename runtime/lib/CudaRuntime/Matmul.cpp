@@ -51,9 +51,8 @@ const CublasLt &cublasLt() {
   static const CublasLt *loaded = [] {
     std::string tried;
     void *library = nullptr;
-    for (const char *path :
-         {"libcublasLt.so.13", "libcublasLt.so",
-          "/usr/local/cuda/lib64/libcublasLt.so.13"}) {
+    for (const char *path : {"libcublasLt.so.13", "libcublasLt.so",
+                             "/usr/local/cuda/lib64/libcublasLt.so.13"}) {
       library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
       if (library)
         break;
@@ -66,7 +65,7 @@ const CublasLt &cublasLt() {
                    tried + " (compile with --matmul-strategy=generated)");
     auto *api = new CublasLt();
 #define SSMRT_CUBLASLT_RESOLVE(name)                                           \
-  api->name = reinterpret_cast<decltype(api->name)>(dlsym(library, #name));  \
+  api->name = reinterpret_cast<decltype(api->name)>(dlsym(library, #name));    \
   if (!api->name)                                                              \
     libraryFatal("cuBLASLt lacks " #name);
     SSMRT_CUBLASLT_FUNCTIONS(SSMRT_CUBLASLT_RESOLVE)
@@ -106,13 +105,15 @@ std::string statusText(const char *call, cublasStatus_t status) {
 /// C[M,N] = alpha * op(A) * op(B) + beta * C, row-major, as the column-major
 /// product C^T = op(B)^T * op(A)^T: cuBLASLt's A is B's memory and its B is
 /// A's, each read with its own transpose flag.
-extern "C" void ssmrt_matmul_f32(
-    float *aAllocated, float *a, int64_t aOffset, int64_t aRows, int64_t aCols,
-    int64_t aStride0, int64_t aStride1, float *bAllocated, float *b,
-    int64_t bOffset, int64_t bRows, int64_t bCols, int64_t bStride0,
-    int64_t bStride1, float *cAllocated, float *c, int64_t cOffset,
-    int64_t cRows, int64_t cCols, int64_t cStride0, int64_t cStride1,
-    int32_t transA, int32_t transB, float alpha, float beta) {
+extern "C" void ssmrt_matmul_f32(float *aAllocated, float *a, int64_t aOffset,
+                                 int64_t aRows, int64_t aCols, int64_t aStride0,
+                                 int64_t aStride1, float *bAllocated, float *b,
+                                 int64_t bOffset, int64_t bRows, int64_t bCols,
+                                 int64_t bStride0, int64_t bStride1,
+                                 float *cAllocated, float *c, int64_t cOffset,
+                                 int64_t cRows, int64_t cCols, int64_t cStride0,
+                                 int64_t cStride1, int32_t transA,
+                                 int32_t transB, float alpha, float beta) {
   (void)aAllocated, (void)bAllocated, (void)cAllocated;
   (void)aStride1, (void)bStride1, (void)cStride1;
   Matrix A{a + aOffset, aRows, aCols, aStride0};
@@ -140,9 +141,9 @@ extern "C" void ssmrt_matmul_f32(
       if (status != CUBLAS_STATUS_SUCCESS)
         libraryFatal(statusText(call, status));
     };
-    require(lt.cublasLtMatmulDescCreate(&plan.desc, CUBLAS_COMPUTE_32F,
-                                        CUDA_R_32F),
-            "cublasLtMatmulDescCreate");
+    require(
+        lt.cublasLtMatmulDescCreate(&plan.desc, CUBLAS_COMPUTE_32F, CUDA_R_32F),
+        "cublasLtMatmulDescCreate");
     cublasOperation_t opA = transB ? CUBLAS_OP_T : CUBLAS_OP_N;
     cublasOperation_t opB = transA ? CUBLAS_OP_T : CUBLAS_OP_N;
     require(lt.cublasLtMatmulDescSetAttribute(
@@ -172,9 +173,9 @@ extern "C" void ssmrt_matmul_f32(
             "cublasLtMatmulPreferenceSetAttribute");
     cublasLtMatmulHeuristicResult_t result = {};
     int found = 0;
-    require(lt.cublasLtMatmulAlgoGetHeuristic(
-                lt.handle, plan.desc, plan.a, plan.b, plan.c, plan.c,
-                preference, 1, &result, &found),
+    require(lt.cublasLtMatmulAlgoGetHeuristic(lt.handle, plan.desc, plan.a,
+                                              plan.b, plan.c, plan.c,
+                                              preference, 1, &result, &found),
             "cublasLtMatmulAlgoGetHeuristic");
     if (found < 1)
       libraryFatal("cuBLASLt has no algorithm for a " + std::to_string(m) +

@@ -269,9 +269,8 @@ static void launchKernel(ssmrtLaunchInfo &info, void **params, void **extra) {
   }
 }
 
-void ssmrt::cuda::runLibraryLaunch(const char *name,
-                                   const std::function<std::string(CUstream)>
-                                       &enqueue) {
+void ssmrt::cuda::runLibraryLaunch(
+    const char *name, const std::function<std::string(CUstream)> &enqueue) {
   const Session &opened = session();
   ssmrtLaunchInfo info = {};
   info.function = nullptr;

@@ -314,9 +314,8 @@ std::string ssmrt::profile::deviceChipName() {
       CUpti_Device_GetChipName_Params_STRUCT_SIZE};
   params.deviceIndex = static_cast<size_t>(session.ordinal);
   CUptiResult result = api.cuptiDeviceGetChipName(&params);
-  std::string name = result == CUPTI_SUCCESS && params.pChipName
-                         ? params.pChipName
-                         : "";
+  std::string name =
+      result == CUPTI_SUCCESS && params.pChipName ? params.pChipName : "";
   CUpti_Profiler_DeInitialize_Params deinit = {
       CUpti_Profiler_DeInitialize_Params_STRUCT_SIZE};
   api.cuptiProfilerDeInitialize(&deinit);
