@@ -44,6 +44,8 @@ def build(args):
     cases = []
     sources = sorted((ROOT / "test/CPU").glob("*.mlir")) + sorted(
         (ROOT / "test/GPU").glob("*.mlir"))
+    if args.only:
+        sources = [s for s in sources if re.search(args.only, s.name)]
     for src in sources:
         # test/CPU/x.mlir and test/GPU/x.mlir must not share a binary.
         stem = src.parent.name + "-" + src.stem
@@ -99,6 +101,8 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build")
     b.add_argument("--out", default=".devbin/gpu-suite")
+    b.add_argument("--only", default="",
+                   help="build only the test files whose name matches REGEX")
     r = sub.add_parser("run")
     r.add_argument("--suite", default=".devbin/gpu-suite")
     r.add_argument("--ssm-run", default=".devbin/ssm-run")

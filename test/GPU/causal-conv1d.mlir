@@ -53,7 +53,8 @@ func.func @fwd_bf16(%x: tensor<2x16x21xbf16>, %weight: tensor<16x4xf32>,
   return %y : tensor<2x16x21xbf16>
 }
 
-// dx over 7104 points, dweight and dbias one thread per channel.
+// dx over 7104 points, dweight and dbias a thread per (channel, slice of
+// 256 positions), the slices summed in order.
 // GRAD-F32: check dx f32 {{.*}} PASS
 // GRAD-F32: check dweight f32 {{.*}} PASS
 // GRAD-F32: check dbias f32 {{.*}} PASS

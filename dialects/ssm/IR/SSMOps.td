@@ -392,7 +392,8 @@ def SSM_CausalConv1dGradOp : SSM_KernelOp<"causal_conv1d_grad", [Pure]> {
   let parameterPorts = ["weight", "bias"];
   let forwardOp = "ssm.causal_conv1d";
   let loweringVariants = ["fused", "unfused"];
-  // dweight and dbias: one thread per channel sums over (batch, position).
+  // dweight and dbias: a thread per (channel, slice of positions) sums its
+  // slice into the slice's partial copy; the copies are summed in order.
   let deterministicLowerings = ["fused", "unfused"];
   let summary = "gradient of ssm.causal_conv1d";
   let description = [{

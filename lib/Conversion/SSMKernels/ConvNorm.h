@@ -15,6 +15,11 @@
 namespace mlir {
 namespace ssm {
 
+/// Positions (of the B*L) one point of the convolution's weight gradient
+/// sums before adding into its slice's partial copy, on targets whose
+/// points run concurrently.
+constexpr int64_t kConvGradSlice = 256;
+
 /// The operands and sizes of a causal conv1d, forward or gradient.
 struct ConvBuffers {
   Value x, weight, bias;
@@ -40,7 +45,8 @@ struct ConvBuffers {
   using PreGradFn = function_ref<Value(KernelBuilder &, Value, Value, Value)>;
 
   /// The convolution's backward from dLoss/dpre: one kernel for dx [B,D,L],
-  /// one point per channel for dweight [D,W] and dbias [D] (may be null).
+  /// one point per (channel, slice of kConvGradSlice positions) for dweight
+  /// [D,W] and dbias [D] (may be null), their slices summed in order.
   void emitBackward(ImplicitLocOpBuilder &b, ParallelTarget &target,
                     PreGradFn preGrad, Value dx, Value dweight,
                     Value dbias) const;

@@ -164,11 +164,11 @@ func.func @conv_none(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>)
 
 
 // FUSED-LABEL: func.func @conv_grad_silu(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_fused
+// FUSED-COUNT-6: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED:       return
 // UNFUSED-LABEL: func.func @conv_grad_silu(
-// UNFUSED-COUNT-4: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_unfused
+// UNFUSED-COUNT-8: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @conv_grad_silu(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>,
@@ -183,11 +183,11 @@ func.func @conv_grad_silu(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>,
 
 
 // FUSED-LABEL: func.func @conv_grad_none(
-// FUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_fused
+// FUSED-COUNT-4: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_fused
 // FUSED-NOT:   gpu.launch
 // FUSED:       return
 // UNFUSED-LABEL: func.func @conv_grad_none(
-// UNFUSED-COUNT-2: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_unfused
+// UNFUSED-COUNT-4: gpu.launch {{.*}} function(@ssm_causal_conv1d_grad_unfused
 // UNFUSED-NOT:   gpu.launch
 // UNFUSED:       return
 func.func @conv_grad_none(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>,

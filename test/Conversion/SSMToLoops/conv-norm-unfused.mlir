@@ -186,11 +186,11 @@ func.func @conv_none(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>)
 
 
 // FUSED-LABEL: func.func @conv_grad_silu(
-// FUSED-COUNT-2: {{^    }}scf.for
+// FUSED-COUNT-4: {{^    }}scf.for
 // FUSED-NOT:   {{^    }}scf.for
 // FUSED:       return
 // UNFUSED-LABEL: func.func @conv_grad_silu(
-// UNFUSED-COUNT-4: {{^    }}scf.for
+// UNFUSED-COUNT-6: {{^    }}scf.for
 // UNFUSED-NOT:   {{^    }}scf.for
 // UNFUSED:       return
 func.func @conv_grad_silu(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>,
@@ -205,11 +205,11 @@ func.func @conv_grad_silu(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>,
 
 
 // FUSED-LABEL: func.func @conv_grad_none(
-// FUSED-COUNT-2: {{^    }}scf.for
+// FUSED-COUNT-3: {{^    }}scf.for
 // FUSED-NOT:   {{^    }}scf.for
 // FUSED:       return
 // UNFUSED-LABEL: func.func @conv_grad_none(
-// UNFUSED-COUNT-2: {{^    }}scf.for
+// UNFUSED-COUNT-3: {{^    }}scf.for
 // UNFUSED-NOT:   {{^    }}scf.for
 // UNFUSED:       return
 func.func @conv_grad_none(%x: tensor<2x4x32xf32>, %w: tensor<4x3xf32>,

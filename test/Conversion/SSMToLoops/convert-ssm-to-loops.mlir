@@ -327,9 +327,9 @@ func.func @causal_conv1d(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
   return %y : tensor<2x4x8xf32>
 }
 
-// dx: one point per element; dweight: one point per channel, reducing over
-// batch and length into a private [W+1] buffer; dx sums into a private
-// scalar.
+// dx: one point per element, summing into a private scalar; dweight: one
+// point per (channel, slice of the batch x length positions), reducing its
+// slice into a private [W+1] buffer.
 // CHECK-LABEL: func.func @causal_conv1d_grad(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<2x4x8xf32>, %{{[^:]+}}: tensor<4x3xf32>, %{{[^:]+}}: tensor<2x4x8xf32>)
 // CHECK-NOT:     ssm.
@@ -348,19 +348,28 @@ func.func @causal_conv1d(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
 // CHECK:                 memref.store %{{.*}}, %[[DXACC]][%{{.*}}] : memref<1xf32>
 // CHECK:               memref.load %[[DXACC]][%{{.*}}] : memref<1xf32>
 // CHECK-NEXT:          memref.store %{{.*}}, %[[DX]]
+// dweight is zero-filled, then each (channel, slice of positions) point (one
+// slice on the CPU) sums its slice into the private buffer and adds it in.
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK-NEXT:        arith.constant 0.0
+// CHECK-NEXT:        memref.store %{{.*}}, %[[DW]]
 // CHECK:         %[[ND:.*]] = arith.constant 4 : index
 // CHECK:         scf.for %[[DI:.*]] = %{{.*}} to %[[ND]] step
-// CHECK-NOT:       memref.alloca
-// CHECK:           scf.for %[[W0:.*]] =
-// CHECK-NEXT:        arith.constant 0.0
-// CHECK-NEXT:        memref.store %{{.*}}, %[[ACC]][%[[W0]]] : memref<4xf32>
-// CHECK:           memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<4xf32>
-// CHECK:           scf.for
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// CHECK-NOT:         memref.alloca
+// CHECK:             scf.for %[[W0:.*]] =
+// CHECK-NEXT:          arith.constant 0.0
+// CHECK-NEXT:          memref.store %{{.*}}, %[[ACC]][%[[W0]]] : memref<4xf32>
+// CHECK:             memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK:             scf.for
+// CHECK:               memref.load %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK-NEXT:          arith.addf
+// CHECK-NEXT:          memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<4xf32>
 // CHECK:             memref.load %[[ACC]][%{{.*}}] : memref<4xf32>
+// CHECK-NEXT:        memref.load %[[DW]][%[[DI]], %{{.*}}] : memref<4x3xf32>
 // CHECK-NEXT:        arith.addf
-// CHECK-NEXT:        memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<4xf32>
-// CHECK:           memref.load %[[ACC]][%{{.*}}] : memref<4xf32>
-// CHECK-NEXT:      memref.store %{{.*}}, %[[DW]][%[[DI]], %{{.*}}] : memref<4x3xf32>
+// CHECK-NEXT:        memref.store %{{.*}}, %[[DW]][%[[DI]], %{{.*}}] : memref<4x3xf32>
 // CHECK:         bufferization.to_tensor %[[DX]] restrict writable
 // CHECK:         bufferization.to_tensor %[[DW]] restrict writable
 func.func @causal_conv1d_grad(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
