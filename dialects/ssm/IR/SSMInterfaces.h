@@ -34,8 +34,8 @@ LogicalResult verifyKnownAttributes(Operation *op);
 /// floating-point operands, in order. The first result's cotangent is
 /// required (a zero `ssm.fill` where the result has none); the others are
 /// optional ports of the gradient op (absent = zero).
-FailureOr<SmallVector<Value>>
-buildGradientOp(Operation *op, OpBuilder &b, ValueRange cotangents);
+FailureOr<SmallVector<Value>> buildGradientOp(Operation *op, OpBuilder &b,
+                                              ValueRange cotangents);
 
 /// True when `value` (an argument of an entry) is a trained parameter: it
 /// feeds a parameter port of some kernel op (KernelOpInterface), or its

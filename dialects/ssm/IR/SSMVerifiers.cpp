@@ -19,7 +19,6 @@ using namespace mlir;
 using namespace mlir::ssm;
 using namespace mlir::ssm::detail;
 
-
 std::optional<std::string> mlir::ssm::oversizedBytes(ShapedType type) {
   if (!type.hasStaticShape())
     return std::nullopt;

@@ -35,21 +35,6 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-/// One step over `bounds`: its own parallelFor.
-static void forEach(ImplicitLocOpBuilder &b, ParallelTarget &target,
-                    ArrayRef<int64_t> bounds,
-                    function_ref<void(KernelBuilder &, ValueRange)> body) {
-  target.parallelFor(b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-    KernelBuilder kb(ib, target);
-    body(kb, iv);
-  });
-}
-
-/// An f32 intermediate of `shape`, freed by the pipeline's deallocation.
-static Value scratch(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape) {
-  return memref::AllocOp::create(b, MemRefType::get(shape, b.getF32Type()));
-}
-
 //===----------------------------------------------------------------------===//
 // RMS norm
 //===----------------------------------------------------------------------===//
@@ -102,8 +87,8 @@ private:
 Value UnfusedNorm::emitInput(Value out) {
   if (!residual && !z)
     return x;
-  Value v = residual && out ? out : scratch(b, shape());
-  forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
+  Value v = residual && out ? out : allocScratch(b, shape());
+  forEachPoint(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value xv = kb.load(x, iv);
     kb.store(residual ? kb.add(xv, kb.load(residual, iv))
                       : kb.mul(xv, kb.silu(kb.load(z, iv))),
@@ -113,8 +98,8 @@ Value UnfusedNorm::emitInput(Value out) {
 }
 
 Value UnfusedNorm::emitInverseRms(Value v) {
-  Value rstd = scratch(b, rows);
-  forEach(b, target, rows, [&](KernelBuilder &kb, ValueRange row) {
+  Value rstd = allocScratch(b, rows);
+  forEachPoint(b, target, rows, [&](KernelBuilder &kb, ValueRange row) {
     kb.store(inverseRms(kb, [&](Value j) { return kb.load(v, at(row, j)); }),
              rstd, row);
   });
@@ -122,15 +107,15 @@ Value UnfusedNorm::emitInverseRms(Value v) {
 }
 
 void UnfusedNorm::emitScale(Value v, Value rstd, Value y) {
-  forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
+  forEachPoint(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value scaled = kb.mul(kb.load(v, iv), kb.load(rstd, rowOf(iv)));
     kb.store(kb.mul(scaled, kb.load(weight, {iv.back()})), y, iv);
   });
 }
 
 Value UnfusedNorm::emitRowDot(Value dy, Value v) {
-  Value dot = scratch(b, rows);
-  forEach(b, target, rows, [&](KernelBuilder &kb, ValueRange row) {
+  Value dot = allocScratch(b, rows);
+  forEachPoint(b, target, rows, [&](KernelBuilder &kb, ValueRange row) {
     Value sum = kb.sumOver(0, width, [&](Value j) {
       SmallVector<Value> idx = at(row, j);
       return kb.mul(kb.mul(kb.load(dy, idx), kb.load(weight, {j})),
@@ -149,7 +134,7 @@ void UnfusedNorm::emitWeightGrad(Value dy, Value v, Value rstd, Value dweight) {
   for (int64_t bound : rows)
     numRows *= bound;
   Accumulator acc = makeAccumulator(outer, dweight, numRows);
-  forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
+  forEachPoint(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value term = kb.mul(kb.mul(kb.load(dy, iv), kb.load(v, iv)),
                         kb.load(rstd, rowOf(iv)));
     kb.accumulate(acc, term, {iv.back()}, kb.linearIndex(rowOf(iv), rows));
@@ -159,7 +144,7 @@ void UnfusedNorm::emitWeightGrad(Value dy, Value v, Value rstd, Value dweight) {
 
 void UnfusedNorm::emitNormBackward(Value dy, Value v, Value rstd, Value dot,
                                    Value dv) {
-  forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
+  forEachPoint(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value r = kb.load(rstd, rowOf(iv));
     Value coef = kb.div(kb.mul(kb.load(dot, rowOf(iv)), kb.mul(r, r)),
                         kb.f32(double(width)));
@@ -170,7 +155,7 @@ void UnfusedNorm::emitNormBackward(Value dy, Value v, Value rstd, Value dot,
 
 void UnfusedNorm::emitResidualBackward(Value dv, Value dResidualOut, Value dx,
                                        Value dresidual) {
-  forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
+  forEachPoint(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value grad = kb.load(dv, iv);
     if (dResidualOut)
       grad = kb.add(grad, kb.load(dResidualOut, iv));
@@ -181,7 +166,7 @@ void UnfusedNorm::emitResidualBackward(Value dv, Value dResidualOut, Value dx,
 }
 
 void UnfusedNorm::emitGateBackward(Value dv, Value dx, Value dz) {
-  forEach(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
+  forEachPoint(b, target, shape(), [&](KernelBuilder &kb, ValueRange iv) {
     Value grad = kb.load(dv, iv);
     Value zv = kb.load(z, iv);
     kb.store(kb.mul(grad, kb.silu(zv)), dx, iv);
@@ -211,7 +196,7 @@ void mlir::ssm::emitRMSNormGradUnfused(RMSNormGradOp op, const IRMapping &m,
   Value dot = norm.emitRowDot(dy, v);
   norm.emitWeightGrad(dy, v, rstd, m.lookup(op.getDweight()));
   bool plain = !norm.withResidual() && !norm.gated();
-  Value dv = plain ? dx : scratch(b, norm.shape());
+  Value dv = plain ? dx : allocScratch(b, norm.shape());
   norm.emitNormBackward(dy, v, rstd, dot, dv);
   if (norm.withResidual())
     norm.emitResidualBackward(dv, m.lookupOrNull(op.getDResidualOut()), dx,
@@ -227,11 +212,11 @@ void mlir::ssm::emitRMSNormGradUnfused(RMSNormGradOp op, const IRMapping &m,
 /// pre = bias + conv(x, weight), into f32 scratch [B,D,L].
 static Value emitPreActivation(const ConvBuffers &in, ImplicitLocOpBuilder &b,
                                ParallelTarget &target) {
-  Value pre = scratch(b, {in.batch, in.channels, in.length});
-  forEach(b, target, {in.batch, in.channels, in.length},
-          [&](KernelBuilder &kb, ValueRange iv) {
-            kb.store(in.preActivation(kb, iv[0], iv[1], iv[2]), pre, iv);
-          });
+  Value pre = allocScratch(b, {in.batch, in.channels, in.length});
+  forEachPoint(b, target, {in.batch, in.channels, in.length},
+               [&](KernelBuilder &kb, ValueRange iv) {
+                 kb.store(in.preActivation(kb, iv[0], iv[1], iv[2]), pre, iv);
+               });
   return pre;
 }
 
@@ -243,10 +228,10 @@ void mlir::ssm::emitCausalConv1dUnfused(CausalConv1dOp op, const IRMapping &m,
     return emitCausalConv1d(op, m, b, target);
   Value pre = emitPreActivation(in, b, target);
   Value y = m.lookup(op.getY());
-  forEach(b, target, {in.batch, in.channels, in.length},
-          [&](KernelBuilder &kb, ValueRange iv) {
-            kb.store(kb.silu(kb.load(pre, iv)), y, iv);
-          });
+  forEachPoint(b, target, {in.batch, in.channels, in.length},
+               [&](KernelBuilder &kb, ValueRange iv) {
+                 kb.store(kb.silu(kb.load(pre, iv)), y, iv);
+               });
 }
 
 void mlir::ssm::emitCausalConv1dGradUnfused(CausalConv1dGradOp op,
@@ -259,12 +244,13 @@ void mlir::ssm::emitCausalConv1dGradUnfused(CausalConv1dGradOp op,
   Value pre = emitPreActivation(in, b, target);
   // The silu backward: dpre = dy * silu'(pre).
   Value dy = m.lookup(op.getDy());
-  Value dpre = scratch(b, {in.batch, in.channels, in.length});
-  forEach(b, target, {in.batch, in.channels, in.length},
-          [&](KernelBuilder &kb, ValueRange iv) {
-            kb.store(kb.mul(kb.load(dy, iv), kb.siluGrad(kb.load(pre, iv))),
+  Value dpre = allocScratch(b, {in.batch, in.channels, in.length});
+  forEachPoint(b, target, {in.batch, in.channels, in.length},
+               [&](KernelBuilder &kb, ValueRange iv) {
+                 kb.store(
+                     kb.mul(kb.load(dy, iv), kb.siluGrad(kb.load(pre, iv))),
                      dpre, iv);
-          });
+               });
   in.emitBackward(
       b, target,
       [&](KernelBuilder &kb, Value bi, Value d, Value l) {

@@ -18,21 +18,6 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-/// Runs `body` with a KernelBuilder once per point of `bounds`.
-static void forEachPoint(ImplicitLocOpBuilder &b, ParallelTarget &target,
-                         ArrayRef<int64_t> bounds,
-                         function_ref<void(KernelBuilder &, ValueRange)> body) {
-  target.parallelFor(b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-    KernelBuilder kb(ib, target);
-    body(kb, iv);
-  });
-}
-
-/// An f32 scratch buffer of `shape`, freed by the pipeline's deallocation.
-static Value scratch(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape) {
-  return memref::AllocOp::create(b, MemRefType::get(shape, b.getF32Type()));
-}
-
 /// The class or token id at `indices` of an i32 buffer, as an index, and
 /// whether it lies in [0, bound). An id outside is clamped to 0 so that a
 /// read with it stays inside the table; the caller masks the value.
@@ -99,15 +84,8 @@ void mlir::ssm::emitLinearGrad(LinearGradOp op, const IRMapping &m,
             }),
         dweight, iv);
   });
-  if (!dbias)
-    return;
-  forEachPoint(b, target, {out}, [&](KernelBuilder &kb, ValueRange iv) {
-    kb.store(kb.sumOver(0, rows,
-                        [&](Value r) {
-                          return kb.load(dy, {r, iv[0]});
-                        }),
-             dbias, iv);
-  });
+  if (dbias)
+    emitColumnSums(b, target, dy, dbias);
 }
 
 //===----------------------------------------------------------------------===//
@@ -184,8 +162,8 @@ void mlir::ssm::emitCrossEntropy(CrossEntropyOp op, const IRMapping &m,
   int64_t rows = shapeOf(logits)[0], width = shapeOf(logits)[1];
   // Per row: the loss and whether the row counts; then one point sums the
   // rows in order.
-  Value rowLoss = scratch(b, {rows});
-  Value rowValid = scratch(b, {rows});
+  Value rowLoss = allocScratch(b, {rows});
+  Value rowValid = allocScratch(b, {rows});
   forEachPoint(b, target, {rows}, [&](KernelBuilder &kb, ValueRange iv) {
     ImplicitLocOpBuilder &ib = kb.builder();
     RowSoftmax softmax(kb, logits, iv[0], width);
@@ -217,7 +195,7 @@ void mlir::ssm::emitCrossEntropyGrad(CrossEntropyGradOp op, const IRMapping &m,
   Value dlogits = collapseRows(b, m.lookup(op.getDlogits()));
   int64_t rows = shapeOf(logits)[0], width = shapeOf(logits)[1];
   // dloss / count, computed once.
-  Value scale = scratch(b, {1});
+  Value scale = allocScratch(b, {1});
   forEachPoint(b, target, {}, [&](KernelBuilder &kb, ValueRange) {
     ImplicitLocOpBuilder &ib = kb.builder();
     Value count = kb.sumOver(0, rows, [&](Value r) {

@@ -401,3 +401,29 @@ Value mlir::ssm::collapseRows(ImplicitLocOpBuilder &b, Value memref,
     groups.push_back({rank - 1});
   return memref::CollapseShapeOp::create(b, memref, groups);
 }
+
+void mlir::ssm::forEachPoint(
+    ImplicitLocOpBuilder &b, ParallelTarget &target, ArrayRef<int64_t> bounds,
+    function_ref<void(KernelBuilder &, ValueRange)> body) {
+  target.parallelFor(b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
+    KernelBuilder kb(ib, target);
+    body(kb, iv);
+  });
+}
+
+Value mlir::ssm::allocScratch(ImplicitLocOpBuilder &b,
+                              ArrayRef<int64_t> shape) {
+  return memref::AllocOp::create(b, MemRefType::get(shape, b.getF32Type()));
+}
+
+void mlir::ssm::emitColumnSums(ImplicitLocOpBuilder &b, ParallelTarget &target,
+                               Value matrix, Value sums) {
+  int64_t rows = shapeOf(matrix)[0];
+  forEachPoint(b, target, shapeOf(sums), [&](KernelBuilder &kb, ValueRange iv) {
+    kb.store(kb.sumOver(0, rows,
+                        [&](Value r) {
+                          return kb.load(matrix, {r, iv[0]});
+                        }),
+             sums, iv);
+  });
+}

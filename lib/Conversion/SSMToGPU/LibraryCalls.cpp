@@ -65,11 +65,9 @@ static void emitLinearCublasLt(LinearOp op, const IRMapping &m,
   Value bias = m.lookupOrNull(op.getBias());
   if (bias) {
     // y starts as the bias in every row; the product adds onto it.
-    target.parallelFor(b, shapeOf(y),
-                       [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-                         KernelBuilder kb(ib, target);
-                         kb.store(kb.load(bias, {iv[1]}), y, iv);
-                       });
+    forEachPoint(b, target, shapeOf(y), [&](KernelBuilder &kb, ValueRange iv) {
+      kb.store(kb.load(bias, {iv[1]}), y, iv);
+    });
   }
   callMatmul(b, x, weight, y, /*transA=*/false, /*transB=*/true,
              bias ? 1.0 : 0.0);
@@ -88,18 +86,8 @@ static void emitLinearGradCublasLt(LinearGradOp op, const IRMapping &m,
   // dx = dy * weight; dweight = dy^T * x.
   callMatmul(b, dy, weight, dx, false, false, 0.0);
   callMatmul(b, dy, x, dweight, true, false, 0.0);
-  if (!dbias)
-    return;
-  int64_t rows = shapeOf(dy)[0];
-  target.parallelFor(b, shapeOf(dbias),
-                     [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-                       KernelBuilder kb(ib, target);
-                       kb.store(kb.sumOver(0, rows,
-                                           [&](Value r) {
-                                             return kb.load(dy, {r, iv[0]});
-                                           }),
-                                dbias, iv);
-                     });
+  if (dbias)
+    emitColumnSums(b, target, dy, dbias);
 }
 
 void mlir::ssm::populateLibraryCallPatterns(RewritePatternSet &patterns,

@@ -253,6 +253,20 @@ void finishAccumulator(KernelBuilder &kb, const Accumulator &acc);
 /// in groups first, each group in slot order.
 constexpr int64_t kSlotFanIn = 16;
 
+/// Runs `body` with a KernelBuilder once per point of `bounds` (one
+/// parallelFor).
+void forEachPoint(ImplicitLocOpBuilder &b, ParallelTarget &target,
+                  ArrayRef<int64_t> bounds,
+                  function_ref<void(KernelBuilder &, ValueRange)> body);
+
+/// An f32 scratch buffer of `shape`, freed by the pipeline's deallocation.
+Value allocScratch(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape);
+
+/// sums[n] = the sum over the rows r of matrix[r, n] (rank 2), a point per
+/// column adding the rows in order.
+void emitColumnSums(ImplicitLocOpBuilder &b, ParallelTarget &target,
+                    Value matrix, Value sums);
+
 /// `memref` (identity layout) seen as [rows, last], its leading dimensions
 /// collapsed, or as [rows] when `keepLast` is false: a view, no copy.
 Value collapseRows(ImplicitLocOpBuilder &b, Value memref, bool keepLast = true);

@@ -166,10 +166,10 @@ struct SelectiveScanGradAccumulators {
 };
 
 /// Lowers `OpTy` when its #ssm.lowering names `variant` and `strategy`
-/// (empty for an op without strategies on the target): operands become buffers, results fresh
-/// allocations filled by `emit` on `target`, and the results flow back as
-/// tensors (rewriteOnBuffers). One pattern per (op, variant, strategy); an
-/// op without a lowering does not match (the conversions give every op one
+/// (empty for an op without strategies on the target): operands become buffers,
+/// results fresh allocations filled by `emit` on `target`, and the results flow
+/// back as tensors (rewriteOnBuffers). One pattern per (op, variant, strategy);
+/// an op without a lowering does not match (the conversions give every op one
 /// first, see ensureLowerings).
 template <typename OpTy>
 class KernelOpLowering : public OpConversionPattern<OpTy> {
