@@ -36,6 +36,7 @@ LogicalResult mlir::ssm::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertSSMToGPU());
   addBufferizationPasses(pm, /*gpuKernels=*/true);
   pm.addPass(createSSMGPUDeviceBuffers());
+  pm.addPass(createSSMGPUStreamOrder());
   pm.addPass(createSSMGPUFastExp2());
   pm.addPass(createSSMGPURegisterBudget());
 

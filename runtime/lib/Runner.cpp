@@ -136,6 +136,15 @@ static double firstCall(Executor &executor) {
   return elapsed.count();
 }
 
+/// The `peak device memory:` line, where the executor knows it.
+static void printPeakMemory(const Executor &executor, std::ostream &out) {
+  double bytes = executor.peakMemoryBytes();
+  if (bytes >= 0)
+    out << format("peak device memory: %.1f MiB (arguments, results, the "
+                  "entry's buffers and library workspace, at most at once)\n",
+                  bytes / (1024.0 * 1024.0));
+}
+
 /// The --check results of `entry`: every result against the reference and,
 /// for a training step, the finite-difference check of its gradients.
 static std::vector<CheckResult> checkAll(const EntrySpec &entry,
@@ -168,12 +177,13 @@ static int trainOrThrow(const RunOptions &options, std::ostream &out) {
   HostBuffers buffers = allocateBuffers(entry);
   loadArguments(options.inputsDir, options.seed, entry, buffers, out);
   std::unique_ptr<Executor> executor =
-      makeExecutor(*binary.library, entry, buffers);
+      makeExecutor(*binary.library, entry, buffers, {options.cudaGraph});
   out << "train: " << options.train << " steps, AdamW lr " << options.lr
       << ", Markov batches (seed " << options.seed << ")\n";
   out.flush();
   train(entry, *executor, buffers, {options.train, options.lr, options.seed},
         out);
+  printPeakMemory(*executor, out);
   return 0;
 }
 
@@ -196,11 +206,20 @@ static int runOrThrow(const RunOptions &options, std::ostream &out) {
   HostBuffers buffers = allocateBuffers(entry);
   loadArguments(options.inputsDir, options.seed, entry, buffers, out);
   std::unique_ptr<Executor> executor =
-      makeExecutor(*binary.library, entry, buffers);
+      makeExecutor(*binary.library, entry, buffers, {options.cudaGraph});
   out.flush(); // Keep the report if the entry crashes.
   double first = firstCall(*executor);
   if (options.repeat > 0)
     out << format("first call: %.4f ms (wall clock, after loading)\n", first);
+  if (options.cudaGraph) {
+    // What --dump and --check see must come from a replay of the graph, on
+    // result buffers poisoned again.
+    executor->uploadResults(buffers);
+    executor->run();
+    out << "cuda graph: one call captured after the first, replayed for "
+           "the results and every timed call\n";
+  }
+  printPeakMemory(*executor, out);
   executor->fetchResults(buffers);
   if (!options.dumpDir.empty())
     dumpTensors(options.dumpDir, entry, buffers, options.dumpInputs, out);
@@ -370,8 +389,8 @@ static int compareOrThrow(const RunOptions &options, std::ostream &out) {
   buffers.reserve(binaries.size()); // Executors keep pointers into them.
   for (const OpenBinary &binary : binaries) {
     buffers.push_back(copyArguments(*binary.entry, inputs));
-    executors.push_back(
-        makeExecutor(*binary.library, *binary.entry, buffers.back()));
+    executors.push_back(makeExecutor(*binary.library, *binary.entry,
+                                     buffers.back(), {options.cudaGraph}));
     order.push_back(executors.back().get());
   }
 

@@ -54,22 +54,24 @@
 // function (ssm-outline-kernels), which the entry calls with its own result
 // buffers (no copy). The gradient's 3 zero-fill kernels come first, then
 // the scratch for saved states, device memory from the mgpu* runtime, then
-// the scan kernel, then the scratch is freed.
+// the scan kernel, then the scratch is freed: all in the order of one
+// stream, with no host wait (ssm-gpu-stream-order).
 // CHECK:       module attributes {gpu.container_module} {
 // CHECK-NOT:   gpu.module
 // CHECK-LABEL: llvm.func @ssm_kernel_selective_scan_0(
-// CHECK:         gpu.launch_func @ssm_selective_scan_block_scan::@ssm_selective_scan_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64
+// CHECK:         gpu.launch_func <%{{.*}} : !llvm.ptr> @ssm_selective_scan_block_scan::@ssm_selective_scan_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64
 // CHECK-NEXT:    llvm.return
 // CHECK-LABEL: llvm.func @ssm_kernel_selective_scan_grad_1(
-// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_0::@ssm_selective_scan_grad_block_scan_0
-// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_1::@ssm_selective_scan_grad_block_scan_1
-// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan_2::@ssm_selective_scan_grad_block_scan_2
 // CHECK:         %[[STREAM:.*]] = llvm.call @mgpuStreamCreate()
+// CHECK-NOT:     llvm.call @mgpuStreamSynchronize
+// CHECK:         gpu.launch_func <%[[STREAM]] : !llvm.ptr> @ssm_selective_scan_grad_block_scan_0::@ssm_selective_scan_grad_block_scan_0
+// CHECK-NEXT:    gpu.launch_func <%[[STREAM]] : !llvm.ptr> @ssm_selective_scan_grad_block_scan_1::@ssm_selective_scan_grad_block_scan_1
+// CHECK-NEXT:    gpu.launch_func <%[[STREAM]] : !llvm.ptr> @ssm_selective_scan_grad_block_scan_2::@ssm_selective_scan_grad_block_scan_2
 // CHECK:         %[[SCRATCH:.*]] = llvm.call @mgpuMemAlloc(%{{.*}}, %[[STREAM]], %{{.*}})
-// CHECK:         llvm.call @mgpuStreamSynchronize(%[[STREAM]])
-// CHECK:         gpu.launch_func @ssm_selective_scan_grad_block_scan::@ssm_selective_scan_grad_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64 args({{.*}}%[[SCRATCH]] : !llvm.ptr
-// CHECK:         llvm.call @mgpuMemFree(%[[SCRATCH]], %{{.*}})
-// CHECK:         llvm.return
+// CHECK-NOT:     llvm.call @mgpuStreamSynchronize
+// CHECK:         gpu.launch_func <%[[STREAM]] : !llvm.ptr> @ssm_selective_scan_grad_block_scan::@ssm_selective_scan_grad_block_scan blocks in ({{.*}}) threads in ({{.*}}) : i64 args({{.*}}%[[SCRATCH]] : !llvm.ptr
+// CHECK:         llvm.call @mgpuMemFree(%[[SCRATCH]], %[[STREAM]])
+// CHECK-NEXT:    llvm.return
 // CHECK-LABEL: llvm.func @scan(
 // CHECK-NOT:     llvm.call @mgpuMem
 // CHECK:         llvm.call @ssm_kernel_selective_scan_0(
@@ -105,6 +107,7 @@
 // LLVMIR:         call ptr @mgpuMemAlloc(i64 {{[0-9]+}},
 // LLVMIR:         call void @mgpuLaunchKernel(
 // LLVMIR:         call void @mgpuMemFree(
+// LLVMIR-NOT:     @mgpuStreamSynchronize
 // LLVMIR-LABEL: define internal void @ssm_selective_scan_block_scan_load()
 // LLVMIR:         call ptr @mgpuModuleLoad(ptr @ssm_selective_scan_block_scan_binary, i64 {{[0-9]+}})
 // LLVMIR-LABEL: define internal void @ssm_selective_scan_block_scan_unload()

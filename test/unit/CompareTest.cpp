@@ -67,6 +67,7 @@ public:
     return 0.5;
   }
   void uploadArguments(const HostBuffers &) override {}
+  void uploadResults(const HostBuffers &) override {}
   void fetchResults(HostBuffers &) override {}
 
 private:

@@ -51,6 +51,7 @@ public:
     return 0.0;
   }
   void uploadArguments(const HostBuffers &) override { ++uploads; }
+  void uploadResults(const HostBuffers &) override {}
   void fetchResults(HostBuffers &) override {}
 
   int calls = 0, uploads = 0;

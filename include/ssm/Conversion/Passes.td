@@ -129,6 +129,35 @@ def SSMGPUDeviceBuffers : Pass<"ssm-gpu-device-buffers", "ModuleOp"> {
 }
 
 
+def SSMGPUStreamOrder : Pass<"ssm-gpu-stream-order", "ModuleOp"> {
+  let summary = "Queue host-level GPU work in program order, without host waits";
+  let description = [{
+    The runtime runs every stream the host code creates on its one in-order
+    stream, and an entry returns once its work is queued; the caller
+    synchronises (docs/WORKLOAD_BINARY.md). A host wait between two launches
+    therefore only costs time. This pass, run after `ssm-gpu-device-buffers`,
+    makes every host-level `gpu.launch_func` asynchronous, chains the GPU
+    ops of each block by their tokens in program order (so the IR states the
+    order the stream gives), and erases the blocking `gpu.wait`s: a training
+    step of hundreds of kernels waits on the host once, in the caller, not
+    after every kernel and buffer. Upstream's `gpu-async-region` waits on
+    the host before every call with side effects, and in this host code
+    every outlined kernel op and every library product is a call. With no
+    host wait inside an entry, the runtime can capture a call as a CUDA
+    graph (`ssm-run --cuda-graph`).
+
+    Before: `gpu.launch_func @k::@k blocks in (...) threads in (...)`
+            `%t = gpu.wait async`
+            `%m, %d = gpu.alloc async [%t] () : memref<64xf32>`
+            `gpu.wait [%d]`
+    After:  `%t = gpu.wait async`
+            `%l = gpu.launch_func async [%t] @k::@k blocks in (...) ...`
+            `%m, %d = gpu.alloc async [%l] () : memref<64xf32>`
+  }];
+  let dependentDialects = ["gpu::GPUDialect"];
+}
+
+
 def SSMGPUFastExp2 : Pass<"ssm-gpu-fast-exp2", "ModuleOp"> {
   let summary = "Lower fast exp2 in GPU kernels to a single ex2.approx.ftz";
   let description = [{

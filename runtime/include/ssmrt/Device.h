@@ -70,6 +70,40 @@ double timeMs(const std::function<void()> &fn);
 /// number of kernels through `launches`.
 double kernelTimeMs(const std::function<void()> &fn, size_t *launches);
 
+/// Device memory the runtime has allocated and not freed, counted in the
+/// order of its stream (arguments, the entry's buffers, library workspace),
+/// as a framework's caching allocator counts it.
+struct MemoryUse {
+  size_t liveBytes = 0;
+  size_t peakBytes = 0; ///< The most live at once since the last reset.
+};
+MemoryUse memoryUse();
+
+/// Starts a new peak at what is live now.
+void resetPeakMemory();
+
+/// One call of a function that launches work through the runtime's stream,
+/// captured as a CUDA graph and replayed as one launch. The call must be
+/// stream-ordered throughout (allocations from the memory pool, no host
+/// waits other than the entry's last one, which the runtime skips while
+/// capturing); the buffers it touches must stay where they were.
+class Graph {
+public:
+  /// Captures one call of `fn`; throws, naming the driver's error, when
+  /// the driver cannot capture it (no memory pools, an operation that is
+  /// not allowed while capturing).
+  explicit Graph(const std::function<void()> &fn);
+  ~Graph();
+  Graph(const Graph &) = delete;
+  Graph &operator=(const Graph &) = delete;
+  /// Queues one replay on the runtime's stream; does not wait.
+  void launch();
+
+private:
+  void *graph = nullptr; ///< CUgraph
+  void *exec = nullptr;  ///< CUgraphExec
+};
+
 /// Checks that the device can run a cubin built for `chip` (e.g. "sm_90"):
 /// throws with a message naming both when the GPU's compute capability is
 /// older. Also throws where a cubin's binary compatibility ends: a cubin runs

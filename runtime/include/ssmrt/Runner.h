@@ -48,6 +48,7 @@ struct RunOptions {
   bool targetCheck = false;  ///< Only check that the binary can run here.
   int train = 0;             ///< --train STEPS: train for STEPS steps.
   double lr = 1e-3;          ///< --lr: AdamW's learning rate for --train.
+  bool cudaGraph = false;    ///< --cuda-graph: replay calls as a CUDA graph.
   /// --kernels, --metrics, --report: kernel records, counters, report files
   /// (ssmrt/Run/Profile.h).
   ProfileRequest profile;

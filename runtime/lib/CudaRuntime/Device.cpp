@@ -312,3 +312,69 @@ void ssmrt::device::requireChip(const std::string &chip) {
                    std::to_string(wanted.major) + "." +
                    std::to_string(wanted.minor) + ", and the GPU is " + device);
 }
+
+ssmrt::device::MemoryUse ssmrt::device::memoryUse() {
+  cuda::MemoryUse use = cuda::memoryUse();
+  return {use.liveBytes, use.peakBytes};
+}
+
+void ssmrt::device::resetPeakMemory() { cuda::resetPeakMemory(); }
+
+ssmrt::device::Graph::Graph(const std::function<void()> &fn) {
+  const std::string what = "Graph";
+  const Session &opened = requireSession(what);
+  const DriverApi &api = opened.api;
+  if (!api.cuStreamBeginCapture || !api.cuGraphInstantiate ||
+      !api.cuGraphLaunch)
+    fail(what, "this CUDA driver cannot capture CUDA graphs");
+  // Allocations inside the call must become graph memory nodes, which only
+  // stream-ordered allocation gives.
+  if (!opened.pool)
+    fail(what, "CUDA graphs need stream-ordered allocation (memory pools), "
+               "which " +
+                   opened.name + " does not offer");
+  CUstream stream = requireStream(opened, what);
+  check(api.cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+        "cuStreamBeginCapture", what);
+  std::string thrown;
+  try {
+    fn();
+  } catch (const std::exception &e) {
+    thrown = e.what();
+  }
+  CUgraph captured = nullptr;
+  CUresult ended = api.cuStreamEndCapture(stream, &captured);
+  if (!thrown.empty()) {
+    if (captured)
+      api.cuGraphDestroy(captured);
+    fail(what, "the captured call failed: " + thrown);
+  }
+  check(ended, "cuStreamEndCapture", what);
+  graph = captured;
+  CUgraphExec instance = nullptr;
+  CUresult made = api.cuGraphInstantiate(&instance, captured, 0);
+  if (made != CUDA_SUCCESS) {
+    api.cuGraphDestroy(captured);
+    graph = nullptr;
+    check(made, "cuGraphInstantiate", what);
+  }
+  exec = instance;
+}
+
+ssmrt::device::Graph::~Graph() {
+  const DriverApi *api = loadedDriver();
+  if (!api)
+    return;
+  if (exec)
+    api->cuGraphExecDestroy(static_cast<CUgraphExec>(exec));
+  if (graph)
+    api->cuGraphDestroy(static_cast<CUgraph>(graph));
+}
+
+void ssmrt::device::Graph::launch() {
+  const std::string what = "Graph::launch";
+  const Session &opened = requireSession(what);
+  check(opened.api.cuGraphLaunch(static_cast<CUgraphExec>(exec),
+                                 requireStream(opened, what)),
+        "cuGraphLaunch", what);
+}

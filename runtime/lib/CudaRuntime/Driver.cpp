@@ -19,12 +19,13 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 using namespace ssmrt::cuda;
 
@@ -46,7 +47,10 @@ template <typename T> struct Outcome {
 struct SharedState {
   std::mutex mutex;
   CUstream ownStream = nullptr;
-  std::unordered_set<CUdeviceptr> streamOrdered;
+  /// Every live allocation of `allocateDevice`: its size and whether it
+  /// came from the pool in stream order.
+  std::unordered_map<CUdeviceptr, std::pair<size_t, bool>> live;
+  MemoryUse use;
 };
 
 } // namespace
@@ -354,11 +358,11 @@ CUresult ssmrt::cuda::allocateDevice(const Session &session, size_t bytes,
     ptr = 0;
     return result;
   }
-  if (stream) {
-    SharedState &state = sharedState();
-    std::lock_guard<std::mutex> lock(state.mutex);
-    state.streamOrdered.insert(ptr);
-  }
+  SharedState &state = sharedState();
+  std::lock_guard<std::mutex> lock(state.mutex);
+  state.live[ptr] = {bytes, stream != nullptr};
+  state.use.liveBytes += bytes;
+  state.use.peakBytes = std::max(state.use.peakBytes, state.use.liveBytes);
   return CUDA_SUCCESS;
 }
 
@@ -367,7 +371,12 @@ CUresult ssmrt::cuda::freeDevice(const Session &session, CUdeviceptr ptr) {
   {
     SharedState &state = sharedState();
     std::lock_guard<std::mutex> lock(state.mutex);
-    wasStreamOrdered = state.streamOrdered.erase(ptr) != 0;
+    auto it = state.live.find(ptr);
+    if (it != state.live.end()) {
+      wasStreamOrdered = it->second.second;
+      state.use.liveBytes -= it->second.first;
+      state.live.erase(it);
+    }
   }
   if (!wasStreamOrdered)
     return session.api.cuMemFree(ptr);
@@ -375,6 +384,26 @@ CUresult ssmrt::cuda::freeDevice(const Session &session, CUdeviceptr ptr) {
   CUstream stream = runtimeStream(session, error);
   return stream ? session.api.cuMemFreeAsync(ptr, stream)
                 : session.api.cuMemFree(ptr);
+}
+
+MemoryUse ssmrt::cuda::memoryUse() {
+  SharedState &state = sharedState();
+  std::lock_guard<std::mutex> lock(state.mutex);
+  return state.use;
+}
+
+void ssmrt::cuda::resetPeakMemory() {
+  SharedState &state = sharedState();
+  std::lock_guard<std::mutex> lock(state.mutex);
+  state.use.peakBytes = state.use.liveBytes;
+}
+
+bool ssmrt::cuda::isCapturing(const Session &session, CUstream stream) {
+  if (!session.api.cuStreamIsCapturing)
+    return false;
+  CUstreamCaptureStatus status = CU_STREAM_CAPTURE_STATUS_NONE;
+  return session.api.cuStreamIsCapturing(stream, &status) == CUDA_SUCCESS &&
+         status == CU_STREAM_CAPTURE_STATUS_ACTIVE;
 }
 
 static std::string formatBytes(size_t bytes) {

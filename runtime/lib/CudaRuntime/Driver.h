@@ -87,7 +87,14 @@ namespace ssmrt::cuda {
   X(cuMemFreeAsync)                                                            \
   X(cuDeviceGetDefaultMemPool)                                                 \
   X(cuMemPoolSetAttribute)                                                     \
-  X(cuMemPoolTrimTo)
+  X(cuMemPoolTrimTo)                                                           \
+  X(cuStreamIsCapturing)                                                       \
+  X(cuStreamBeginCapture)                                                      \
+  X(cuStreamEndCapture)                                                        \
+  X(cuGraphInstantiate)                                                        \
+  X(cuGraphLaunch)                                                             \
+  X(cuGraphExecDestroy)                                                        \
+  X(cuGraphDestroy)
 
 /// The driver entry points, resolved from libcuda.so.1.
 struct DriverApi {
@@ -176,6 +183,22 @@ CUresult allocateDevice(const Session &session, size_t bytes,
 /// Frees memory from `allocateDevice` (or from cuMemAllocManaged): in the
 /// runtime stream's order when it was allocated that way.
 CUresult freeDevice(const Session &session, CUdeviceptr ptr);
+
+/// Device memory allocated through `allocateDevice` and not yet freed, in
+/// the runtime stream's order (its one stream makes host order that order),
+/// as a framework's caching allocator counts it.
+struct MemoryUse {
+  size_t liveBytes = 0;
+  size_t peakBytes = 0; ///< Most live bytes since the last reset.
+};
+MemoryUse memoryUse();
+
+/// Starts a new peak at the bytes live now.
+void resetPeakMemory();
+
+/// Whether `stream` is being captured into a CUDA graph (false when the
+/// driver cannot say).
+bool isCapturing(const Session &session, CUstream stream);
 
 /// "requested 1024 bytes (0.0 MiB); the device has 10 bytes (0.0 MiB) free of
 /// 80 GiB": the out-of-memory explanation shared by every allocator.

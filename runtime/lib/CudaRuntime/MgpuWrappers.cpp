@@ -473,6 +473,11 @@ extern "C" void mgpuStreamDestroy(CUstream /*stream*/) {}
 
 extern "C" void mgpuStreamSynchronize(CUstream stream) {
   const Session &opened = session();
+  // Generated entries do not wait (ssm-gpu-stream-order); should host code
+  // wait while the runtime captures it into a CUDA graph, there is nothing
+  // to wait for yet, and waiting would end the capture with an error.
+  if (isCapturing(opened, streamOrRuntime(opened, stream)))
+    return;
   check(opened.api.cuStreamSynchronize(streamOrRuntime(opened, stream)),
         "cuStreamSynchronize", "GPU work failed");
 }

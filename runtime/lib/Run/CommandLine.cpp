@@ -67,6 +67,10 @@ static void addOptions(CLI::App &app, RunOptions &options, Extras &extras) {
                  "Markov-chain batches, AdamW on the host");
   app.add_option("--lr", options.lr,
                  "AdamW learning rate of --train (default 1e-3)");
+  app.add_flag("--cuda-graph", options.cudaGraph,
+               "GPU: capture one call of the entry as a CUDA graph after the "
+               "first call, and replay it for every later call (timing, "
+               "--train, --compare)");
   app.add_flag("--target-check", options.targetCheck,
                "Only check that this machine can run the binary");
   app.add_flag("--kernels", options.profile.kernels,

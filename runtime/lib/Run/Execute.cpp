@@ -48,6 +48,7 @@ public:
     return elapsed.count();
   }
   void uploadArguments(const HostBuffers &) override {}
+  void uploadResults(const HostBuffers &) override {}
   void fetchResults(HostBuffers &) override {}
 
 private:
@@ -70,33 +71,57 @@ struct DeviceDeleter {
 class GpuExecutor : public Executor {
 public:
   GpuExecutor(EntryFunction function, const EntrySpec &entry,
-              const HostBuffers &buffers);
+              const HostBuffers &buffers, const ExecutorOptions &options);
   void run() override {
-    function(pointers.data());
+    call();
     device::synchronize();
+    // The first call did the lazy work (library plans, workspace), which a
+    // graph must not capture.
+    if (options.cudaGraph && !graph)
+      graph = std::make_unique<device::Graph>([this] { callEntry(); });
   }
   double timedRun() override {
-    return device::timeMs([this] { function(pointers.data()); });
+    return device::timeMs([this] { call(); });
   }
+  /// The kernels one by one: an event pair around each launch, which a
+  /// graph replay cannot have, so this calls the entry itself.
   double kernelRun(size_t &launches) override {
-    return device::kernelTimeMs([this] { function(pointers.data()); },
-                                &launches);
+    return device::kernelTimeMs([this] { callEntry(); }, &launches);
   }
   void uploadArguments(const HostBuffers &buffers) override;
+  void uploadResults(const HostBuffers &buffers) override;
   void fetchResults(HostBuffers &buffers) override;
+  double peakMemoryBytes() const override {
+    return static_cast<double>(device::memoryUse().peakBytes) - baseBytes;
+  }
 
 private:
+  void callEntry() { function(pointers.data()); }
+  void call() {
+    if (graph)
+      graph->launch();
+    else
+      callEntry();
+  }
+
   EntryFunction function;
   const EntrySpec &entry;
+  ExecutorOptions options;
+  /// Live bytes before the arguments were allocated: other executors'.
+  double baseBytes = 0.0;
   std::vector<std::unique_ptr<void, DeviceDeleter>> allocations;
   std::vector<void *> pointers;
+  std::unique_ptr<device::Graph> graph;
 };
 
 } // namespace
 
 GpuExecutor::GpuExecutor(EntryFunction function, const EntrySpec &entry,
-                         const HostBuffers &buffers)
-    : function(function), entry(entry) {
+                         const HostBuffers &buffers,
+                         const ExecutorOptions &options)
+    : function(function), entry(entry), options(options) {
+  device::resetPeakMemory();
+  baseBytes = static_cast<double>(device::memoryUse().liveBytes);
   // Results are copied too, so elements the entry never writes stay NaN.
   for (const HostBuffer &buffer : buffers) {
     allocations.emplace_back(device::alloc(std::max<size_t>(buffer.size(), 1)));
@@ -108,6 +133,12 @@ GpuExecutor::GpuExecutor(EntryFunction function, const EntrySpec &entry,
 void GpuExecutor::uploadArguments(const HostBuffers &buffers) {
   for (size_t i = 0; i < entry.tensors.size(); ++i)
     if (!entry.tensors[i].isResult())
+      device::copyToDevice(pointers[i], buffers[i].data(), buffers[i].size());
+}
+
+void GpuExecutor::uploadResults(const HostBuffers &buffers) {
+  for (size_t i = 0; i < entry.tensors.size(); ++i)
+    if (entry.tensors[i].isResult())
       device::copyToDevice(pointers[i], buffers[i].data(), buffers[i].size());
 }
 
@@ -157,12 +188,16 @@ void requireChip(const std::string &path, const Manifest &) {
 
 std::unique_ptr<Executor> makeExecutor(const WorkloadLibrary &library,
                                        const EntrySpec &entry,
-                                       HostBuffers &buffers) {
+                                       HostBuffers &buffers,
+                                       const ExecutorOptions &options) {
   EntryFunction function = library.entryFunction(entry.name);
 #ifdef SSMRT_HAVE_CUDA
   if (library.manifest().isGpu())
-    return std::make_unique<GpuExecutor>(function, entry, buffers);
+    return std::make_unique<GpuExecutor>(function, entry, buffers, options);
 #endif
+  if (options.cudaGraph)
+    fail("--cuda-graph replays GPU work; " + library.manifest().target +
+         " binaries run on the CPU");
   return std::make_unique<CpuExecutor>(function, buffers);
 }
 

@@ -16,6 +16,7 @@ namespace ssm {
 #define GEN_PASS_DECL_SSMGPUFASTEXP2
 #define GEN_PASS_DECL_SSMGPUFREEBUFFERS
 #define GEN_PASS_DECL_SSMGPUREGISTERBUDGET
+#define GEN_PASS_DECL_SSMGPUSTREAMORDER
 #include "ssm/Conversion/Passes.h.inc"
 
 /// Checks the GPU tile sizes against the target's limits; the diagnostic

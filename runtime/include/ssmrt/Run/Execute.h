@@ -44,15 +44,31 @@ public:
   /// ones it was built over): a copy to the device on the GPU, nothing on
   /// the CPU, which runs on the buffers themselves.
   virtual void uploadArguments(const HostBuffers &buffers) = 0;
+  /// Makes the entry's result buffers hold those of `buffers` again (the
+  /// NaN poison before a call that must write them all): a copy on the GPU,
+  /// nothing on the CPU.
+  virtual void uploadResults(const HostBuffers &buffers) = 0;
   /// Copies the result tensors back into `buffers`.
   virtual void fetchResults(HostBuffers &buffers) = 0;
+  /// Device memory at most in use since the executor was made, in bytes
+  /// (arguments and results included), or a negative value where unknown.
+  virtual double peakMemoryBytes() const { return -1.0; }
+};
+
+/// How an executor calls the entry.
+struct ExecutorOptions {
+  /// GPU: after the first call, capture one call as a CUDA graph and replay
+  /// it (one launch per call) instead of calling the entry.
+  bool cudaGraph = false;
 };
 
 /// The executor for `entry` of `library` on its target, over `buffers` (which
 /// must outlive it on the CPU; the GPU executor copies them to the device).
+/// Fails (naming --cuda-graph) when `options` asks a CPU binary for a graph.
 std::unique_ptr<Executor> makeExecutor(const WorkloadLibrary &library,
                                        const EntrySpec &entry,
-                                       HostBuffers &buffers);
+                                       HostBuffers &buffers,
+                                       const ExecutorOptions &options = {});
 
 /// Fails unless a CUDA GPU is usable for the GPU binary `path`; prints the
 /// `device:` line (name, compute capability, clocks, memory).
