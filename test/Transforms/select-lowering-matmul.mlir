@@ -19,7 +19,7 @@
 // GENERATED-COUNT-3: strategy = "generated"
 // CPU-NOT: strategy
 // BF16: error: 'ssm.linear' op cannot be lowered with matmul-strategy=cublaslt on gpu (variant "fused"): its strategies are 'generated'
-// UNKNOWN: error: ssm-select-lowering: matmul-strategy = 'mkl' is unknown: expected 'cublaslt' or 'generated'
+// UNKNOWN: error: ssm-select-lowering: matmul-strategy = 'mkl' is unknown: expected 'cublaslt', 'cublaslt-tf32' or 'generated'
 // ON-CPU: error: ssm-select-lowering: matmul-strategy applies only to target=gpu, not target=cpu
 func.func @f(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>, %dy: tensor<4x16xf32>,
     %xb: tensor<4x8xbf16>)

@@ -21,9 +21,9 @@ def SSM_IndexTensor : RankedTensorOf<[I32]>;
 
 def SSM_LinearOp : SSM_KernelOp<"linear", [Pure, InferTypeOpAdaptor]> {
   let parameterPorts = ["weight", "bias"];
-  // The matrix product: cuBLASLt through the runtime (f32), or a generated
-  // kernel (strategyApplies).
-  let gpuStrategies = ["cublaslt", "generated"];
+  // The matrix product: cuBLASLt through the runtime (f32, or TF32 tensor
+  // cores with f32 accumulation), or a generated kernel (strategyApplies).
+  let gpuStrategies = ["cublaslt", "cublaslt-tf32", "generated"];
   let gradientOp = "ssm.linear_grad";
   let summary = "linear layer: x * weight^T + bias over the last dimension";
   let description = [{
@@ -51,10 +51,11 @@ def SSM_LinearOp : SSM_KernelOp<"linear", [Pure, InferTypeOpAdaptor]> {
 
 def SSM_LinearGradOp : SSM_KernelOp<"linear_grad", [Pure]> {
   let parameterPorts = ["weight", "bias"];
-  let gpuStrategies = ["cublaslt", "generated"];
+  let gpuStrategies = ["cublaslt", "cublaslt-tf32", "generated"];
   let forwardOp = "ssm.linear";
   // Every element of dweight and dbias is summed by one point.
-  let deterministicLowerings = ["fused/generated", "fused/cublaslt"];
+  let deterministicLowerings = ["fused/generated", "fused/cublaslt",
+                                "fused/cublaslt-tf32"];
   let summary = "gradient of ssm.linear";
   let description = [{
     Takes the operands of `ssm.linear` and `dy [..., N]`; returns

@@ -120,7 +120,7 @@ bool mlir::ssm::strategyApplies(Operation *op, StringRef strategy) {
   // The runtime's cuBLASLt products take f32 activations (the f32 path of
   // the generated kernels' accuracy); bf16/f16 ones keep the generated
   // kernels until the library path casts them.
-  if (strategy == "cublaslt")
+  if (strategy.starts_with("cublaslt"))
     return llvm::all_of(op->getOperandTypes(), [](Type type) {
       auto tensor = cast<RankedTensorType>(type);
       return tensor.getElementType().isF32();

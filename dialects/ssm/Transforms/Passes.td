@@ -193,9 +193,11 @@ def SSMSelectLowering : Pass<"ssm-select-lowering", "ModuleOp"> {
     Option<"matmulStrategy", "matmul-strategy", "std::string",
            /*default=*/"\"\"",
            "Matrix products of ssm.linear and its gradient on the gpu: "
-           "cublaslt (cuBLASLt called by the runtime, f32 activations) or "
-           "generated (a point per output element); empty: each op's "
-           "default (cublaslt for f32, generated otherwise; gpu)">,
+           "cublaslt (cuBLASLt called by the runtime, f32 activations, f32 "
+           "arithmetic), cublaslt-tf32 (the same on tensor cores: inputs "
+           "rounded to TF32, f32 accumulation) or generated (a point per "
+           "output element); empty: each op's default (cublaslt for f32, "
+           "generated otherwise; gpu)">,
   ];
 }
 

@@ -29,7 +29,8 @@ static StringRef canonicalStrategy(StringRef strategy) {
 static constexpr StringLiteral kScanStrategies[] = {"block-scan", "sequential",
                                                     "chunked-parallel"};
 static constexpr StringLiteral kSSDStrategies[] = {"chunked", "recurrence"};
-static constexpr StringLiteral kMatmulStrategies[] = {"cublaslt", "generated"};
+static constexpr StringLiteral kMatmulStrategies[] = {
+    "cublaslt", "cublaslt-tf32", "generated"};
 
 LogicalResult
 mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
@@ -67,8 +68,8 @@ mlir::ssm::verifySelectLoweringOptions(Operation *anchor,
   if (!opts.matmulStrategy.empty() &&
       !llvm::is_contained(kMatmulStrategies, StringRef(opts.matmulStrategy)))
     return fail("matmul-strategy") << "'" << opts.matmulStrategy
-                                   << "' is unknown: expected 'cublaslt' or "
-                                      "'generated'";
+                                   << "' is unknown: expected 'cublaslt', "
+                                      "'cublaslt-tf32' or 'generated'";
   if (opts.chunkLen < 1)
     return fail("chunk-len") << opts.chunkLen << " must be at least 1";
   auto pow2UpTo16 = [](int64_t v) {

@@ -79,8 +79,10 @@ struct NormBuffers {
   /// The normalised input at column j: x, x + residual, or x * silu(z).
   Value input(KernelBuilder &kb, ValueRange row, Value j) const;
 
-  /// 1 / sqrt(mean(column(j)^2) + eps) over the columns of one row.
-  Value inverseRms(KernelBuilder &kb, function_ref<Value(Value)> column) const;
+  /// 1 / sqrt(mean(column(j)^2) + eps) over the columns of one row, `share`
+  /// of them summed by this point (forEachRow).
+  Value inverseRms(KernelBuilder &kb, const RowShare &share,
+                   function_ref<Value(Value)> column) const;
 };
 
 } // namespace ssm

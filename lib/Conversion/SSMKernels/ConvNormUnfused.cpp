@@ -99,10 +99,14 @@ Value UnfusedNorm::emitInput(Value out) {
 
 Value UnfusedNorm::emitInverseRms(Value v) {
   Value rstd = allocScratch(b, rows);
-  forEachPoint(b, target, rows, [&](KernelBuilder &kb, ValueRange row) {
-    kb.store(inverseRms(kb, [&](Value j) { return kb.load(v, at(row, j)); }),
-             rstd, row);
-  });
+  forEachRow(b, target, rows, width,
+             [&](KernelBuilder &kb, ValueRange row, const RowShare &share) {
+               Value value = inverseRms(
+                   kb, share, [&](Value j) { return kb.load(v, at(row, j)); });
+               // One store per row: its first point.
+               kb.ifThen(kb.cmpIndexLt(share.lane, 1),
+                         [&] { kb.store(value, rstd, row); });
+             });
   return rstd;
 }
 

@@ -132,21 +132,20 @@ void mlir::ssm::emitEmbeddingGrad(EmbeddingGradOp op, const IRMapping &m,
 // Cross-entropy loss
 //===----------------------------------------------------------------------===//
 
+// Both directions run a row of logits per forEachRow group: a warp per
+// row on the GPU (a thread per row walked 50280 logits alone, its loads 32
+// rows apart).
+
 namespace {
-/// One row of logits: its maximum and the sum of exp(logit - max).
+/// One row of logits: its maximum and the sum of exp(logit - max), each
+/// point of the row summing its share.
 struct RowSoftmax {
   Value max, sum;
 
-  RowSoftmax(KernelBuilder &kb, Value logits, Value row, int64_t width) {
-    ImplicitLocOpBuilder &b = kb.builder();
-    max =
-        kb.forRangeCarry(kb.index(0), kb.index(width),
-                         {kb.f32(-std::numeric_limits<float>::infinity())},
-                         [&](Value v, ValueRange carried) {
-                           return SmallVector<Value>{arith::MaximumFOp::create(
-                               b, carried[0], kb.load(logits, {row, v}))};
-                         })[0];
-    sum = kb.sumOver(0, width, [&](Value v) {
+  RowSoftmax(KernelBuilder &kb, Value logits, Value row,
+             const RowShare &share) {
+    max = kb.rowMax(share, [&](Value v) { return kb.load(logits, {row, v}); });
+    sum = kb.rowSum(share, [&](Value v) {
       return kb.exp(kb.sub(kb.load(logits, {row, v}), max));
     });
   }
@@ -164,15 +163,22 @@ void mlir::ssm::emitCrossEntropy(CrossEntropyOp op, const IRMapping &m,
   // rows in order.
   Value rowLoss = allocScratch(b, {rows});
   Value rowValid = allocScratch(b, {rows});
-  forEachPoint(b, target, {rows}, [&](KernelBuilder &kb, ValueRange iv) {
-    ImplicitLocOpBuilder &ib = kb.builder();
-    RowSoftmax softmax(kb, logits, iv[0], width);
-    auto [label, valid] = loadId(kb, labels, {iv[0]}, width);
-    Value logSumExp = kb.add(softmax.max, math::LogOp::create(ib, softmax.sum));
-    Value term = kb.sub(logSumExp, kb.load(logits, {iv[0], label}));
-    kb.store(kb.select(valid, term, kb.f32(0.0)), rowLoss, iv);
-    kb.store(kb.select(valid, kb.f32(1.0), kb.f32(0.0)), rowValid, iv);
-  });
+  forEachRow(
+      b, target, {rows}, width,
+      [&](KernelBuilder &kb, ValueRange iv, const RowShare &share) {
+        ImplicitLocOpBuilder &ib = kb.builder();
+        RowSoftmax softmax(kb, logits, iv[0], share);
+        auto [label, valid] = loadId(kb, labels, {iv[0]}, width);
+        Value logSumExp =
+            kb.add(softmax.max, math::LogOp::create(ib, softmax.sum));
+        // The row's first point writes its loss (an invalid label
+        // reads logit 0, which the select discards).
+        kb.ifThen(kb.cmpIndexLt(share.lane, 1), [&] {
+          Value term = kb.sub(logSumExp, kb.load(logits, {iv[0], label}));
+          kb.store(kb.select(valid, term, kb.f32(0.0)), rowLoss, iv);
+          kb.store(kb.select(valid, kb.f32(1.0), kb.f32(0.0)), rowValid, iv);
+        });
+      });
   forEachPoint(b, target, {}, [&](KernelBuilder &kb, ValueRange) {
     ImplicitLocOpBuilder &ib = kb.builder();
     Value total =
@@ -208,21 +214,24 @@ void mlir::ssm::emitCrossEntropyGrad(CrossEntropyGradOp op, const IRMapping &m,
         kb.div(kb.load(dloss, {}), kb.select(any, count, kb.f32(1.0)));
     kb.store(perRow, scale, {kb.index(0)});
   });
-  forEachPoint(b, target, {rows}, [&](KernelBuilder &kb, ValueRange iv) {
-    ImplicitLocOpBuilder &ib = kb.builder();
-    RowSoftmax softmax(kb, logits, iv[0], width);
-    auto [label, valid] = loadId(kb, labels, {iv[0]}, width);
-    Value rowScale =
-        kb.select(valid, kb.load(scale, {kb.index(0)}), kb.f32(0.0));
-    kb.forRange(0, width, [&](Value v) {
-      Value p = kb.div(kb.exp(kb.sub(kb.load(logits, {iv[0], v}), softmax.max)),
-                       softmax.sum);
-      Value isLabel =
-          arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, v, label);
-      Value grad = kb.sub(p, kb.select(isLabel, kb.f32(1.0), kb.f32(0.0)));
-      kb.store(kb.mul(grad, rowScale), dlogits, {iv[0], v});
-    });
-  });
+  forEachRow(
+      b, target, {rows}, width,
+      [&](KernelBuilder &kb, ValueRange iv, const RowShare &share) {
+        ImplicitLocOpBuilder &ib = kb.builder();
+        RowSoftmax softmax(kb, logits, iv[0], share);
+        auto [label, valid] = loadId(kb, labels, {iv[0]}, width);
+        Value rowScale =
+            kb.select(valid, kb.load(scale, {kb.index(0)}), kb.f32(0.0));
+        kb.forRowShare(share, [&](Value v) {
+          Value p =
+              kb.div(kb.exp(kb.sub(kb.load(logits, {iv[0], v}), softmax.max)),
+                     softmax.sum);
+          Value isLabel =
+              arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, v, label);
+          Value grad = kb.sub(p, kb.select(isLabel, kb.f32(1.0), kb.f32(0.0)));
+          kb.store(kb.mul(grad, rowScale), dlogits, {iv[0], v});
+        });
+      });
 }
 
 //===----------------------------------------------------------------------===//

@@ -8,6 +8,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::ssm;
 
@@ -295,6 +297,53 @@ void KernelBuilder::ifThen(Value cond, function_ref<void()> then) {
   then();
 }
 
+RowShare KernelBuilder::wholeRow(int64_t width) { return {index(0), 1, width}; }
+
+void KernelBuilder::forRowShare(const RowShare &share,
+                                function_ref<void(Value)> body) {
+  auto loop =
+      scf::ForOp::create(b, share.lane, index(share.width), index(share.lanes));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  body(loop.getInductionVar());
+}
+
+/// Folds term(j) over the row share with `combine`, from `init`, then over
+/// the row's points.
+static Value foldRow(KernelBuilder &kb, const RowShare &share, Value init,
+                     bool maximum, function_ref<Value(Value)> term) {
+  ImplicitLocOpBuilder &b = kb.builder();
+  auto loop = scf::ForOp::create(b, share.lane, kb.index(share.width),
+                                 kb.index(share.lanes), ValueRange{init});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *body = loop.getBody();
+    if (body->mightHaveTerminator())
+      body->getTerminator()->erase();
+    b.setInsertionPointToEnd(body);
+    Value carried = loop.getRegionIterArgs().front();
+    Value value = term(loop.getInductionVar());
+    Value next = maximum ? arith::MaximumFOp::create(b, carried, value)
+                         : kb.add(carried, value);
+    scf::YieldOp::create(b, next);
+  }
+  Value partial = loop.getResult(0);
+  if (share.lanes == 1)
+    return partial;
+  return kb.parallel().combineRowLanes(b, partial, maximum);
+}
+
+Value KernelBuilder::rowSum(const RowShare &share,
+                            function_ref<Value(Value)> term) {
+  return foldRow(*this, share, f32(0.0), /*maximum=*/false, term);
+}
+
+Value KernelBuilder::rowMax(const RowShare &share,
+                            function_ref<Value(Value)> term) {
+  return foldRow(*this, share, f32(-std::numeric_limits<double>::infinity()),
+                 /*maximum=*/true, term);
+}
+
 Value KernelBuilder::privateBuffer(ArrayRef<int64_t> shape) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(allocaBlock);
@@ -408,6 +457,23 @@ void mlir::ssm::forEachPoint(
   target.parallelFor(b, bounds, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
     KernelBuilder kb(ib, target);
     body(kb, iv);
+  });
+}
+
+void mlir::ssm::forEachRow(
+    ImplicitLocOpBuilder &b, ParallelTarget &target, ArrayRef<int64_t> rows,
+    int64_t width,
+    function_ref<void(KernelBuilder &, ValueRange, const RowShare &)> body) {
+  int64_t lanes = target.rowLanes();
+  SmallVector<int64_t> bounds(rows);
+  if (lanes > 1)
+    bounds.push_back(lanes);
+  forEachPoint(b, target, bounds, [&](KernelBuilder &kb, ValueRange iv) {
+    if (lanes == 1) {
+      body(kb, iv, kb.wholeRow(width));
+      return;
+    }
+    body(kb, iv.drop_back(), RowShare{iv.back(), lanes, width});
   });
 }
 

@@ -1,9 +1,10 @@
 //===- LibraryCalls.cpp - matrix products through the runtime ---*- C++ -*-===//
 //
-// The `cublaslt` strategy of ssm.linear and ssm.linear_grad: the host code
-// calls the runtime's `ssmrt_matmul_f32` (runtime/lib/CudaRuntime/
-// Matmul.cpp, cuBLASLt) for every matrix product, on the buffers as
-// row-major matrices; the bias and its gradient stay generated kernels.
+// The `cublaslt` and `cublaslt-tf32` strategies of ssm.linear and
+// ssm.linear_grad: the host code calls the runtime's `ssmrt_matmul_f32` or
+// `ssmrt_matmul_tf32` (runtime/lib/CudaRuntime/Matmul.cpp, cuBLASLt) for
+// every matrix product, on the buffers as row-major matrices; the bias and
+// its gradient stay generated kernels.
 // Upstream MLIR has no cuBLAS(Lt) lowering (gpu ops lower to kernels only),
 // hence the call.
 //
@@ -21,12 +22,16 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-/// The runtime's row-major product: C = alpha * op(A) * op(B) + beta * C.
-static constexpr StringLiteral kMatmulFunction = "ssmrt_matmul_f32";
+/// The runtime's row-major product, C = alpha * op(A) * op(B) + beta * C,
+/// of each strategy: f32 arithmetic, or TF32 tensor cores.
+static StringRef matmulFunction(StringRef strategy) {
+  return strategy == "cublaslt-tf32" ? "ssmrt_matmul_tf32" : "ssmrt_matmul_f32";
+}
 
-/// Calls the runtime's product on rank-2 f32 buffers.
-static void callMatmul(ImplicitLocOpBuilder &b, Value a, Value bMatrix, Value c,
-                       bool transA, bool transB, double beta) {
+/// Calls the runtime's product `kMatmulFunction` on rank-2 f32 buffers.
+static void callMatmul(ImplicitLocOpBuilder &b, StringRef kMatmulFunction,
+                       Value a, Value bMatrix, Value c, bool transA,
+                       bool transB, double beta) {
   auto dynamic = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                                  b.getF32Type());
   auto module =
@@ -56,9 +61,9 @@ static void callMatmul(ImplicitLocOpBuilder &b, Value a, Value bMatrix, Value c,
                                          APFloat(float(beta)))});
 }
 
-static void emitLinearCublasLt(LinearOp op, const IRMapping &m,
-                               ImplicitLocOpBuilder &b, ParallelTarget &target,
-                               const KernelOptions &) {
+static void emitLinearCublasLt(StringRef function, LinearOp op,
+                               const IRMapping &m, ImplicitLocOpBuilder &b,
+                               ParallelTarget &target) {
   Value x = collapseRows(b, m.lookup(op.getX()));
   Value y = collapseRows(b, m.lookup(op.getY()));
   Value weight = m.lookup(op.getWeight());
@@ -69,14 +74,13 @@ static void emitLinearCublasLt(LinearOp op, const IRMapping &m,
       kb.store(kb.load(bias, {iv[1]}), y, iv);
     });
   }
-  callMatmul(b, x, weight, y, /*transA=*/false, /*transB=*/true,
+  callMatmul(b, function, x, weight, y, /*transA=*/false, /*transB=*/true,
              bias ? 1.0 : 0.0);
 }
 
-static void emitLinearGradCublasLt(LinearGradOp op, const IRMapping &m,
-                                   ImplicitLocOpBuilder &b,
-                                   ParallelTarget &target,
-                                   const KernelOptions &) {
+static void emitLinearGradCublasLt(StringRef function, LinearGradOp op,
+                                   const IRMapping &m, ImplicitLocOpBuilder &b,
+                                   ParallelTarget &target) {
   Value x = collapseRows(b, m.lookup(op.getX()));
   Value dy = collapseRows(b, m.lookup(op.getDy()));
   Value dx = collapseRows(b, m.lookup(op.getDx()));
@@ -84,8 +88,8 @@ static void emitLinearGradCublasLt(LinearGradOp op, const IRMapping &m,
   Value dweight = m.lookup(op.getDweight());
   Value dbias = m.lookupOrNull(op.getDbias());
   // dx = dy * weight; dweight = dy^T * x.
-  callMatmul(b, dy, weight, dx, false, false, 0.0);
-  callMatmul(b, dy, x, dweight, true, false, 0.0);
+  callMatmul(b, function, dy, weight, dx, false, false, 0.0);
+  callMatmul(b, function, dy, x, dweight, true, false, 0.0);
   if (dbias)
     emitColumnSums(b, target, dy, dbias);
 }
@@ -93,8 +97,19 @@ static void emitLinearGradCublasLt(LinearGradOp op, const IRMapping &m,
 void mlir::ssm::populateLibraryCallPatterns(RewritePatternSet &patterns,
                                             ParallelTarget &target) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<KernelOpLowering<LinearOp>>(context, target, "fused", "cublaslt",
-                                           emitLinearCublasLt);
-  patterns.add<KernelOpLowering<LinearGradOp>>(
-      context, target, "fused", "cublaslt", emitLinearGradCublasLt);
+  for (StringRef strategy : {"cublaslt", "cublaslt-tf32"}) {
+    StringRef function = matmulFunction(strategy);
+    patterns.add<KernelOpLowering<LinearOp>>(
+        context, target, "fused", strategy,
+        [function](LinearOp op, const IRMapping &m, ImplicitLocOpBuilder &b,
+                   ParallelTarget &target, const KernelOptions &) {
+          emitLinearCublasLt(function, op, m, b, target);
+        });
+    patterns.add<KernelOpLowering<LinearGradOp>>(
+        context, target, "fused", strategy,
+        [function](LinearGradOp op, const IRMapping &m, ImplicitLocOpBuilder &b,
+                   ParallelTarget &target, const KernelOptions &) {
+          emitLinearGradCublasLt(function, op, m, b, target);
+        });
+  }
 }

@@ -103,6 +103,24 @@ public:
   bool concurrentPoints() const override { return true; }
   bool vectorRows() const override { return true; }
 
+  /// A warp per row: blocks hold whole warps (threads per block is a
+  /// multiple of 32) and the flattened index runs innermost fastest, so
+  /// the 32 points of a row are the lanes of one warp, and no warp
+  /// straddles the bounds check.
+  int64_t rowLanes() const override { return 32; }
+
+  Value combineRowLanes(ImplicitLocOpBuilder &b, Value value,
+                        bool maximum) override {
+    if (!maximum)
+      return warpAllSum(b, value);
+    for (int32_t offset = 16; offset >= 1; offset /= 2)
+      value = arith::MaximumFOp::create(
+          b, value,
+          gpu::ShuffleOp::create(b, value, offset, 32, gpu::ShuffleMode::XOR)
+              .getShuffleResult());
+    return value;
+  }
+
   /// When the innermost bound is a multiple of the warp size, each warp's
   /// 32 lanes share every outer index (blocks hold whole warps and the
   /// flattened index runs innermost fastest), and no warp straddles the

@@ -105,36 +105,33 @@ std::string statusText(const char *call, cublasStatus_t status) {
 /// C[M,N] = alpha * op(A) * op(B) + beta * C, row-major, as the column-major
 /// product C^T = op(B)^T * op(A)^T: cuBLASLt's A is B's memory and its B is
 /// A's, each read with its own transpose flag.
-extern "C" void ssmrt_matmul_f32(float *aAllocated, float *a, int64_t aOffset,
-                                 int64_t aRows, int64_t aCols, int64_t aStride0,
-                                 int64_t aStride1, float *bAllocated, float *b,
-                                 int64_t bOffset, int64_t bRows, int64_t bCols,
-                                 int64_t bStride0, int64_t bStride1,
-                                 float *cAllocated, float *c, int64_t cOffset,
-                                 int64_t cRows, int64_t cCols, int64_t cStride0,
-                                 int64_t cStride1, int32_t transA,
-                                 int32_t transB, float alpha, float beta) {
-  (void)aAllocated, (void)bAllocated, (void)cAllocated;
-  (void)aStride1, (void)bStride1, (void)cStride1;
-  Matrix A{a + aOffset, aRows, aCols, aStride0};
-  Matrix B{b + bOffset, bRows, bCols, bStride0};
-  Matrix C{c + cOffset, cRows, cCols, cStride0};
+/// How a product computes: f32 arithmetic, or TF32 tensor cores.
+struct Precision {
+  cublasComputeType_t compute;
+  const char *name;   ///< The entry point, for messages.
+  const char *launch; ///< The launch name timing and profiles show.
+};
+
+static void matmul(const Precision &precision, const Matrix &A, const Matrix &B,
+                   const Matrix &C, int32_t transA, int32_t transB, float alpha,
+                   float beta) {
   int64_t m = C.cols, n = C.rows;
   int64_t k = transA ? A.rows : A.cols;
   if ((transA ? A.cols : A.rows) != n || (transB ? B.rows : B.cols) != m ||
       (transB ? B.cols : B.rows) != k)
-    libraryFatal("ssmrt_matmul_f32: shapes do not agree");
+    libraryFatal(std::string(precision.name) + ": shapes do not agree");
 
   const CublasLt &lt = cublasLt();
   static std::mutex mutex;
   static std::map<std::tuple<int64_t, int64_t, int64_t, int, int, int64_t,
-                             int64_t, int64_t, bool>,
+                             int64_t, int64_t, bool, int>,
                   Plan>
       plans;
   static CUdeviceptr workspace = 0;
   std::lock_guard<std::mutex> lock(mutex);
   auto key = std::make_tuple(m, n, k, transA, transB, A.rowStride, B.rowStride,
-                             C.rowStride, beta != 0.0f);
+                             C.rowStride, beta != 0.0f,
+                             static_cast<int>(precision.compute));
   Plan &plan = plans[key];
   if (!plan.desc) {
     auto require = [](cublasStatus_t status, const char *call) {
@@ -142,7 +139,7 @@ extern "C" void ssmrt_matmul_f32(float *aAllocated, float *a, int64_t aOffset,
         libraryFatal(statusText(call, status));
     };
     require(
-        lt.cublasLtMatmulDescCreate(&plan.desc, CUBLAS_COMPUTE_32F, CUDA_R_32F),
+        lt.cublasLtMatmulDescCreate(&plan.desc, precision.compute, CUDA_R_32F),
         "cublasLtMatmulDescCreate");
     cublasOperation_t opA = transB ? CUBLAS_OP_T : CUBLAS_OP_N;
     cublasOperation_t opB = transA ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -184,14 +181,16 @@ extern "C" void ssmrt_matmul_f32(float *aAllocated, float *a, int64_t aOffset,
     plan.algo = result.algo;
     plan.haveAlgo = true;
   }
-  runLibraryLaunch("ssmrt_matmul_f32_cublaslt", [&](CUstream stream) {
+  runLibraryLaunch(precision.launch, [&](CUstream stream) {
     if (!workspace) {
       const Session *opened = nullptr;
       std::string whyNot;
       opened = openSession(whyNot);
       if (!opened)
         return "no GPU session: " + whyNot;
-      if (CUresult result = opened->api.cuMemAlloc(&workspace, kWorkspaceBytes))
+      // Counted with the runtime's other memory (peak device memory).
+      if (CUresult result = allocateDevice(*opened, kWorkspaceBytes,
+                                           /*streamOrdered=*/false, workspace))
         return callFailed("cuMemAlloc (cuBLASLt workspace)", result);
     }
     cublasStatus_t status = lt.cublasLtMatmul(
@@ -203,3 +202,27 @@ extern "C" void ssmrt_matmul_f32(float *aAllocated, float *a, int64_t aOffset,
                : statusText("cublasLtMatmul", status);
   });
 }
+
+#define SSMRT_MATMUL_ENTRY(name, compute, launch)                              \
+  extern "C" void name(                                                        \
+      float *aAllocated, float *a, int64_t aOffset, int64_t aRows,             \
+      int64_t aCols, int64_t aStride0, int64_t aStride1, float *bAllocated,    \
+      float *b, int64_t bOffset, int64_t bRows, int64_t bCols,                 \
+      int64_t bStride0, int64_t bStride1, float *cAllocated, float *c,         \
+      int64_t cOffset, int64_t cRows, int64_t cCols, int64_t cStride0,         \
+      int64_t cStride1, int32_t transA, int32_t transB, float alpha,           \
+      float beta) {                                                            \
+    (void)aAllocated, (void)bAllocated, (void)cAllocated;                      \
+    (void)aStride1, (void)bStride1, (void)cStride1;                            \
+    matmul({compute, #name, launch}, {a + aOffset, aRows, aCols, aStride0},    \
+           {b + bOffset, bRows, bCols, bStride0},                              \
+           {c + cOffset, cRows, cCols, cStride0}, transA, transB, alpha,       \
+           beta);                                                              \
+  }
+
+// The entry points the `cublaslt` and `cublaslt-tf32` strategies call, with
+// the memref<?x?xf32> arguments MLIR passes (docs/WORKLOAD_BINARY.md).
+SSMRT_MATMUL_ENTRY(ssmrt_matmul_f32, CUBLAS_COMPUTE_32F,
+                   "ssmrt_matmul_f32_cublaslt")
+SSMRT_MATMUL_ENTRY(ssmrt_matmul_tf32, CUBLAS_COMPUTE_32F_FAST_TF32,
+                   "ssmrt_matmul_tf32_cublaslt")

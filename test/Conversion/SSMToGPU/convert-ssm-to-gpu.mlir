@@ -526,21 +526,28 @@ func.func @ssd_scan_grad(%x: tensor<1x8x2x4xf32>, %dt: tensor<1x8x2xf32>,
       tensor<2xf32>, tensor<1x8x1x3xf32>, tensor<1x8x1x3xf32>
 }
 
-// rms_norm: one thread per row, 4 points.
+// rms_norm: a warp per row (4 rows x 32 lanes = 128 points); lane l sums
+// columns l, l + 32, ... and a butterfly of shuffles gives every lane the
+// row's sum of squares; each lane then writes its own columns.
 // CHECK-LABEL: func.func @rms_norm(
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<4x16xf32>
 // CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
-// CHECK-DAG:     %[[NT:.*]] = arith.constant 4 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 128 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
 // CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
-// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 4 : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 128 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
 // CHECK:           scf.if %[[INSIDE]] {
+// CHECK:             %[[LANE:.*]] = arith.remui %[[ID]], %{{.*}} : index
 // CHECK:             %[[ROW:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+// CHECK:             %[[LANES:.*]] = arith.constant 32 : index
+// CHECK:             %[[SS:.*]] = scf.for %{{.*}} = %[[LANE]] to %{{.*}} step %[[LANES]] iter_args
+// CHECK:             gpu.shuffle  xor %[[SS]]
+// CHECK-COUNT-4:     gpu.shuffle  xor
 // CHECK:             math.sqrt
-// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK:             scf.for %[[J:.*]] = %[[LANE]] to %{{.*}} step %{{.*}} {
 // CHECK:               memref.store %{{.*}}, %[[Y]][%[[ROW]], %[[J]]] : memref<4x16xf32>
 // CHECK:           gpu.terminator
 // CHECK-NOT:     gpu.launch
@@ -562,8 +569,9 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 }
 
 // rms_norm_grad: dweight is shared by the rows: zero-filled (32 points),
-// then one thread per row (3 points) adds its share atomically; dx is the
-// row's own.
+// then a warp per row (3 rows x 32 lanes) sums the row's two reductions
+// with shuffles, and each lane adds its columns' shares atomically; dx is
+// the row's own.
 // CHECK-LABEL: func.func @rms_norm_grad(
 // CHECK:         %[[DX:.*]] = memref.alloc() : memref<3x32xf32>
 // CHECK:         %[[DW:.*]] = memref.alloc() : memref<32xf32>
@@ -577,13 +585,15 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // CHECK:           gpu.terminator
 // CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
-// CHECK-DAG:     %[[NT:.*]] = arith.constant 3 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 96 : index
 // CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
 // CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
-// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 3 : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 96 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
 // CHECK:           scf.if %[[INSIDE]] {
+// CHECK-COUNT-5:     gpu.shuffle  xor
+// CHECK-COUNT-5:     gpu.shuffle  xor
 // CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-DAG:           memref.store %{{.*}}, %[[DX]][%{{.*}}, %[[J]]] : memref<3x32xf32>
 // CHECK-DAG:           memref.atomic_rmw addf %{{.*}}, %[[DW]][%[[J]]] : (f32, memref<32xf32>) -> f32

@@ -2,6 +2,10 @@
 // RUN:   | FileCheck %s
 // RUN: ssm-opt %s '--ssm-select-lowering=target=gpu matmul-strategy=generated' \
 // RUN:   --convert-ssm-to-gpu | FileCheck %s --check-prefix=GENERATED
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu matmul-strategy=cublaslt-tf32' \
+// RUN:   --convert-ssm-to-gpu | FileCheck %s --check-prefix=TF32
+// RUN: ssm-opt %s '--ssm-select-lowering=target=gpu matmul-strategy=cublaslt-tf32' \
+// RUN:   | FileCheck %s --check-prefix=TF32-ATTR
 
 // The cublaslt strategy: every matrix product is a call of the runtime's
 // ssmrt_matmul_f32 (C = op(A) op(B) + beta C, row-major) on the buffers
@@ -39,3 +43,10 @@ func.func @backward(%x: tensor<2x3x8xf32>, %w: tensor<16x8xf32>,
       -> (tensor<2x3x8xf32>, tensor<16x8xf32>, tensor<16xf32>)
   return %dx, %dw, %db : tensor<2x3x8xf32>, tensor<16x8xf32>, tensor<16xf32>
 }
+
+// cublaslt-tf32: the same calls, of the runtime's TF32 tensor-core product,
+// and the choice is recorded on each op.
+// TF32: func.func private @ssmrt_matmul_tf32(memref<?x?xf32>, memref<?x?xf32>, memref<?x?xf32>, i32, i32, f32, f32)
+// TF32-NOT: ssmrt_matmul_f32
+// TF32: call @ssmrt_matmul_tf32
+// TF32-ATTR: ssm.linear {{.*}}strategy = "cublaslt-tf32"

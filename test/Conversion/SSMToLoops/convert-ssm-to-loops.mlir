@@ -381,11 +381,10 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
 }
 
 // One point per row (the leading dimensions); the row's sum of squares is
-// a private scalar.
+// carried by its loop (forEachRow: one point owns the whole row here).
 // CHECK-LABEL: func.func @rms_norm_residual(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<2x3x8xf32>, %[[W:[^:]+]]: tensor<8xf32>, %[[R:[^:]+]]: tensor<2x3x8xf32>)
 // CHECK-NOT:     ssm.
-// CHECK-NEXT:    %[[SS:.*]] = memref.alloca() : memref<1xf32>
 // CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only
 // CHECK:         bufferization.to_buffer %[[W]] read_only
 // CHECK:         bufferization.to_buffer %[[R]] read_only
@@ -396,10 +395,11 @@ func.func @causal_conv1d_grad(%x: tensor<2x4x8xf32>, %w: tensor<4x3xf32>,
 // CHECK:           %[[N1:.*]] = arith.constant 3 : index
 // CHECK:           scf.for %[[J:.*]] = %{{.*}} to %[[N1]] step
 // CHECK-NOT:           memref.alloca
-// CHECK:             memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
-// CHECK:             scf.for
-// CHECK:               memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
-// CHECK:             memref.load %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:             %[[SS:.*]] = scf.for {{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (f32)
+// CHECK:               arith.mulf
+// CHECK:               %[[NEXT:.*]] = arith.addf %[[ACC]], %{{.*}}
+// CHECK:               scf.yield %[[NEXT]] : f32
+// CHECK:             arith.divf %[[SS]]
 // CHECK:             math.sqrt
 // CHECK:             scf.for %[[K:.*]] =
 // CHECK:               memref.store %{{.*}}, %[[Y]][%[[I]], %[[J]], %[[K]]]
@@ -415,14 +415,12 @@ func.func @rms_norm_residual(%x: tensor<2x3x8xf32>, %w: tensor<8xf32>,
   return %y, %ro : tensor<2x3x8xf32>, tensor<2x3x8xf32>
 }
 
-// dweight is zero-filled, then every row accumulates into it. Each row has
-// two private scalars: its sum of squares and the sum over the row of
-// dy * weight * gated x.
+// dweight is zero-filled, then every row accumulates into it. Each row
+// carries two sums through its loops: its sum of squares and the sum over
+// the row of dy * weight * gated x.
 // CHECK-LABEL: func.func @rms_norm_grad_gated(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<4x8xf32>, %{{[^:]+}}: tensor<8xf32>, %{{[^:]+}}: tensor<4x8xf32>, %{{[^:]+}}: tensor<4x8xf32>)
 // CHECK-NOT:     ssm.
-// CHECK-NEXT:    %[[DOT:.*]] = memref.alloca() : memref<1xf32>
-// CHECK-NEXT:    %[[SS:.*]] = memref.alloca() : memref<1xf32>
 // CHECK-NEXT:    bufferization.to_buffer %[[X]] read_only
 // CHECK-COUNT-3: bufferization.to_buffer %{{.*}} read_only
 // CHECK:         %[[DX:.*]] = memref.alloc() : memref<4x8xf32>
@@ -433,15 +431,11 @@ func.func @rms_norm_residual(%x: tensor<2x3x8xf32>, %w: tensor<8xf32>,
 // CHECK:         %[[NR:.*]] = arith.constant 4 : index
 // CHECK:         scf.for %[[I:.*]] = %{{.*}} to %[[NR]] step
 // CHECK-NOT:         memref.alloca
-// CHECK:           memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
-// CHECK:           scf.for
-// CHECK:             memref.store %{{.*}}, %[[SS]][%{{.*}}] : memref<1xf32>
-// CHECK:           memref.load %[[SS]][%{{.*}}] : memref<1xf32>
+// CHECK:           %[[SS:.*]] = scf.for {{.*}} iter_args({{.*}}) -> (f32)
+// CHECK:           arith.divf %[[SS]]
 // CHECK:           math.sqrt
-// CHECK:           memref.store %{{.*}}, %[[DOT]][%{{.*}}] : memref<1xf32>
-// CHECK:           scf.for
-// CHECK:             memref.store %{{.*}}, %[[DOT]][%{{.*}}] : memref<1xf32>
-// CHECK:           memref.load %[[DOT]][%{{.*}}] : memref<1xf32>
+// CHECK:           %[[DOT:.*]] = scf.for {{.*}} iter_args({{.*}}) -> (f32)
+// CHECK:           arith.mulf %[[DOT]]
 // CHECK:           scf.for %[[K:.*]] =
 // CHECK:             memref.load %[[DW]][%[[K]]]
 // CHECK:             memref.store %{{.*}}, %[[DW]][%[[K]]]

@@ -79,6 +79,21 @@ public:
   /// them. Ordered accumulators size their slots by it.
   virtual int64_t innermostSumWidth(int64_t innermostBound) const { return 1; }
 
+  /// How many neighbouring points of a parallelFor whose innermost bound is
+  /// this count cooperate on one row (forEachRow): a warp's 32 lanes on the
+  /// GPU, whose loads of consecutive elements then coalesce and whose
+  /// partial results combine through shuffles; 1 where points run one
+  /// after another.
+  virtual int64_t rowLanes() const { return 1; }
+
+  /// `value` combined over the points that share a row (see rowLanes):
+  /// their sum, or their maximum; every one of them gets the result.
+  /// Uniform control flow required.
+  virtual Value combineRowLanes(ImplicitLocOpBuilder &b, Value value,
+                                bool maximum) {
+    return value;
+  }
+
   /// Whether the op being lowered asked for shared gradients reduced in a
   /// fixed order (#ssm.lowering's `deterministic`); set around each op.
   bool orderedReductions() const { return ordered; }
@@ -103,6 +118,14 @@ private:
 };
 
 class KernelBuilder;
+
+/// The share of one row of `width` elements that a point of forEachRow
+/// owns: elements lane, lane + lanes, lane + 2 lanes, ...
+struct RowShare {
+  Value lane;
+  int64_t lanes;
+  int64_t width;
+};
 
 /// A gradient buffer that several points accumulate into.
 ///  - Atomic: one f32 buffer (a zero-filled scratch when the result is not
@@ -224,6 +247,15 @@ public:
   /// if (cond) then().
   void ifThen(Value cond, function_ref<void()> then);
 
+  /// The whole row (lane 0 of 1): for emitters whose points own rows.
+  RowShare wholeRow(int64_t width);
+  /// body(j) for every element j of the row share.
+  void forRowShare(const RowShare &share, function_ref<void(Value)> body);
+  /// The f32 sum (or maximum) of term(j) over the whole row: each point
+  /// its share, then combined over the row's points; every point gets it.
+  Value rowSum(const RowShare &share, function_ref<Value(Value)> term);
+  Value rowMax(const RowShare &share, function_ref<Value(Value)> term);
+
   /// A private f32 buffer of the given shape (registers or stack).
   Value privateBuffer(ArrayRef<int64_t> shape);
   /// Fills `memref` (any rank, f32) with zeros, in parallel.
@@ -258,6 +290,15 @@ constexpr int64_t kSlotFanIn = 16;
 void forEachPoint(ImplicitLocOpBuilder &b, ParallelTarget &target,
                   ArrayRef<int64_t> bounds,
                   function_ref<void(KernelBuilder &, ValueRange)> body);
+
+/// Runs `body` for every row of `rows` (each a row of `width` elements)
+/// with ParallelTarget::rowLanes() cooperating points per row, each given
+/// its share: a warp per row on the GPU (coalesced loads, shuffle
+/// reductions), a point per row elsewhere.
+void forEachRow(
+    ImplicitLocOpBuilder &b, ParallelTarget &target, ArrayRef<int64_t> rows,
+    int64_t width,
+    function_ref<void(KernelBuilder &, ValueRange row, const RowShare &)> body);
 
 /// An f32 scratch buffer of `shape`, freed by the pipeline's deallocation.
 Value allocScratch(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape);

@@ -16,6 +16,8 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <functional>
+
 namespace mlir {
 namespace ssm {
 
@@ -43,9 +45,10 @@ struct KernelOptions {
 /// operand and result tensor of `op` to its memref; result buffers are
 /// allocated by the caller.
 template <typename OpTy>
-using KernelEmitter = void (*)(OpTy op, const IRMapping &buffers,
-                               ImplicitLocOpBuilder &b, ParallelTarget &target,
-                               const KernelOptions &options);
+using KernelEmitter =
+    std::function<void(OpTy op, const IRMapping &buffers,
+                       ImplicitLocOpBuilder &b, ParallelTarget &target,
+                       const KernelOptions &options)>;
 
 /// Replaces the tensor op `op` by a computation on buffers: its operands
 /// (`convertedOperands`) enter through bufferization.to_buffer, its results
