@@ -6,6 +6,8 @@
 // RUN: ssm-run %t.so --entry cross_entropy --check --seed 3 \
 // RUN:   | FileCheck %s --check-prefix=CE
 // RUN: ssm-run %t.so --entry layout --check | FileCheck %s --check-prefix=LAYOUT
+// RUN: ssm-run %t.so --entry transpose_tiles --check \
+// RUN:   | FileCheck %s --check-prefix=TILES
 
 // Each graph op and its gradient compiled for the CPU and checked against
 // the float64 reference on seeded random inputs (tokens and labels in
@@ -93,4 +95,29 @@ func.func @layout(%x: tensor<2x3x4xf32>, %dy: tensor<2x2x4xf32>,
   %f = ssm.fill -1.5 : tensor<3x2xf32>
   return %t, %r, %s, %p, %a, %f : tensor<4x2x3xf32>, tensor<6x1x4xf32>,
       tensor<2x2x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3x2xf32>
+}
+
+// Transposes that move the innermost dimension go in square tiles where
+// both swapped dimensions allow one (8 here, 4 for 8x12, none for 12x6:
+// a point per element); a bf16 one too. The GPU suite runs these as well.
+// TILES: check tile8 f32 {{.*}} PASS
+// TILES: check tile4 f32 {{.*}} PASS
+// TILES: check tile2 f32 {{.*}} PASS
+// TILES: check untiled f32 {{.*}} PASS
+// TILES: check tile8_bf16 bf16 {{.*}} PASS
+// TILES: check: 5 passed, 0 failed
+func.func @transpose_tiles(%a: tensor<2x16x24xf32>, %b: tensor<3x12x8xf32>,
+    %c: tensor<6x5x2xf32>, %d: tensor<12x7xf32>, %e: tensor<16x8x8xbf16>)
+    -> (tensor<2x24x16xf32> {ssm.name = "tile8"},
+        tensor<3x8x12xf32> {ssm.name = "tile4"},
+        tensor<2x5x6xf32> {ssm.name = "tile2"},
+        tensor<7x12xf32> {ssm.name = "untiled"},
+        tensor<8x8x16xbf16> {ssm.name = "tile8_bf16"}) {
+  %ta = ssm.transpose %a [0, 2, 1] : (tensor<2x16x24xf32>) -> tensor<2x24x16xf32>
+  %tb = ssm.transpose %b [0, 2, 1] : (tensor<3x12x8xf32>) -> tensor<3x8x12xf32>
+  %tc = ssm.transpose %c [2, 1, 0] : (tensor<6x5x2xf32>) -> tensor<2x5x6xf32>
+  %td = ssm.transpose %d [1, 0] : (tensor<12x7xf32>) -> tensor<7x12xf32>
+  %te = ssm.transpose %e [2, 1, 0] : (tensor<16x8x8xbf16>) -> tensor<8x8x16xbf16>
+  return %ta, %tb, %tc, %td, %te : tensor<2x24x16xf32>, tensor<3x8x12xf32>,
+      tensor<2x5x6xf32>, tensor<7x12xf32>, tensor<8x8x16xbf16>
 }

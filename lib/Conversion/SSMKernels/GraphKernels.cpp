@@ -238,12 +238,63 @@ void mlir::ssm::emitCrossEntropyGrad(CrossEntropyGradOp op, const IRMapping &m,
 // Layout and elementwise ops
 //===----------------------------------------------------------------------===//
 
+/// The side of the square tiles a transpose that moves the innermost
+/// dimension is done in: the largest of 8, 4, 2 that divides both output
+/// dimensions it swaps (`inner`, the output's innermost, and `outer`, the
+/// one that was the input's innermost), or 1.
+static int64_t transposeTile(ArrayRef<int64_t> outShape, int64_t outer) {
+  for (int64_t tile : {8, 4, 2})
+    if (outShape.back() % tile == 0 && outShape[outer] % tile == 0)
+      return tile;
+  return 1;
+}
+
 void mlir::ssm::emitTranspose(TransposeOp op, const IRMapping &m,
                               ImplicitLocOpBuilder &b, ParallelTarget &target) {
   Value x = m.lookup(op.getX());
   Value y = m.lookup(op.getY());
   ArrayRef<int64_t> permutation = op.getPermutation();
-  forEachPoint(b, target, shapeOf(y), [&](KernelBuilder &kb, ValueRange iv) {
+  ArrayRef<int64_t> outShape = shapeOf(y);
+  int64_t last = static_cast<int64_t>(permutation.size()) - 1;
+  // `outer`: the output dimension that was the input's innermost.
+  int64_t outer =
+      last >= 0 ? llvm::find(permutation, last) - permutation.begin() : 0;
+  int64_t tile = outer == last ? 1 : transposeTile(outShape, outer);
+  if (tile > 1) {
+    // A point per tile x tile square: it reads `tile` rows along the
+    // input's innermost dimension and writes `tile` rows along the
+    // output's, so that both sides move whole 32-byte sectors (a point per
+    // element reads one element per sector on one side: ~15 % of the copy
+    // bandwidth on an H100).
+    SmallVector<int64_t> tiles(outShape);
+    tiles[outer] /= tile;
+    tiles[last] /= tile;
+    forEachPoint(b, target, tiles, [&](KernelBuilder &kb, ValueRange iv) {
+      SmallVector<Value> out(iv);
+      out[outer] = kb.mulIndex(iv[outer], tile);
+      out[last] = kb.mulIndex(iv[last], tile);
+      SmallVector<SmallVector<Value>>
+          rows; // rows[t][s]: out[outer]+s, out[last]+t
+      for (int64_t t = 0; t < tile; ++t) {
+        SmallVector<Value> at(out);
+        at[last] = kb.addIndex(out[last], t);
+        SmallVector<Value> source(at.size());
+        for (auto [index, dim] : llvm::enumerate(permutation))
+          source[dim] = at[index];
+        rows.push_back(kb.loadRow(x, source, tile));
+      }
+      for (int64_t s = 0; s < tile; ++s) {
+        SmallVector<Value> column;
+        for (int64_t t = 0; t < tile; ++t)
+          column.push_back(rows[t][s]);
+        SmallVector<Value> at(out);
+        at[outer] = kb.addIndex(out[outer], s);
+        kb.storeRow(column, y, at);
+      }
+    });
+    return;
+  }
+  forEachPoint(b, target, outShape, [&](KernelBuilder &kb, ValueRange iv) {
     SmallVector<Value> source(iv.size());
     for (auto [index, dim] : llvm::enumerate(permutation))
       source[dim] = iv[index];
