@@ -7,14 +7,15 @@ Reads the per-launch table that `ssm-run --kernels` prints (one row per
 launch, the last column its CUPTI duration in microseconds) and prints, per
 file, the time and share of each family of the whole-model step: GEMM (the
 cuBLASLt kernels and generated products), scan (selective scan, SSD),
-conv, norm, embedding + loss, layout + elementwise, other. Library brackets
-(`ssmrt_matmul_*`, no time of their own) count as launches of nothing.
+conv, norm, embedding + loss, layout + elementwise, other. A library launch
+(`ssmrt_matmul_*`) is one row carrying the time of the kernels it ran
+(older logs list those kernels as rows of their own and the launch at 0).
 """
 import re
 import sys
 
 FAMILIES = [
-    ("GEMM", r"sgemm|gemm|cutlass|xmma|cublas|^sm\d+_|linear"),
+    ("GEMM", r"ssmrt_matmul|sgemm|gemm|cutlass|xmma|nvjet|cublas|^sm\d+_|linear"),
     ("scan", r"selective_scan|ssd"),
     ("conv", r"causal_conv1d"),
     ("norm", r"rms_norm"),
@@ -42,8 +43,6 @@ def summarise(path):
         return 1
     sums, counts = {}, {}
     for name, us in rows:
-        if name.startswith("ssmrt_matmul"):
-            continue  # a bracket; its kernels are rows of their own
         label = family(name)
         sums[label] = sums.get(label, 0.0) + us
         counts[label] = counts.get(label, 0) + 1

@@ -267,4 +267,20 @@ TEST(CheckIntegers, ComparedExactlyWhateverTheTolerance) {
   EXPECT_FALSE(r[0].passed);
 }
 
+TEST(CheckTolerance, TF32ProductsLoosenF32Results) {
+  EntrySpec e = intAndScalarEntry();
+  EXPECT_EQ(entryTolerance(e, Dtype::F32), defaultTolerance(Dtype::F32));
+  // A product lowered on TF32 tensor cores: f32 results are checked at
+  // f16's tolerance (the same 10-bit mantissa); other dtypes keep theirs.
+  OpSpec product;
+  product.op = "ssm.linear";
+  product.lowering["strategy"] = "cublaslt-tf32";
+  e.ops.push_back(product);
+  EXPECT_EQ(entryTolerance(e, Dtype::F32), defaultTolerance(Dtype::F16));
+  EXPECT_EQ(entryTolerance(e, Dtype::BF16), defaultTolerance(Dtype::BF16));
+  EXPECT_EQ(entryTolerance(e, Dtype::I32), 0.0);
+  e.ops.back().lowering["strategy"] = "cublaslt";
+  EXPECT_EQ(entryTolerance(e, Dtype::F32), defaultTolerance(Dtype::F32));
+}
+
 } // namespace

@@ -38,6 +38,16 @@ double defaultTolerance(Dtype dtype) {
   return 0.0;
 }
 
+double entryTolerance(const EntrySpec &entry, Dtype dtype) {
+  bool tf32 = std::any_of(entry.ops.begin(), entry.ops.end(), [](auto &op) {
+    auto it = op.lowering.find("strategy");
+    return it != op.lowering.end() && it->second == "cublaslt-tf32";
+  });
+  if (dtype == Dtype::F32 && tf32)
+    return defaultTolerance(Dtype::F16);
+  return defaultTolerance(dtype);
+}
+
 double normRelativeError(const std::vector<double> &got,
                          const std::vector<double> &ref) {
   const double inf = std::numeric_limits<double>::infinity();
@@ -174,7 +184,7 @@ std::vector<CheckResult> checkEntry(const EntrySpec &entry,
           tensor, buffers[i], values,
           isIntegerDtype(tensor.dtype)
               ? 0.0 // Integers compare exactly, whatever --tol says.
-              : tol.value_or(defaultTolerance(tensor.dtype))));
+              : tol.value_or(entryTolerance(entry, tensor.dtype))));
   }
   return results;
 }

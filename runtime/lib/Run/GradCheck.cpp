@@ -143,7 +143,7 @@ std::vector<CheckResult> checkGradientsByFiniteDifferences(
     dirNorm += dot(direction[p].data, direction[p].data);
     binary += dot(toReference(grad, buffers[step.parameters[p].second]).data,
                   direction[p].data);
-    if (defaultTolerance(grad.dtype) > defaultTolerance(gradDtype))
+    if (entryTolerance(entry, grad.dtype) > entryTolerance(entry, gradDtype))
       gradDtype = grad.dtype;
   }
   LossAlong loss(entry, step, std::move(arguments), std::move(direction));
@@ -167,7 +167,7 @@ std::vector<CheckResult> checkGradientsByFiniteDifferences(
   // sum does not magnify it.
   CheckResult compiled;
   compiled.name = "fd-binary";
-  compiled.tolerance = tol.value_or(defaultTolerance(gradDtype));
+  compiled.tolerance = tol.value_or(entryTolerance(entry, gradDtype));
   compiled.maxRelErr =
       std::fabs(fd - binary) / std::max(std::sqrt(gradNorm * dirNorm), 1e-30);
   compiled.passed = compiled.maxRelErr <= compiled.tolerance;

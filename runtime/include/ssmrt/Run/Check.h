@@ -30,6 +30,12 @@ namespace ssmrt {
 /// i32 0 (exact; --tol does not change it).
 double defaultTolerance(Dtype dtype);
 
+/// The --check tolerance of a `dtype` result of `entry`: defaultTolerance,
+/// except that f32 results of an entry whose products ran on TF32 tensor
+/// cores (an op lowered with strategy `cublaslt-tf32`) get f16's, TF32
+/// having f16's 10-bit mantissa.
+double entryTolerance(const EntrySpec &entry, Dtype dtype);
+
 /// max|got - ref| / max(max|ref|, 1e-30); infinity when a value is NaN or an
 /// infinity the other side does not share.
 double normRelativeError(const std::vector<double> &got,
