@@ -135,6 +135,14 @@ ReshapeOp::buildOpGradient(OpBuilder &b, ValueRange cotangents) {
   return SmallVector<Value>{dx};
 }
 
+FailureOr<SmallVector<Value>> FlipOp::buildOpGradient(OpBuilder &b,
+                                                      ValueRange cotangents) {
+  if (!cotangents[0])
+    return SmallVector<Value>{Value()};
+  Value dx = FlipOp::create(b, getLoc(), cotangents[0], getAxisAttr());
+  return SmallVector<Value>{dx};
+}
+
 FailureOr<SmallVector<Value>> AddOp::buildOpGradient(OpBuilder &b,
                                                      ValueRange cotangents) {
   return SmallVector<Value>{cotangents[0], cotangents[0]};

@@ -298,6 +298,29 @@ def SSM_SliceGradOp : SSM_KernelOp<"slice_grad", [Pure]> {
   let hasVerifier = 1;
 }
 
+def SSM_FlipOp : SSM_KernelOp<"flip", [Pure, SameOperandsAndResultType]> {
+  let customGradient = 1;
+  let summary = "reversal along one dimension";
+  let description = [{
+    `y[..., i, ...] = x[..., n - 1 - i, ...]` along dimension `axis` of
+    extent `n`: the reversed sequence a bidirectional block scans (Vision
+    Mamba's and Caduceus's backward direction). Its gradient is the same
+    reversal of the cotangent.
+
+    Example:
+
+    ```mlir
+    %y = ssm.flip %x axis 2 : (tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32, BF16, F16]>:$x, I64Attr:$axis);
+  let results = (outs RankedTensorOf<[F32, BF16, F16]>:$y);
+  let assemblyFormat = [{
+    $x `axis` $axis attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def SSM_AddOp : SSM_KernelOp<"add", [Pure, SameOperandsAndResultType]> {
   let customGradient = 1;
   let summary = "elementwise sum";

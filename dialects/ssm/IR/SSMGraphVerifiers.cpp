@@ -274,6 +274,15 @@ LogicalResult SliceGradOp::verify() {
   return checkCotangent(c, "dx", getDx(), "x", getX());
 }
 
+LogicalResult FlipOp::verify() {
+  ShapeChecker c(getContext(), getLoc(), getOperationName());
+  int64_t rank = rankOf(getX());
+  if (getAxis() < 0 || getAxis() >= rank)
+    return c.error() << "attribute `axis` is " << getAxis()
+                     << ", expected a dimension of `x` in [0, " << rank << ")";
+  return success();
+}
+
 LogicalResult FillOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   auto type = cast<RankedTensorType>(getY().getType());

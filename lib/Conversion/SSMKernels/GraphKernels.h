@@ -27,6 +27,7 @@ SSM_GRAPH_EMITTER(TransposeOp, emitTranspose)
 SSM_GRAPH_EMITTER(ReshapeOp, emitReshape)
 SSM_GRAPH_EMITTER(SliceOp, emitSlice)
 SSM_GRAPH_EMITTER(SliceGradOp, emitSliceGrad)
+SSM_GRAPH_EMITTER(FlipOp, emitFlip)
 SSM_GRAPH_EMITTER(AddOp, emitAdd)
 SSM_GRAPH_EMITTER(FillOp, emitFill)
 #undef SSM_GRAPH_EMITTER

@@ -268,6 +268,8 @@ struct SliceSpec {
 Tensor sliceForward(const Tensor &x, const SliceSpec &spec);
 /// Zeros of x's shape with dy placed at the slice.
 Tensor sliceBackward(const Tensor &x, const Tensor &dy, const SliceSpec &spec);
+/// x reversed along dimension `axis`.
+Tensor flipForward(const Tensor &x, int64_t axis);
 /// The elementwise sum of two tensors of the same shape.
 Tensor addForward(const Tensor &lhs, const Tensor &rhs);
 

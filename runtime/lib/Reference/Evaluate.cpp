@@ -81,6 +81,7 @@ static const std::map<std::string, OpSignature> &signatureTable() {
       {"ssm.reshape", makeSignature({"x"}, {"y"})},
       {"ssm.slice", makeSignature({"x"}, {"y"})},
       {"ssm.slice_grad", makeSignature({"x", "dy"}, {"dx"})},
+      {"ssm.flip", makeSignature({"x"}, {"y"})},
       {"ssm.add", makeSignature({"lhs", "rhs"}, {"y"})},
       {"ssm.fill", makeSignature({}, {"y"})},
   };
@@ -324,6 +325,10 @@ static void addGraphEvaluators(std::map<std::string, Evaluator> &table) {
   table["ssm.slice_grad"] = [](const std::string &op, const Attrs &attrs,
                                const Operands &ops) {
     return Results{sliceBackward(*ops[0], *ops[1], sliceSpec(op, attrs))};
+  };
+  table["ssm.flip"] = [](const std::string &op, const Attrs &attrs,
+                         const Operands &ops) {
+    return Results{flipForward(*ops[0], intAttr(op, attrs, "axis"))};
   };
   table["ssm.add"] = [](const std::string &, const Attrs &,
                         const Operands &ops) {

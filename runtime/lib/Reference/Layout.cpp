@@ -133,6 +133,25 @@ Tensor ssmrt::ref::sliceBackward(const Tensor &x, const Tensor &dy,
   return dx;
 }
 
+Tensor ssmrt::ref::flipForward(const Tensor &x, int64_t axis) {
+  const std::string op = "ssm.flip";
+  if (axis < 0 || axis >= x.rank())
+    fail(op, "axis " + std::to_string(axis) + " is not a dimension of operand "
+             "'x' (rank " + std::to_string(x.rank()) + ")");
+  int64_t outer = 1, inner = 1, dim = x.shape[axis];
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= x.shape[i];
+  for (size_t i = axis + 1; i < x.shape.size(); ++i)
+    inner *= x.shape[i];
+  Tensor y(x.shape);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t a = 0; a < dim; ++a)
+      for (int64_t i = 0; i < inner; ++i)
+        y.data[(o * dim + a) * inner + i] =
+            x.data[(o * dim + (dim - 1 - a)) * inner + i];
+  return y;
+}
+
 Tensor ssmrt::ref::addForward(const Tensor &lhs, const Tensor &rhs) {
   const std::string op = "ssm.add";
   checkRank(op, "lhs", lhs, lhs.rank());
