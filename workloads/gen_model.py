@@ -57,6 +57,22 @@ TOP_KEYS = {
     "pad_vocab_size_multiple": 8,
     "tie_embeddings": True,
     "norm_epsilon": 1e-5,
+    # Caduceus's bidirectional blocks (BiMambaWrapper): the mixer run
+    # forward and on the reversed sequence, the two outputs added.
+    "bidirectional": False,
+    "bidirectional_strategy": "add",
+    "bidirectional_weight_tie": True,
+    "rcps": False,
+    "complement_map": {},  # used by rcps alone (null or a map)
+    # MambaLMHeadModel's _init_weights arguments; the generator writes
+    # mamba_ssm's default initialisation, so only these values are taken.
+    "initializer_cfg": {},
+}
+
+INITIALIZER_DEFAULTS = {
+    "initializer_range": 0.02,
+    "rescale_prenorm_residual": True,
+    "n_residuals_per_layer": 1,
 }
 
 # The keyword arguments of mamba_ssm's Mamba (mamba_simple.py) and their
@@ -208,6 +224,25 @@ def parse_config(raw):
         _not_supported("attn_layer_idx", "an attention layer")
     if not isinstance(cfg["attn_cfg"], dict):
         raise ConfigError("attn_cfg", "expected a JSON object")
+    model["bidirectional"] = _bool(cfg, "bidirectional")
+    model["weight_tie"] = _bool(cfg, "bidirectional_weight_tie")
+    if cfg["bidirectional_strategy"] != "add":
+        _not_supported("bidirectional_strategy",
+                       f"{json.dumps(cfg['bidirectional_strategy'])}",
+                       "only \"add\" (the two directions summed) is written")
+    if _bool(cfg, "rcps"):
+        _not_supported("rcps", "reverse-complement equivariance (rcps true)")
+    init = cfg["initializer_cfg"]
+    if not isinstance(init, dict):
+        raise ConfigError("initializer_cfg", "expected a JSON object")
+    for key, value in init.items():
+        if key not in INITIALIZER_DEFAULTS:
+            raise ConfigError("initializer_cfg." + key, "unknown key (known "
+                              "keys: " + ", ".join(INITIALIZER_DEFAULTS) + ")")
+        if value != INITIALIZER_DEFAULTS[key]:
+            _not_supported("initializer_cfg." + key,
+                           f"{json.dumps(value)}", "the generator writes "
+                           f"mamba_ssm's default, {json.dumps(INITIALIZER_DEFAULTS[key])}")
 
     padded = model["vocab_size"]
     if padded % model["pad"]:
@@ -500,6 +535,18 @@ class Graph:
                    f"size {size}", [x])
         return y
 
+    def flip(self, x, axis, out):
+        assert 0 <= axis < len(x.shape)
+        y = self._new(out, x.shape, x.dtype)
+        self._emit([y], f"ssm.flip {x} axis {axis}", [x])
+        return y
+
+    def add(self, a, b, out):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        y = self._new(out, a.shape, a.dtype)
+        self._emit([y], f"ssm.add {a}, {b}", [a, b])
+        return y
+
     def cross_entropy(self, logits, labels, out):
         assert logits.shape[:-1] == labels.shape
         y = self._new(out, [], "f32")
@@ -581,7 +628,7 @@ class Graph:
 # The model: embedding, blocks, final norm, tied lm_head, loss
 # --------------------------------------------------------------------------
 
-def mamba1_mixer(g, m, i, h, batch, seqlen):
+def mamba1_mixer(g, m, i, h, batch, seqlen, pre=None, t=None, shared=None):
     """mamba_ssm's Mamba.forward (the path without the fused kernel).
 
     h [B, L, d_model] -> [B, L, d_model]. x and z come out of one in_proj
@@ -589,15 +636,18 @@ def mamba1_mixer(g, m, i, h, batch, seqlen):
     convolution and the scan's z gate want [B, E, L]; x_proj's output is split
     token-major, then dt, B and C are turned channel-major for the scan.
     """
-    pre = f"backbone.layers.{i}.mixer."
+    pre = pre or f"backbone.layers.{i}.mixer."
     dm, E, N, R, W = (m["d_model"], m["d_inner"], m["d_state"], m["dt_rank"],
                       m["d_conv"])
     B_, L = batch, seqlen
-    t = f"l{i}_"
-    in_w = g.param(t + "in_proj_w", pre + "in_proj.weight", [2 * E, dm],
-                   Init.linear(dm))
-    in_b = (g.param(t + "in_proj_b", pre + "in_proj.bias", [2 * E],
-                    Init.ZEROS) if m["bias"] else None)
+    t = t or f"l{i}_"
+    if shared:
+        in_w, in_b, out_w, out_b = shared
+    else:
+        in_w = g.param(t + "in_proj_w", pre + "in_proj.weight", [2 * E, dm],
+                       Init.linear(dm))
+        in_b = (g.param(t + "in_proj_b", pre + "in_proj.bias", [2 * E],
+                        Init.ZEROS) if m["bias"] else None)
     conv_w = g.param(t + "conv_w", pre + "conv1d.weight", [E, W],
                      Init.linear(W))
     conv_b = (g.param(t + "conv_b", pre + "conv1d.bias", [E], Init.linear(W))
@@ -610,10 +660,12 @@ def mamba1_mixer(g, m, i, h, batch, seqlen):
                       Init.dt_bias(m["dt_min"], m["dt_max"]))
     A = g.param(t + "A", pre + "A", [E, N], Init.MAMBA_A)
     D = g.param(t + "D", pre + "D", [E], Init.ONES)
-    out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
-                    Init.linear(E, 1 / math.sqrt(m["n_layer"])))
-    out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
-                     Init.ZEROS) if m["bias"] else None)
+    if not shared:
+        out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
+                        Init.linear(E, 1 / math.sqrt(m["n_layer"])))
+        out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
+                         Init.ZEROS) if m["bias"] else None)
+    g.projections = (in_w, in_b, out_w, out_b)
 
     xz = g.linear(h, in_w, t + "xz", in_b)                       # [B,L,2E]
     xz = g.transpose(xz, [0, 2, 1], t + "xz_t")                  # [B,2E,L]
@@ -636,7 +688,7 @@ def mamba1_mixer(g, m, i, h, batch, seqlen):
     return g.linear(y, out_w, t + "out", out_b)                  # [B,L,dm]
 
 
-def mamba2_mixer(g, m, i, h, batch, seqlen):
+def mamba2_mixer(g, m, i, h, batch, seqlen, pre=None, t=None, shared=None):
     """mamba_ssm's Mamba2.forward (the path without the fused kernel).
 
     in_proj gives [z | xBC | dt] token-major; only xBC goes through the
@@ -645,17 +697,20 @@ def mamba2_mixer(g, m, i, h, batch, seqlen):
     the gated RMS norm (one group: the norm spans all of d_inner, as
     mamba_ssm's RMSNormGated with group_size = d_inner).
     """
-    pre = f"backbone.layers.{i}.mixer."
+    pre = pre or f"backbone.layers.{i}.mixer."
     dm, E, N, W = m["d_model"], m["d_inner"], m["d_state"], m["d_conv"]
     H, P, G = m["nheads"], m["headdim"], m["ngroups"]
     B_, L = batch, seqlen
     conv_dim = E + 2 * G * N
-    t = f"l{i}_"
-    in_w = g.param(t + "in_proj_w", pre + "in_proj.weight",
-                   [2 * E + 2 * G * N + H, dm], Init.linear(dm))
-    in_b = (g.param(t + "in_proj_b", pre + "in_proj.bias",
-                    [2 * E + 2 * G * N + H], Init.ZEROS)
-            if m["bias"] else None)
+    t = t or f"l{i}_"
+    if shared:
+        in_w, in_b, out_w, out_b = shared
+    else:
+        in_w = g.param(t + "in_proj_w", pre + "in_proj.weight",
+                       [2 * E + 2 * G * N + H, dm], Init.linear(dm))
+        in_b = (g.param(t + "in_proj_b", pre + "in_proj.bias",
+                        [2 * E + 2 * G * N + H], Init.ZEROS)
+                if m["bias"] else None)
     conv_init = (Init.uniform(m["conv_init"]) if m["conv_init"] is not None
                  else Init.linear(W))
     conv_w = g.param(t + "conv_w", pre + "conv1d.weight", [conv_dim, W],
@@ -669,10 +724,12 @@ def mamba2_mixer(g, m, i, h, batch, seqlen):
     D = g.param(t + "D", pre + "D", [H], Init.ONES)
     norm_w = (g.param(t + "gate_norm_w", pre + "norm.weight", [E], Init.ONES)
               if m["rmsnorm"] else None)
-    out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
-                    Init.linear(E, 1 / math.sqrt(m["n_layer"])))
-    out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
-                     Init.ZEROS) if m["bias"] else None)
+    if not shared:
+        out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
+                        Init.linear(E, 1 / math.sqrt(m["n_layer"])))
+        out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
+                         Init.ZEROS) if m["bias"] else None)
+    g.projections = (in_w, in_b, out_w, out_b)
 
     zxbcdt = g.linear(h, in_w, t + "zxbcdt", in_b)              # [B,L,2E+2GN+H]
     z = g.slice(zxbcdt, 2, 0, E, t + "z")                        # [B,L,E]
@@ -707,7 +764,24 @@ def block(g, m, i, hidden, residual, batch, seqlen):
                                  eps=m["eps"])
     residual = res_out if residual is not None else hidden
     mixer = mamba1_mixer if m["family"] == "mamba1" else mamba2_mixer
+    if m["bidirectional"]:
+        return bidirectional(g, m, i, mixer, normed, batch, seqlen), residual
     return mixer(g, m, i, normed, batch, seqlen), residual
+
+
+def bidirectional(g, m, i, mixer, h, batch, seqlen):
+    """Caduceus's BiMambaWrapper with strategy "add": mamba_fwd(h) +
+    flip(mamba_rev(flip(h))), the sequence reversed along L. With
+    bidirectional_weight_tie, mamba_rev uses mamba_fwd's in_proj and
+    out_proj (one parameter each, whose gradient sums both directions)."""
+    pre = f"backbone.layers.{i}.mixer."
+    fwd = mixer(g, m, i, h, batch, seqlen, pre + "mamba_fwd.", f"l{i}_f_")
+    shared = g.projections if m["weight_tie"] else None
+    h_rev = g.flip(h, 1, f"l{i}_h_rev")
+    rev = mixer(g, m, i, h_rev, batch, seqlen, pre + "mamba_rev.", f"l{i}_r_",
+                shared)
+    rev = g.flip(rev, 1, f"l{i}_rev")
+    return g.add(fwd, rev, f"l{i}_bi")
 
 
 def language_model(m, batch, seqlen, act, source):
@@ -731,6 +805,9 @@ def language_model(m, batch, seqlen, act, source):
     logits = g.linear(hidden, head_w, "logits")                  # [B,L,V]
     loss = g.cross_entropy(logits, labels, "loss")
     family = "Mamba-1" if m["family"] == "mamba1" else "Mamba-2"
+    if m["bidirectional"]:
+        family = "bidirectional " + family + (
+            " (in/out projections tied)" if m["weight_tie"] else "")
     header = (
         f"// Generated by workloads/gen_model.py from {source}; do not edit.\n"
         f"// {family} language model: d_model {dm}, {m['n_layer']} layers, "

@@ -53,7 +53,8 @@ func.func @loss(%tokens: tensor<2x4xi32>, %labels: tensor<2x4xi32>,
 }
 
 // The layout ops' rules: a transpose by the inverse permutation, a reshape
-// back, and a slice's zero-padded cotangent; the two slices of %x add up.
+// back, a flip by the same flip, and a slice's zero-padded cotangent; the
+// two slices of %x add up.
 // The arguments without ssm.name are named arg<i>.
 
 // CHECK-LABEL: func.func @layout_step(
@@ -61,7 +62,8 @@ func.func @loss(%tokens: tensor<2x4xi32>, %labels: tensor<2x4xi32>,
 // CHECK: ssm.fill 1.0
 // CHECK: %[[DLOGITS:.*]] = ssm.cross_entropy_grad
 // CHECK: %[[DT:.*]] = ssm.transpose %[[DLOGITS]] [0, 2, 1] : (tensor<1x4x6xf32>) -> tensor<1x6x4xf32>
-// CHECK: %[[DR:.*]] = ssm.reshape %[[DT]] : (tensor<1x6x4xf32>) -> tensor<1x24xf32>
+// CHECK: %[[DF:.*]] = ssm.flip %[[DT]] axis 2 : (tensor<1x6x4xf32>) -> tensor<1x6x4xf32>
+// CHECK: %[[DR:.*]] = ssm.reshape %[[DF]] : (tensor<1x6x4xf32>) -> tensor<1x24xf32>
 // CHECK: %[[DB:.*]] = ssm.slice_grad %{{.*}}, %{{.*}} axis 1 offset 24 size 24
 // CHECK: %[[DA:.*]] = ssm.slice_grad %{{.*}}, %[[DR]] axis 1 offset 0 size 24
 // CHECK: %[[DX:.*]] = ssm.add %[[DB]], %[[DA]]
@@ -73,7 +75,8 @@ func.func @layout(%t: tensor<1x4xi32>, %w: tensor<48x3xf32>,
   %b = ssm.slice %p axis 1 offset 24 size 24 : (tensor<1x48xf32>) -> tensor<1x24xf32>
   %s = ssm.add %a, %b : (tensor<1x24xf32>, tensor<1x24xf32>) -> tensor<1x24xf32>
   %r = ssm.reshape %s : (tensor<1x24xf32>) -> tensor<1x6x4xf32>
-  %l = ssm.transpose %r [0, 2, 1] : (tensor<1x6x4xf32>) -> tensor<1x4x6xf32>
+  %f = ssm.flip %r axis 2 : (tensor<1x6x4xf32>) -> tensor<1x6x4xf32>
+  %l = ssm.transpose %f [0, 2, 1] : (tensor<1x6x4xf32>) -> tensor<1x4x6xf32>
   %loss = ssm.cross_entropy %l, %t : (tensor<1x4x6xf32>, tensor<1x4xi32>) -> tensor<f32>
   return %loss : tensor<f32>
 }

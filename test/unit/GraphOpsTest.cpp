@@ -277,6 +277,21 @@ TEST(AddForward, ByHandAndShapeError) {
 // By name, with textual attributes
 //===----------------------------------------------------------------------===//
 
+TEST(FlipForward, ByHandOnEachAxisAndBadAxis) {
+  Tensor x({2, 3}, {1, 2, 3, 4, 5, 6});
+  expectData(flipForward(x, 1), {3, 2, 1, 6, 5, 4});
+  expectData(flipForward(x, 0), {4, 5, 6, 1, 2, 3});
+  // Its own inverse: the gradient rule flips the cotangent back.
+  expectData(flipForward(flipForward(x, 1), 1), {1, 2, 3, 4, 5, 6});
+  std::vector<std::optional<Tensor>> y =
+      evaluateOp("ssm.flip", {{"axis", "1"}}, {x});
+  expectData(*y[0], {3, 2, 1, 6, 5, 4});
+  EXPECT_NE(invalidMessage([&] { flipForward(x, 2); })
+                .find("ssm.flip: axis 2 is not a dimension of operand 'x' "
+                      "(rank 2)"),
+            std::string::npos);
+}
+
 TEST(EvaluateGraphOp, AttributesFromText) {
   Tensor x({2, 3}, {1, 2, 3, 4, 5, 6});
   auto y = evaluateOp("ssm.transpose", {{"permutation", "1,0"}}, {x});
@@ -315,6 +330,7 @@ TEST(EvaluateGraphOp, SignaturesFollowTheContract) {
             (std::vector<std::string>{"dlogits"}));
   EXPECT_EQ(opSignature("ssm.slice_grad").operands,
             (std::vector<std::string>{"x", "dy"}));
+  EXPECT_EQ(opSignature("ssm.flip").operands, (std::vector<std::string>{"x"}));
   EXPECT_EQ(opSignature("ssm.add").operands,
             (std::vector<std::string>{"lhs", "rhs"}));
   EXPECT_TRUE(opSignature("ssm.fill").operands.empty());

@@ -349,15 +349,16 @@ void mlir::ssm::emitSliceGrad(SliceGradOp op, const IRMapping &m,
   });
 }
 
-void mlir::ssm::emitFlip(FlipOp op, const IRMapping &m,
-                         ImplicitLocOpBuilder &b, ParallelTarget &target) {
+void mlir::ssm::emitFlip(FlipOp op, const IRMapping &m, ImplicitLocOpBuilder &b,
+                         ParallelTarget &target) {
   Value x = m.lookup(op.getX());
   Value y = m.lookup(op.getY());
   int64_t axis = op.getAxis();
   int64_t last = shapeOf(x)[axis] - 1;
   forEachPoint(b, target, shapeOf(y), [&](KernelBuilder &kb, ValueRange iv) {
     SmallVector<Value> source(iv.begin(), iv.end());
-    source[axis] = arith::SubIOp::create(kb.builder(), kb.index(last), iv[axis]);
+    source[axis] =
+        arith::SubIOp::create(kb.builder(), kb.index(last), iv[axis]);
     kb.store(kb.load(x, source), y, iv);
   });
 }

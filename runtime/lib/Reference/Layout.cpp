@@ -136,8 +136,10 @@ Tensor ssmrt::ref::sliceBackward(const Tensor &x, const Tensor &dy,
 Tensor ssmrt::ref::flipForward(const Tensor &x, int64_t axis) {
   const std::string op = "ssm.flip";
   if (axis < 0 || axis >= x.rank())
-    fail(op, "axis " + std::to_string(axis) + " is not a dimension of operand "
-             "'x' (rank " + std::to_string(x.rank()) + ")");
+    fail(op, "axis " + std::to_string(axis) +
+                 " is not a dimension of operand "
+                 "'x' (rank " +
+                 std::to_string(x.rank()) + ")");
   int64_t outer = 1, inner = 1, dim = x.shape[axis];
   for (int64_t i = 0; i < axis; ++i)
     outer *= x.shape[i];

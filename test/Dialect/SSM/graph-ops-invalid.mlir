@@ -158,6 +158,22 @@ func.func @slice_grad_dy(%x: tensor<2x8x16xf32>, %dy: tensor<2x8x5xf32>) {
 
 // -----
 
+func.func @flip_axis(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'ssm.flip' op attribute `axis` is 2, expected a dimension of `x` in [0, 2)}}
+  %y = ssm.flip %x axis 2 : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @flip_types(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %y = ssm.flip %x axis 1 : (tensor<2x8xf32>) -> tensor<2x8xbf16>
+  return
+}
+
+// -----
+
 func.func @add_types(%a: tensor<4xf32>, %b: tensor<4xbf16>) {
   // expected-error @+1 {{requires the same type for all operands and results}}
   %y = ssm.add %a, %b : (tensor<4xf32>, tensor<4xbf16>) -> tensor<4xf32>
