@@ -91,8 +91,8 @@ func.func @layout(%x: tensor<2x3x4xf32>, %dy: tensor<2x2x4xf32>,
   %t = ssm.transpose %x [2, 0, 1] : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
   %r = ssm.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x1x4xf32>
   %s = ssm.slice %x axis 1 offset 1 size 2 : (tensor<2x3x4xf32>) -> tensor<2x2x4xf32>
-  %p = ssm.slice_grad %x, %dy axis 1 offset 1 size 2
-      : (tensor<2x3x4xf32>, tensor<2x2x4xf32>) -> tensor<2x3x4xf32>
+  %p = ssm.slice_grad %dy axis 1 offset 1 size 2
+      : (tensor<2x2x4xf32>) -> tensor<2x3x4xf32>
   %a = ssm.add %x, %z : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   %f = ssm.fill -1.5 : tensor<3x2xf32>
   %v = ssm.flip %x axis 1 : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>

@@ -64,8 +64,8 @@ func.func @loss(%tokens: tensor<2x4xi32>, %labels: tensor<2x4xi32>,
 // CHECK: %[[DT:.*]] = ssm.transpose %[[DLOGITS]] [0, 2, 1] : (tensor<1x4x6xf32>) -> tensor<1x6x4xf32>
 // CHECK: %[[DF:.*]] = ssm.flip %[[DT]] axis 2 : (tensor<1x6x4xf32>) -> tensor<1x6x4xf32>
 // CHECK: %[[DR:.*]] = ssm.reshape %[[DF]] : (tensor<1x6x4xf32>) -> tensor<1x24xf32>
-// CHECK: %[[DB:.*]] = ssm.slice_grad %{{.*}}, %{{.*}} axis 1 offset 24 size 24
-// CHECK: %[[DA:.*]] = ssm.slice_grad %{{.*}}, %[[DR]] axis 1 offset 0 size 24
+// CHECK: %[[DB:.*]] = ssm.slice_grad %[[DR]] axis 1 offset 24 size 24 : (tensor<1x24xf32>) -> tensor<1x48xf32>
+// CHECK: %[[DA:.*]] = ssm.slice_grad %[[DR]] axis 1 offset 0 size 24
 // CHECK: %[[DX:.*]] = ssm.add %[[DB]], %[[DA]]
 // CHECK: ssm.linear_grad %{{.*}}, %{{.*}}, %[[DX]]
 func.func @layout(%t: tensor<1x4xi32>, %w: tensor<48x3xf32>,

@@ -135,6 +135,15 @@ ReshapeOp::buildOpGradient(OpBuilder &b, ValueRange cotangents) {
   return SmallVector<Value>{dx};
 }
 
+FailureOr<SmallVector<Value>> SliceOp::buildOpGradient(OpBuilder &b,
+                                                       ValueRange cotangents) {
+  if (!cotangents[0])
+    return SmallVector<Value>{Value()};
+  Value dx = SliceGradOp::create(b, getLoc(), getX().getType(), cotangents[0],
+                                 getAxisAttr(), getOffsetAttr(), getSizeAttr());
+  return SmallVector<Value>{dx};
+}
+
 FailureOr<SmallVector<Value>> FlipOp::buildOpGradient(OpBuilder &b,
                                                       ValueRange cotangents) {
   if (!cotangents[0])

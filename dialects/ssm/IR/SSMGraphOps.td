@@ -250,6 +250,9 @@ def SSM_ReshapeOp : SSM_KernelOp<"reshape", [Pure]> {
 
 def SSM_SliceOp : SSM_KernelOp<"slice", [Pure, InferTypeOpAdaptor]> {
   let gradientOp = "ssm.slice_grad";
+  // The gradient takes the cotangent alone (dx's type says x's shape), so
+  // the training step does not keep x alive for the backward.
+  let customGradient = 1;
   let summary = "a contiguous range of one dimension";
   let description = [{
     `y = x[..., offset : offset + size, ...]` along dimension `axis`: the
@@ -274,25 +277,28 @@ def SSM_SliceOp : SSM_KernelOp<"slice", [Pure, InferTypeOpAdaptor]> {
 
 def SSM_SliceGradOp : SSM_KernelOp<"slice_grad", [Pure]> {
   let forwardOp = "ssm.slice";
+  let recordsResultShape = 1;
   let summary = "gradient of ssm.slice";
   let description = [{
-    Takes the operand of `ssm.slice` (for its shape) and `dy`; returns `dx`,
-    zero but for `dy` at the slice. Several slices of one tensor each give
-    a full `dx`, which the training-step pass adds.
+    Takes the cotangent `dy` of `ssm.slice`'s result; returns `dx`, of the
+    slice's operand type (the result type says the shape), zero but for
+    `dy` at the slice. It does not take the forward's operand: a training
+    step would keep that alive until the backward only for its shape.
+    Several slices of one tensor each give a full `dx`, which the
+    training-step pass adds.
 
     Example:
 
     ```mlir
-    %dx = ssm.slice_grad %x, %dy axis 2 offset 4 size 8
-        : (tensor<2x8x16xf32>, tensor<2x8x8xf32>) -> tensor<2x8x16xf32>
+    %dx = ssm.slice_grad %dy axis 2 offset 4 size 8
+        : (tensor<2x8x8xf32>) -> tensor<2x8x16xf32>
     ```
   }];
-  let arguments = (ins RankedTensorOf<[F32, BF16, F16]>:$x,
-                       RankedTensorOf<[F32, BF16, F16]>:$dy,
+  let arguments = (ins RankedTensorOf<[F32, BF16, F16]>:$dy,
                        I64Attr:$axis, I64Attr:$offset, I64Attr:$size);
   let results = (outs RankedTensorOf<[F32, BF16, F16]>:$dx);
   let assemblyFormat = [{
-    $x `,` $dy `axis` $axis `offset` $offset `size` $size attr-dict `:`
+    $dy `axis` $axis `offset` $offset `size` $size attr-dict `:`
     functional-type(operands, results)
   }];
   let hasVerifier = 1;

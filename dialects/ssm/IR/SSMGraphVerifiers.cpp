@@ -90,20 +90,22 @@ LogicalResult checkCrossEntropyOperands(ShapeChecker &c, OpOrAdaptor op) {
 
 /// Checks that `axis`, `offset` and `size` select a range of `x`'s shape.
 LogicalResult checkSliceRange(ShapeChecker &c, Value x, int64_t axis,
-                              int64_t offset, int64_t size) {
+                              int64_t offset, int64_t size,
+                              StringRef name = "x") {
   DimNames dims(rankOf(x), {});
-  if (failed(c.check("x", x.getType(), dims.names)))
+  if (failed(c.check(name, x.getType(), dims.names)))
     return failure();
   int64_t rank = rankOf(x);
   if (axis < 0 || axis >= rank)
     return c.error() << "attribute `axis` is " << axis
-                     << ", expected a dimension of `x` in [0, " << rank << ")";
+                     << ", expected a dimension of `" << name << "` in [0, "
+                     << rank << ")";
   int64_t extent = cast<RankedTensorType>(x.getType()).getDimSize(axis);
   if (offset < 0 || size < 1 || offset + size > extent)
     return c.error() << "attributes `offset` = " << offset
                      << " and `size` = " << size
                      << " must select a non-empty range inside [0, " << extent
-                     << ") of `x` dim " << axis;
+                     << ") of `" << name << "` dim " << axis;
   return success();
 }
 
@@ -266,12 +268,12 @@ SliceOp::inferReturnTypes(MLIRContext *context,
 
 LogicalResult SliceGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
-  if (failed(checkSliceRange(c, getX(), getAxis(), getOffset(), getSize())) ||
-      failed(checkType(c, "operand", "dy", getDy().getType(),
-                       sliceType(getX(), getAxis(), getSize()),
-                       "(the type of the forward's `y`)")))
+  if (failed(
+          checkSliceRange(c, getDx(), getAxis(), getOffset(), getSize(), "dx")))
     return failure();
-  return checkCotangent(c, "dx", getDx(), "x", getX());
+  return checkType(c, "operand", "dy", getDy().getType(),
+                   sliceType(getDx(), getAxis(), getSize()),
+                   "(the slice of `dx`)");
 }
 
 LogicalResult FlipOp::verify() {

@@ -266,8 +266,10 @@ struct SliceSpec {
   int64_t axis = 0, offset = 0, size = 0;
 };
 Tensor sliceForward(const Tensor &x, const SliceSpec &spec);
-/// Zeros of x's shape with dy placed at the slice.
-Tensor sliceBackward(const Tensor &x, const Tensor &dy, const SliceSpec &spec);
+/// Zeros of the shape `xShape` (the sliced operand's) with dy placed at the
+/// slice.
+Tensor sliceBackward(const std::vector<int64_t> &xShape, const Tensor &dy,
+                     const SliceSpec &spec);
 /// x reversed along dimension `axis`.
 Tensor flipForward(const Tensor &x, int64_t axis);
 /// The elementwise sum of two tensors of the same shape.

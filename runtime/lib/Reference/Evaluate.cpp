@@ -80,7 +80,7 @@ static const std::map<std::string, OpSignature> &signatureTable() {
       {"ssm.transpose", makeSignature({"x"}, {"y"})},
       {"ssm.reshape", makeSignature({"x"}, {"y"})},
       {"ssm.slice", makeSignature({"x"}, {"y"})},
-      {"ssm.slice_grad", makeSignature({"x", "dy"}, {"dx"})},
+      {"ssm.slice_grad", makeSignature({"dy"}, {"dx"})},
       {"ssm.flip", makeSignature({"x"}, {"y"})},
       {"ssm.add", makeSignature({"lhs", "rhs"}, {"y"})},
       {"ssm.fill", makeSignature({}, {"y"})},
@@ -324,7 +324,8 @@ static void addGraphEvaluators(std::map<std::string, Evaluator> &table) {
   };
   table["ssm.slice_grad"] = [](const std::string &op, const Attrs &attrs,
                                const Operands &ops) {
-    return Results{sliceBackward(*ops[0], *ops[1], sliceSpec(op, attrs))};
+    return Results{
+        sliceBackward(shapeAttr(op, attrs), *ops[0], sliceSpec(op, attrs))};
   };
   table["ssm.flip"] = [](const std::string &op, const Attrs &attrs,
                          const Operands &ops) {

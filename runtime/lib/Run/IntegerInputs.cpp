@@ -52,7 +52,7 @@ resultShape(const OpSpec &op, size_t index,
     return i < in.size() ? in[i] : nullptr;
   };
   const std::string &name = op.op;
-  if (name == "ssm.reshape" || name == "ssm.fill")
+  if (name == "ssm.reshape" || name == "ssm.fill" || name == "ssm.slice_grad")
     return listAttr(op, "shape");
   if (name == "ssm.cross_entropy")
     return std::vector<int64_t>{};
@@ -96,7 +96,7 @@ resultShape(const OpSpec &op, size_t index,
     return operand(index) ? std::optional(*operand(index)) : std::nullopt;
   if (name == "ssm.embedding_grad")
     return operand(1) ? std::optional(*operand(1)) : std::nullopt;
-  if (name == "ssm.add" || name == "ssm.flip" || name == "ssm.slice_grad" ||
+  if (name == "ssm.add" || name == "ssm.flip" ||
       name == "ssm.cross_entropy_grad" || name == "ssm.causal_conv1d" ||
       (name == "ssm.rms_norm" && index < 2))
     return operand(0) ? std::optional(*operand(0)) : std::nullopt;

@@ -149,10 +149,19 @@ func.func @slice_range(%x: tensor<2x8x16xf32>) {
 
 // -----
 
-func.func @slice_grad_dy(%x: tensor<2x8x16xf32>, %dy: tensor<2x8x5xf32>) {
-  // expected-error @+1 {{operand `dy` has type 'tensor<2x8x5xf32>', expected 'tensor<2x8x4xf32>' (the type of the forward's `y`)}}
-  %dx = ssm.slice_grad %x, %dy axis 2 offset 0 size 4
-      : (tensor<2x8x16xf32>, tensor<2x8x5xf32>) -> tensor<2x8x16xf32>
+func.func @slice_grad_dy(%dy: tensor<2x8x5xf32>) {
+  // expected-error @+1 {{operand `dy` has type 'tensor<2x8x5xf32>', expected 'tensor<2x8x4xf32>' (the slice of `dx`)}}
+  %dx = ssm.slice_grad %dy axis 2 offset 0 size 4
+      : (tensor<2x8x5xf32>) -> tensor<2x8x16xf32>
+  return
+}
+
+// -----
+
+func.func @slice_grad_range(%dy: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{attributes `offset` = 14 and `size` = 4 must select a non-empty range inside [0, 16) of `dx` dim 2}}
+  %dx = ssm.slice_grad %dy axis 2 offset 14 size 4
+      : (tensor<2x8x4xf32>) -> tensor<2x8x16xf32>
   return
 }
 
