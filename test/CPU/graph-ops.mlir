@@ -78,7 +78,8 @@ func.func @cross_entropy(%logits: tensor<3x4x11xf32>, %labels: tensor<3x4xi32>,
 // LAYOUT: check sum f32 {{.*}} PASS
 // LAYOUT: check filled f32 {{.*}} PASS
 // LAYOUT: check flipped f32 {{.*}} PASS
-// LAYOUT: check: 7 passed, 0 failed
+// LAYOUT: check joined f32 {{.*}} PASS
+// LAYOUT: check: 8 passed, 0 failed
 func.func @layout(%x: tensor<2x3x4xf32>, %dy: tensor<2x2x4xf32>,
     %z: tensor<2x3x4xf32>)
     -> (tensor<4x2x3xf32> {ssm.name = "transposed"},
@@ -87,7 +88,8 @@ func.func @layout(%x: tensor<2x3x4xf32>, %dy: tensor<2x2x4xf32>,
         tensor<2x3x4xf32> {ssm.name = "padded"},
         tensor<2x3x4xf32> {ssm.name = "sum"},
         tensor<3x2xf32> {ssm.name = "filled"},
-        tensor<2x3x4xf32> {ssm.name = "flipped"}) {
+        tensor<2x3x4xf32> {ssm.name = "flipped"},
+        tensor<2x5x4xf32> {ssm.name = "joined"}) {
   %t = ssm.transpose %x [2, 0, 1] : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
   %r = ssm.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x1x4xf32>
   %s = ssm.slice %x axis 1 offset 1 size 2 : (tensor<2x3x4xf32>) -> tensor<2x2x4xf32>
@@ -96,9 +98,11 @@ func.func @layout(%x: tensor<2x3x4xf32>, %dy: tensor<2x2x4xf32>,
   %a = ssm.add %x, %z : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   %f = ssm.fill -1.5 : tensor<3x2xf32>
   %v = ssm.flip %x axis 1 : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
-  return %t, %r, %s, %p, %a, %f, %v : tensor<4x2x3xf32>, tensor<6x1x4xf32>,
+  %j = ssm.concat %x, %dy axis 1
+      : (tensor<2x3x4xf32>, tensor<2x2x4xf32>) -> tensor<2x5x4xf32>
+  return %t, %r, %s, %p, %a, %f, %v, %j : tensor<4x2x3xf32>, tensor<6x1x4xf32>,
       tensor<2x2x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3x2xf32>,
-      tensor<2x3x4xf32>
+      tensor<2x3x4xf32>, tensor<2x5x4xf32>
 }
 
 // Transposes that move the innermost dimension go in square tiles where

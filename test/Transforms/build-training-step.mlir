@@ -1,4 +1,4 @@
-// RUN: ssm-opt %s --ssm-build-training-step=functions=loss,layout \
+// RUN: ssm-opt %s --ssm-build-training-step=functions=loss,layout,joined \
 // RUN:   | FileCheck %s
 // RUN: not ssm-opt %s --ssm-build-training-step=functions=missing 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=MISSING
@@ -54,7 +54,9 @@ func.func @loss(%tokens: tensor<2x4xi32>, %labels: tensor<2x4xi32>,
 
 // The layout ops' rules: a transpose by the inverse permutation, a reshape
 // back, a flip by the same flip, and a slice's zero-padded cotangent; the
-// two slices of %x add up.
+// two slices of %p cover it side by side, so their gradients' sum becomes
+// one concatenation (AddOp's canonicalization, the full-range slice_grad
+// folded away).
 // The arguments without ssm.name are named arg<i>.
 
 // CHECK-LABEL: func.func @layout_step(
@@ -64,10 +66,9 @@ func.func @loss(%tokens: tensor<2x4xi32>, %labels: tensor<2x4xi32>,
 // CHECK: %[[DT:.*]] = ssm.transpose %[[DLOGITS]] [0, 2, 1] : (tensor<1x4x6xf32>) -> tensor<1x6x4xf32>
 // CHECK: %[[DF:.*]] = ssm.flip %[[DT]] axis 2 : (tensor<1x6x4xf32>) -> tensor<1x6x4xf32>
 // CHECK: %[[DR:.*]] = ssm.reshape %[[DF]] : (tensor<1x6x4xf32>) -> tensor<1x24xf32>
-// CHECK: %[[DB:.*]] = ssm.slice_grad %[[DR]] axis 1 offset 24 size 24 : (tensor<1x24xf32>) -> tensor<1x48xf32>
-// CHECK: %[[DA:.*]] = ssm.slice_grad %[[DR]] axis 1 offset 0 size 24
-// CHECK: %[[DX:.*]] = ssm.add %[[DB]], %[[DA]]
-// CHECK: ssm.linear_grad %{{.*}}, %{{.*}}, %[[DX]]
+// CHECK-NOT: ssm.slice_grad
+// CHECK: %[[DX:.*]] = ssm.concat %[[DR]], %[[DR]] axis 1 : (tensor<1x24xf32>, tensor<1x24xf32>) -> tensor<1x48xf32>
+// CHECK-NEXT: ssm.linear_grad %{{.*}}, %{{.*}}, %[[DX]]
 func.func @layout(%t: tensor<1x4xi32>, %w: tensor<48x3xf32>,
     %x: tensor<1x3xf32>) -> tensor<f32> {
   %p = ssm.linear %x, %w : (tensor<1x3xf32>, tensor<48x3xf32>) -> tensor<1x48xf32>
@@ -78,6 +79,20 @@ func.func @layout(%t: tensor<1x4xi32>, %w: tensor<48x3xf32>,
   %f = ssm.flip %r axis 2 : (tensor<1x6x4xf32>) -> tensor<1x6x4xf32>
   %l = ssm.transpose %f [0, 2, 1] : (tensor<1x6x4xf32>) -> tensor<1x4x6xf32>
   %loss = ssm.cross_entropy %l, %t : (tensor<1x4x6xf32>, tensor<1x4xi32>) -> tensor<f32>
+  return %loss : tensor<f32>
+}
+
+// A concatenation's rule: the two slices of its cotangent, one per side.
+// CHECK-LABEL: func.func @joined_step(
+// CHECK: %[[DY:.*]] = ssm.cross_entropy_grad
+// CHECK-DAG: ssm.slice %[[DY]] axis 2 offset 0 size 3 : (tensor<1x4x8xf32>) -> tensor<1x4x3xf32>
+// CHECK-DAG: ssm.slice %[[DY]] axis 2 offset 3 size 5 : (tensor<1x4x8xf32>) -> tensor<1x4x5xf32>
+func.func @joined(%t: tensor<1x4xi32>, %w: tensor<3x2xf32>, %v: tensor<5x2xf32>,
+    %x: tensor<1x4x2xf32>) -> tensor<f32> {
+  %a = ssm.linear %x, %w : (tensor<1x4x2xf32>, tensor<3x2xf32>) -> tensor<1x4x3xf32>
+  %b = ssm.linear %x, %v : (tensor<1x4x2xf32>, tensor<5x2xf32>) -> tensor<1x4x5xf32>
+  %l = ssm.concat %a, %b axis 2 : (tensor<1x4x3xf32>, tensor<1x4x5xf32>) -> tensor<1x4x8xf32>
+  %loss = ssm.cross_entropy %l, %t : (tensor<1x4x8xf32>, tensor<1x4xi32>) -> tensor<f32>
   return %loss : tensor<f32>
 }
 

@@ -277,6 +277,20 @@ TEST(AddForward, ByHandAndShapeError) {
 // By name, with textual attributes
 //===----------------------------------------------------------------------===//
 
+TEST(ConcatForward, ByHandOnEachAxisAndShapeError) {
+  Tensor a({2, 2}, {1, 2, 3, 4});
+  Tensor b({2, 1}, {5, 6});
+  expectData(concatForward(a, b, 1), {1, 2, 5, 3, 4, 6});
+  expectData(concatForward(a, Tensor({1, 2}, {7, 8}), 0), {1, 2, 3, 4, 7, 8});
+  std::vector<std::optional<Tensor>> y =
+      evaluateOp("ssm.concat", {{"axis", "1"}}, {a, b});
+  EXPECT_EQ(y[0]->shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_NE(invalidMessage([&] {
+              concatForward(a, b, 0);
+            }).find("operand 'rhs' dimension 1 is 1, expected 2"),
+            std::string::npos);
+}
+
 TEST(FlipForward, ByHandOnEachAxisAndBadAxis) {
   Tensor x({2, 3}, {1, 2, 3, 4, 5, 6});
   expectData(flipForward(x, 1), {3, 2, 1, 6, 5, 4});
@@ -333,6 +347,8 @@ TEST(EvaluateGraphOp, SignaturesFollowTheContract) {
   EXPECT_EQ(opSignature("ssm.slice_grad").operands,
             (std::vector<std::string>{"dy"}));
   EXPECT_EQ(opSignature("ssm.flip").operands, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(opSignature("ssm.concat").operands,
+            (std::vector<std::string>{"lhs", "rhs"}));
   EXPECT_EQ(opSignature("ssm.add").operands,
             (std::vector<std::string>{"lhs", "rhs"}));
   EXPECT_TRUE(opSignature("ssm.fill").operands.empty());

@@ -603,7 +603,7 @@ TEST(RMSNormForward, GatedByHand) {
 //===----------------------------------------------------------------------===//
 
 TEST(EvaluateOp, SignaturesOfEveryOp) {
-  EXPECT_EQ(supportedOps().size(), 21u);
+  EXPECT_EQ(supportedOps().size(), 22u);
   const OpSignature &sig = opSignature("ssm.ssd_scan_grad");
   EXPECT_EQ(sig.operands.size(), 11u);
   EXPECT_EQ(sig.operands[8], "initial_state");

@@ -144,6 +144,18 @@ FailureOr<SmallVector<Value>> SliceOp::buildOpGradient(OpBuilder &b,
   return SmallVector<Value>{dx};
 }
 
+FailureOr<SmallVector<Value>> ConcatOp::buildOpGradient(OpBuilder &b,
+                                                        ValueRange cotangents) {
+  if (!cotangents[0])
+    return SmallVector<Value>{Value(), Value()};
+  int64_t axis = getAxis();
+  int64_t split = getLhs().getType().getDimSize(axis);
+  int64_t rest = getRhs().getType().getDimSize(axis);
+  Value dlhs = SliceOp::create(b, getLoc(), cotangents[0], axis, 0, split);
+  Value drhs = SliceOp::create(b, getLoc(), cotangents[0], axis, split, rest);
+  return SmallVector<Value>{dlhs, drhs};
+}
+
 FailureOr<SmallVector<Value>> FlipOp::buildOpGradient(OpBuilder &b,
                                                       ValueRange cotangents) {
   if (!cotangents[0])

@@ -302,6 +302,33 @@ def SSM_SliceGradOp : SSM_KernelOp<"slice_grad", [Pure]> {
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  // A slice of the whole dimension: dx is dy.
+  let hasFolder = 1;
+}
+
+def SSM_ConcatOp : SSM_KernelOp<"concat", [Pure, InferTypeOpAdaptor]> {
+  let customGradient = 1;
+  let summary = "two tensors joined along one dimension";
+  let description = [{
+    `y = [lhs | rhs]` along dimension `axis`: every other dimension and the
+    element type agree. Its gradient is the two slices of the cotangent.
+    The training step also writes it where a tensor's cotangent is the sum
+    of its adjacent slices' gradients (Mamba's `x | z` split), instead of
+    zero-padded tensors and their sum.
+
+    Example:
+
+    ```mlir
+    %y = ssm.concat %a, %b axis 1
+        : (tensor<2x8x16xf32>, tensor<2x4x16xf32>) -> tensor<2x12x16xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32, BF16, F16]>:$lhs,
+                       RankedTensorOf<[F32, BF16, F16]>:$rhs, I64Attr:$axis);
+  let results = (outs RankedTensorOf<[F32, BF16, F16]>:$y);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `axis` $axis attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def SSM_FlipOp : SSM_KernelOp<"flip", [Pure, SameOperandsAndResultType]> {
@@ -329,6 +356,11 @@ def SSM_FlipOp : SSM_KernelOp<"flip", [Pure, SameOperandsAndResultType]> {
 
 def SSM_AddOp : SSM_KernelOp<"add", [Pure, SameOperandsAndResultType]> {
   let customGradient = 1;
+  // The sum of the gradients of two adjacent slices of one tensor is the
+  // gradient of one slice of their concatenation (or the concatenation
+  // itself, when they cover the dimension): one write instead of two
+  // zero-padded tensors and an addition.
+  let hasCanonicalizeMethod = 1;
   let summary = "elementwise sum";
   let description = [{
     `y = lhs + rhs` elementwise (in `f32`), all three of one type. The

@@ -266,6 +266,60 @@ SliceOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
+LogicalResult
+ConcatOp::inferReturnTypes(MLIRContext *context,
+                           std::optional<Location> location, Adaptor adaptor,
+                           SmallVectorImpl<Type> &inferredReturnTypes) {
+  ShapeChecker c(context, location, getOperationName());
+  Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+  int64_t rank = rankOf(lhs), axis = adaptor.getAxis();
+  DimNames dims(rank, {});
+  if (failed(c.check("lhs", lhs.getType(), dims.names)))
+    return failure();
+  if (axis < 0 || axis >= rank)
+    return c.error() << "attribute `axis` is " << axis
+                     << ", expected a dimension of `lhs` in [0, " << rank
+                     << ")";
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  SmallVector<int64_t> expected(lhsType.getShape());
+  expected[axis] = rhsType.getRank() == rank ? rhsType.getDimSize(axis) : 0;
+  if (rhsType.getElementType() != lhsType.getElementType() ||
+      rhsType.getShape() != ArrayRef<int64_t>(expected))
+    return c.error() << "operand `rhs` has type " << rhsType
+                     << ", expected the element type and shape of `lhs` ("
+                     << lhsType << ") but for dim " << axis;
+  SmallVector<int64_t> shape(lhsType.getShape());
+  shape[axis] += rhsType.getDimSize(axis);
+  inferredReturnTypes.push_back(lhsType.clone(shape));
+  return success();
+}
+
+OpFoldResult SliceGradOp::fold(FoldAdaptor) {
+  if (getOffset() == 0 && getDy().getType() == getDx().getType())
+    return getDy();
+  return {};
+}
+
+LogicalResult AddOp::canonicalize(AddOp op, PatternRewriter &rewriter) {
+  auto first = op.getLhs().getDefiningOp<SliceGradOp>();
+  auto second = op.getRhs().getDefiningOp<SliceGradOp>();
+  if (!first || !second || first.getAxis() != second.getAxis() ||
+      !first->hasOneUse() || !second->hasOneUse())
+    return failure();
+  if (second.getOffset() + second.getSize() == first.getOffset())
+    std::swap(first, second);
+  if (first.getOffset() + first.getSize() != second.getOffset())
+    return failure(); // Not adjacent.
+  Value joined = ConcatOp::create(rewriter, op.getLoc(), first.getDy(),
+                                  second.getDy(), first.getAxisAttr());
+  // A slice_grad of the whole dimension folds away to `joined`.
+  rewriter.replaceOpWithNewOp<SliceGradOp>(
+      op, op.getType(), joined, first.getAxisAttr(), first.getOffsetAttr(),
+      rewriter.getI64IntegerAttr(first.getSize() + second.getSize()));
+  return success();
+}
+
 LogicalResult SliceGradOp::verify() {
   ShapeChecker c(getContext(), getLoc(), getOperationName());
   if (failed(

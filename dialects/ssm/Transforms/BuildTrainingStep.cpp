@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/DenseMap.h"
 
 namespace mlir {
@@ -146,6 +147,16 @@ LogicalResult buildStep(ModuleOp module, func::FuncOp forward) {
     resultAttrs.push_back(attrs.getDictionary(context));
   }
   step.setAllResultAttrs(resultAttrs);
+
+  // Where a tensor's cotangent is the sum of its adjacent slices'
+  // gradients (Mamba's x | z), one concatenation replaces the zero-padded
+  // gradients and their additions (AddOp's canonicalization).
+  RewritePatternSet patterns(context);
+  AddOp::getCanonicalizationPatterns(patterns, context);
+  if (failed(applyPatternsGreedily(step, std::move(patterns))))
+    return step.emitError() << "ssm-build-training-step: simplifying the "
+                               "cotangent sums of '"
+                            << stepName << "' did not converge";
   return success();
 }
 

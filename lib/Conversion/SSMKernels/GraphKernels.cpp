@@ -349,6 +349,27 @@ void mlir::ssm::emitSliceGrad(SliceGradOp op, const IRMapping &m,
   });
 }
 
+void mlir::ssm::emitConcat(ConcatOp op, const IRMapping &m,
+                           ImplicitLocOpBuilder &b, ParallelTarget &target) {
+  Value lhs = m.lookup(op.getLhs());
+  Value rhs = m.lookup(op.getRhs());
+  Value y = m.lookup(op.getY());
+  int64_t axis = op.getAxis();
+  int64_t split = shapeOf(lhs)[axis];
+  forEachPoint(b, target, shapeOf(y), [&](KernelBuilder &kb, ValueRange iv) {
+    ImplicitLocOpBuilder &ib = kb.builder();
+    Value inLhs = kb.cmpIndexLt(iv[axis], split);
+    SmallVector<Value> at(iv.begin(), iv.end());
+    // Both loads stay in bounds; the select keeps the side the point is on.
+    at[axis] = kb.minIndex(iv[axis], split - 1);
+    Value left = kb.load(lhs, at);
+    Value shifted = arith::SubIOp::create(ib, iv[axis], kb.index(split));
+    at[axis] = kb.select(inLhs, kb.index(0), shifted);
+    Value right = kb.load(rhs, at);
+    kb.store(kb.select(inLhs, left, right), y, iv);
+  });
+}
+
 void mlir::ssm::emitFlip(FlipOp op, const IRMapping &m, ImplicitLocOpBuilder &b,
                          ParallelTarget &target) {
   Value x = m.lookup(op.getX());

@@ -195,6 +195,7 @@ void mlir::ssm::populateSSMKernelPatterns(RewritePatternSet &patterns,
   addFused<ReshapeOp, emitReshape>(patterns, target);
   addFused<SliceOp, emitSlice>(patterns, target);
   addFused<SliceGradOp, emitSliceGrad>(patterns, target);
+  addFused<ConcatOp, emitConcat>(patterns, target);
   addFused<FlipOp, emitFlip>(patterns, target);
   addFused<AddOp, emitAdd>(patterns, target);
   addFused<FillOp, emitFill>(patterns, target);

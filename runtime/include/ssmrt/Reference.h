@@ -270,6 +270,8 @@ Tensor sliceForward(const Tensor &x, const SliceSpec &spec);
 /// slice.
 Tensor sliceBackward(const std::vector<int64_t> &xShape, const Tensor &dy,
                      const SliceSpec &spec);
+/// [lhs | rhs] along dimension `axis`; the other dimensions agree.
+Tensor concatForward(const Tensor &lhs, const Tensor &rhs, int64_t axis);
 /// x reversed along dimension `axis`.
 Tensor flipForward(const Tensor &x, int64_t axis);
 /// The elementwise sum of two tensors of the same shape.

@@ -81,6 +81,7 @@ static const std::map<std::string, OpSignature> &signatureTable() {
       {"ssm.reshape", makeSignature({"x"}, {"y"})},
       {"ssm.slice", makeSignature({"x"}, {"y"})},
       {"ssm.slice_grad", makeSignature({"dy"}, {"dx"})},
+      {"ssm.concat", makeSignature({"lhs", "rhs"}, {"y"})},
       {"ssm.flip", makeSignature({"x"}, {"y"})},
       {"ssm.add", makeSignature({"lhs", "rhs"}, {"y"})},
       {"ssm.fill", makeSignature({}, {"y"})},
@@ -326,6 +327,10 @@ static void addGraphEvaluators(std::map<std::string, Evaluator> &table) {
                                const Operands &ops) {
     return Results{
         sliceBackward(shapeAttr(op, attrs), *ops[0], sliceSpec(op, attrs))};
+  };
+  table["ssm.concat"] = [](const std::string &op, const Attrs &attrs,
+                           const Operands &ops) {
+    return Results{concatForward(*ops[0], *ops[1], intAttr(op, attrs, "axis"))};
   };
   table["ssm.flip"] = [](const std::string &op, const Attrs &attrs,
                          const Operands &ops) {

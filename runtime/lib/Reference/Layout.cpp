@@ -133,6 +133,35 @@ Tensor ssmrt::ref::sliceBackward(const std::vector<int64_t> &xShape,
   return dx;
 }
 
+Tensor ssmrt::ref::concatForward(const Tensor &lhs, const Tensor &rhs,
+                                 int64_t axis) {
+  const std::string op = "ssm.concat";
+  if (axis < 0 || axis >= lhs.rank())
+    fail(op, "axis " + std::to_string(axis) +
+                 " is not a dimension of operand "
+                 "'lhs' (rank " +
+                 std::to_string(lhs.rank()) + ")");
+  std::vector<int64_t> rhsShape = lhs.shape;
+  rhsShape[axis] = rhs.rank() == lhs.rank() ? rhs.shape[axis] : 0;
+  checkShape(op, "rhs", rhs, rhsShape);
+  std::vector<int64_t> shape = lhs.shape;
+  shape[axis] += rhs.shape[axis];
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= shape[i];
+  for (size_t i = axis + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  int64_t a = lhs.shape[axis], bSize = rhs.shape[axis];
+  Tensor y(shape);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < a + bSize; ++k)
+      for (int64_t i = 0; i < inner; ++i)
+        y.data[(o * (a + bSize) + k) * inner + i] =
+            k < a ? lhs.data[(o * a + k) * inner + i]
+                  : rhs.data[(o * bSize + (k - a)) * inner + i];
+  return y;
+}
+
 Tensor ssmrt::ref::flipForward(const Tensor &x, int64_t axis) {
   const std::string op = "ssm.flip";
   if (axis < 0 || axis >= x.rank())

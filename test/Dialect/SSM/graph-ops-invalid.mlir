@@ -167,6 +167,42 @@ func.func @slice_grad_range(%dy: tensor<2x8x4xf32>) {
 
 // -----
 
+func.func @concat_shapes(%a: tensor<2x8xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+2 {{'ssm.concat' op operand `rhs` has type 'tensor<3x4xf32>', expected the element type and shape of `lhs` ('tensor<2x8xf32>') but for dim 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = ssm.concat %a, %b axis 1 : (tensor<2x8xf32>, tensor<3x4xf32>) -> tensor<2x12xf32>
+  return
+}
+
+// -----
+
+func.func @concat_types(%a: tensor<2x8xf32>, %b: tensor<2x4xbf16>) {
+  // expected-error @+2 {{'ssm.concat' op operand `rhs` has type 'tensor<2x4xbf16>', expected the element type and shape of `lhs` ('tensor<2x8xf32>') but for dim 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = ssm.concat %a, %b axis 1 : (tensor<2x8xf32>, tensor<2x4xbf16>) -> tensor<2x12xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2x8xf32>) {
+  // expected-error @+2 {{'ssm.concat' op attribute `axis` is -1, expected a dimension of `lhs` in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = ssm.concat %a, %a axis -1 : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @concat_result(%a: tensor<2x8xf32>) {
+  // expected-error @+2 {{'ssm.concat' op inferred type(s) 'tensor<4x8xf32>' are incompatible with return type(s) of operation 'tensor<2x16xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = ssm.concat %a, %a axis 0 : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
 func.func @flip_axis(%x: tensor<2x8xf32>) {
   // expected-error @+1 {{'ssm.flip' op attribute `axis` is 2, expected a dimension of `x` in [0, 2)}}
   %y = ssm.flip %x axis 2 : (tensor<2x8xf32>) -> tensor<2x8xf32>

@@ -64,6 +64,9 @@ func.func @layout(%x: tensor<2x8x16xf32>, %dy: tensor<2x8x4xf32>) {
   // CHECK: ssm.slice_grad %{{.*}} axis 2 offset 12 size 4 : (tensor<2x8x4xf32>) -> tensor<2x8x16xf32>
   %ds = ssm.slice_grad %dy axis 2 offset 12 size 4
       : (tensor<2x8x4xf32>) -> tensor<2x8x16xf32>
+  // CHECK: ssm.concat %{{.*}}, %{{.*}} axis 2 : (tensor<2x8x16xf32>, tensor<2x8x4xf32>) -> tensor<2x8x20xf32>
+  %c = ssm.concat %x, %dy axis 2
+      : (tensor<2x8x16xf32>, tensor<2x8x4xf32>) -> tensor<2x8x20xf32>
   // CHECK: ssm.flip %{{.*}} axis 1 : (tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
   %f = ssm.flip %x axis 1 : (tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
   // CHECK: ssm.add %{{.*}}, %{{.*}} : (tensor<2x8x16xf32>, tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
