@@ -20,7 +20,7 @@ FAMILIES = [
     ("conv", r"causal_conv1d"),
     ("norm", r"rms_norm"),
     ("embedding + loss", r"embedding|cross_entropy"),
-    ("layout + elementwise", r"transpose|slice|reshape|_add_|add_fused|fill|copy"),
+    ("layout + elementwise", r"transpose|slice|reshape|concat|flip|_add_|add_fused|fill|copy"),
 ]
 
 

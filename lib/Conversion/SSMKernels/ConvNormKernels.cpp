@@ -101,51 +101,66 @@ void ConvBuffers::emitBackward(ImplicitLocOpBuilder &b, ParallelTarget &target,
         kb.store(kb.load(acc, {zero}), dx, iv);
       });
 
-  // dweight[d,k] and dbias[d], reduced over the B*L positions: a point per
-  // (channel, slice of positions) sums its slice in registers, then adds
-  // into the slot of its slice (ordered accumulators: the slices summed in
-  // a fixed order, so deterministic; atomics with deterministic=false). A
-  // point per channel walking all B*L positions took 144 ms of the Mamba
-  // 130M step on an H100 (docs/PERFORMANCE.md). On a target whose points
-  // run one after the other a single slice is the same sum.
+  // dweight[d,k] and dbias[d], reduced over the B*L positions: a row per
+  // (channel, slice of positions) (forEachRow: a warp on the GPU, whose
+  // lanes read consecutive positions, then combine their sums with
+  // shuffles) sums its slice, and its first point adds the sums into the
+  // slot of its slice (ordered accumulators: the slices summed in a fixed
+  // order, so deterministic; atomics with deterministic=false). A point per
+  // channel walking all B*L positions took 144 ms of the Mamba 130M step
+  // on an H100, a point per slice (its positions 256 apart from its
+  // neighbour's) 20 ms (docs/PERFORMANCE.md). On a target whose points run
+  // one after the other a single slice is the same sum.
   int64_t positions = batch * length;
   int64_t perSlice = target.concurrentPoints() ? kConvGradSlice : positions;
   int64_t slices = (positions + perSlice - 1) / perSlice;
   KernelBuilder outer(b, target);
   Accumulator weightAcc = makeAccumulator(outer, dweight, slices);
   Accumulator biasAcc = makeAccumulator(outer, dbias, slices);
-  target.parallelFor(
-      b, {channels, slices}, [&](ImplicitLocOpBuilder &ib, ValueRange iv) {
-        KernelBuilder kb(ib, target);
+  forEachRow(
+      b, target, {channels, slices}, perSlice,
+      [&](KernelBuilder &kb, ValueRange iv, const RowShare &share) {
+        ImplicitLocOpBuilder &ib = kb.builder();
         Value d = iv[0], slice = iv[1];
         Value dw = kb.privateBuffer({width + 1}); // [W]: dbias
         kb.forRange(0, width + 1,
                     [&](Value k) { kb.store(kb.f32(0.0), dw, {k}); });
         Value biasSlot = kb.index(width);
         Value first = kb.mulIndex(slice, perSlice);
-        Value last = kb.minIndex(kb.addIndex(first, perSlice), positions);
-        kb.forRange(first, last, [&](Value p) {
-          Value bi = kb.divIndex(p, length);
-          Value l = arith::RemUIOp::create(ib, p, kb.index(length));
-          Value grad = preGrad(kb, bi, d, l);
-          kb.store(kb.add(kb.load(dw, {biasSlot}), grad), dw, {biasSlot});
-          kb.forRange(0, width, [&](Value k) {
-            Value shifted = arith::AddIOp::create(ib, l, k);
-            kb.ifThen(arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
-                                            shifted, kb.index(width - 1)),
-                      [&] {
-                        Value src = arith::SubIOp::create(ib, shifted,
-                                                          kb.index(width - 1));
-                        Value term = kb.mul(grad, kb.load(x, {bi, d, src}));
-                        kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
-                      });
+        kb.forRowShare(share, [&](Value j) {
+          Value p = arith::AddIOp::create(ib, first, j);
+          kb.ifThen(kb.cmpIndexLt(p, positions), [&] {
+            Value bi = kb.divIndex(p, length);
+            Value l = arith::RemUIOp::create(ib, p, kb.index(length));
+            Value grad = preGrad(kb, bi, d, l);
+            kb.store(kb.add(kb.load(dw, {biasSlot}), grad), dw, {biasSlot});
+            kb.forRange(0, width, [&](Value k) {
+              Value shifted = arith::AddIOp::create(ib, l, k);
+              kb.ifThen(arith::CmpIOp::create(ib, arith::CmpIPredicate::sge,
+                                              shifted, kb.index(width - 1)),
+                        [&] {
+                          Value src = arith::SubIOp::create(
+                              ib, shifted, kb.index(width - 1));
+                          Value term = kb.mul(grad, kb.load(x, {bi, d, src}));
+                          kb.store(kb.add(kb.load(dw, {k}), term), dw, {k});
+                        });
+            });
           });
         });
-        kb.forRange(0, width, [&](Value k) {
-          kb.accumulate(weightAcc, kb.load(dw, {k}), {d, k}, slice);
+        // The row's sums (every point gets them), added by its first point.
+        SmallVector<Value> sums;
+        for (int64_t k = 0; k <= width; ++k) {
+          Value partial = kb.load(dw, {kb.index(k)});
+          sums.push_back(share.lanes > 1 ? kb.parallel().combineRowLanes(
+                                               ib, partial, /*maximum=*/false)
+                                         : partial);
+        }
+        kb.ifThen(kb.cmpIndexLt(share.lane, 1), [&] {
+          for (int64_t k = 0; k < width; ++k)
+            kb.accumulate(weightAcc, sums[k], {d, kb.index(k)}, slice);
+          if (dbias)
+            kb.accumulate(biasAcc, sums[width], {d}, slice);
         });
-        if (dbias)
-          kb.accumulate(biasAcc, kb.load(dw, {biasSlot}), {d}, slice);
       });
   finishAccumulator(outer, weightAcc);
   if (dbias)

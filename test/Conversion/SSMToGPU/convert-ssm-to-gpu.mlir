@@ -140,7 +140,7 @@ func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
 }
 
 // causal_conv1d_grad: dx is one thread per element (320 points), then
-// dweight and dbias one thread per (channel, slice of 256 positions), each
+// dweight and dbias a warp per (channel, slice of 256 positions), each
 // summing its slice, then adding it in (atomics here: deterministic=false;
 // ordered partial copies by default).
 // CHECK-LABEL: func.func @causal_conv1d_grad(
@@ -158,18 +158,20 @@ func.func @causal_conv1d(%x: tensor<2x4x40xf32>, %w: tensor<4x3xf32>)
 // CHECK:           scf.if %[[INSIDE]] {
 // CHECK:             memref.store %{{.*}}, %[[DX]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x40xf32>
 // CHECK:           gpu.terminator
-// dweight and dbias: zero-filled (12 and 4 points), then a point per
-// (channel, slice of 256 of the 80 positions): 4 points adding their sums
-// atomically (deterministic=false).
+// dweight and dbias: zero-filled (12 and 4 points), then a warp per
+// (channel, slice of 256 of the 80 positions): 4 x 32 points, whose lanes
+// read positions lane, lane + 32, ..., combine their sums with shuffles,
+// and whose first lane adds them atomically (deterministic=false).
 // CHECK:         gpu.launch
 // CHECK:           arith.constant 12 : index
 // CHECK:         gpu.launch
 // CHECK:           arith.constant 4 : index
 // CHECK:         gpu.launch
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
-// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 4 : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 128 : index
 // CHECK-NEXT:      arith.cmpi ult, %[[ID]], %[[POINTS]] : index
 // CHECK:           arith.constant 256 : index
+// CHECK-COUNT-20:  gpu.shuffle  xor
 // CHECK:           memref.atomic_rmw addf %{{.*}}, %[[DW]][%{{.*}}, %{{.*}}] : (f32, memref<4x3xf32>) -> f32
 // CHECK:           memref.atomic_rmw addf %{{.*}}, %[[DBIAS]][%{{.*}}] : (f32, memref<4xf32>) -> f32
 // CHECK:           gpu.terminator
