@@ -20,11 +20,6 @@ namespace ssm {
 /// points run concurrently.
 constexpr int64_t kConvGradSlice = 256;
 
-/// Rows of an RMS norm gradient one warp walks on a GPU, keeping its
-/// lanes' shares of dweight in registers across them, so that the ordered
-/// accumulator has a copy per group of rows instead of per row.
-constexpr int64_t kNormGradRowsPerGroup = 16;
-
 /// The operands and sizes of a causal conv1d, forward or gradient.
 struct ConvBuffers {
   Value x, weight, bias;

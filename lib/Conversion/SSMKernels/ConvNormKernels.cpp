@@ -224,85 +224,47 @@ void mlir::ssm::emitRMSNormGrad(RMSNormGradOp op, const IRMapping &m,
   Value dresidual = m.lookupOrNull(op.getDresidual());
   Value dz = m.lookupOrNull(op.getDz());
   KernelBuilder outer(b, target);
-  // Rows go in groups: each group's points (a warp on the GPU) walk its
-  // rows one after the other, keeping their shares of dweight in private
-  // buffers, and add them into the group's own copy of dweight once
-  // (ordered: a copy per group, summed in group order; a copy per row
-  // wrote and re-read a tensor the size of x). Points of one target that
-  // run one after the other need no copies: one group.
+  // Ordered: each row adds into its own copy of dweight (the points of one
+  // row own different columns).
   int64_t numRows = 1;
   for (int64_t bound : in.rows)
     numRows *= bound;
-  int64_t perGroup = target.concurrentPoints()
-                         ? std::min(kNormGradRowsPerGroup, numRows)
-                         : numRows;
-  int64_t groups = (numRows + perGroup - 1) / perGroup;
-  Accumulator dweightAcc = makeAccumulator(outer, dweight, groups);
-  int64_t lanes = target.rowLanes();
-  int64_t share = (in.width + lanes - 1) / lanes;
+  Accumulator dweightAcc = makeAccumulator(outer, dweight, numRows);
 
   forEachRow(
-      b, target, {groups}, in.width,
-      [&](KernelBuilder &kb, ValueRange group, const RowShare &lane) {
-        ImplicitLocOpBuilder &ib = kb.builder();
-        // partial[i]: this point's sum for column lane + i * lanes.
-        Value partial = kb.privateBuffer({share});
-        kb.forRange(0, share,
-                    [&](Value i) { kb.store(kb.f32(0.0), partial, {i}); });
-        Value firstRow = kb.mulIndex(group[0], perGroup);
-        kb.forRange(0, perGroup, [&](Value r) {
-          Value flat = arith::AddIOp::create(ib, firstRow, r);
-          // The condition is the same for every point of the group, so the
-          // shuffles inside stay uniform.
-          kb.ifThen(kb.cmpIndexLt(flat, numRows), [&] {
-            SmallVector<Value> row(in.rows.size());
-            Value rest = flat;
-            for (int64_t d = static_cast<int64_t>(in.rows.size()) - 1; d >= 0;
-                 --d) {
-              row[d] = arith::RemUIOp::create(ib, rest, kb.index(in.rows[d]));
-              rest = kb.divIndex(rest, in.rows[d]);
-            }
-            Value rstd = in.inverseRms(
-                kb, lane, [&](Value j) { return in.input(kb, row, j); });
-            // dot = sum_j dy_j * w_j * v_j
-            Value dot = kb.rowSum(lane, [&](Value j) {
-              return kb.mul(kb.mul(kb.load(dy, NormBuffers::at(row, j)),
-                                   kb.load(in.weight, {j})),
-                            in.input(kb, row, j));
-            });
-            // dv = rstd * (dy w - v * dot * rstd^2 / D)
-            Value coef = kb.div(kb.mul(dot, kb.mul(rstd, rstd)),
-                                kb.f32(double(in.width)));
-            kb.forRowShare(lane, [&](Value j) {
-              SmallVector<Value> idx = NormBuffers::at(row, j);
-              Value v = in.input(kb, row, j);
-              Value dyv = kb.load(dy, idx);
-              Value slot = kb.divIndex(j, lanes);
-              kb.store(kb.add(kb.load(partial, {slot}),
-                              kb.mul(kb.mul(dyv, v), rstd)),
-                       partial, {slot});
-              Value dv =
-                  kb.mul(rstd, kb.sub(kb.mul(dyv, kb.load(in.weight, {j})),
-                                      kb.mul(v, coef)));
-              if (dResidualOut)
-                dv = kb.add(dv, kb.load(dResidualOut, idx));
-              if (in.z) {
-                Value zv = kb.load(in.z, idx);
-                kb.store(kb.mul(dv, kb.silu(zv)), dx, idx);
-                kb.store(
-                    kb.mul(kb.mul(dv, kb.load(in.x, idx)), kb.siluGrad(zv)), dz,
-                    idx);
-                return;
-              }
-              kb.store(dv, dx, idx);
-              if (dresidual)
-                kb.store(dv, dresidual, idx);
-            });
-          });
+      b, target, in.rows, in.width,
+      [&](KernelBuilder &kb, ValueRange row, const RowShare &share) {
+        Value rstd = in.inverseRms(
+            kb, share, [&](Value j) { return in.input(kb, row, j); });
+        // dot = sum_j dy_j * w_j * v_j
+        Value dot = kb.rowSum(share, [&](Value j) {
+          return kb.mul(kb.mul(kb.load(dy, NormBuffers::at(row, j)),
+                               kb.load(in.weight, {j})),
+                        in.input(kb, row, j));
         });
-        kb.forRowShare(lane, [&](Value j) {
-          kb.accumulate(dweightAcc, kb.load(partial, {kb.divIndex(j, lanes)}),
-                        {j}, group[0]);
+        Value rowSlot = kb.linearIndex(row, in.rows);
+        // dv = rstd * (dy w - v * dot * rstd^2 / D)
+        Value coef =
+            kb.div(kb.mul(dot, kb.mul(rstd, rstd)), kb.f32(double(in.width)));
+        kb.forRowShare(share, [&](Value j) {
+          SmallVector<Value> idx = NormBuffers::at(row, j);
+          Value v = in.input(kb, row, j);
+          Value dyv = kb.load(dy, idx);
+          kb.accumulate(dweightAcc, kb.mul(kb.mul(dyv, v), rstd), {j}, rowSlot);
+          Value dv = kb.mul(rstd, kb.sub(kb.mul(dyv, kb.load(in.weight, {j})),
+                                         kb.mul(v, coef)));
+          if (dResidualOut)
+            dv = kb.add(dv, kb.load(dResidualOut, idx));
+          if (in.z) {
+            Value zv = kb.load(in.z, idx);
+            kb.store(kb.mul(dv, kb.silu(zv)), dx, idx);
+            kb.store(kb.mul(kb.mul(dv, kb.load(in.x, idx)), kb.siluGrad(zv)),
+                     dz, idx);
+            return;
+          }
+          kb.store(dv, dx, idx);
+          if (dresidual)
+            kb.store(dv, dresidual, idx);
         });
       });
   finishAccumulator(outer, dweightAcc);

@@ -571,10 +571,9 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 }
 
 // rms_norm_grad: dweight is shared by the rows: zero-filled (32 points),
-// then a warp per group of up to 16 rows (here the 3 rows: one warp, 32
-// points) walks its rows, summing each row's two reductions with shuffles
-// and keeping its lanes' shares of dweight in a private buffer, then adds
-// them atomically once; dx is the row's own.
+// then a warp per row (3 rows x 32 lanes) sums the row's two reductions
+// with shuffles, and each lane adds its columns' shares atomically; dx is
+// the row's own.
 // CHECK-LABEL: func.func @rms_norm_grad(
 // CHECK:         %[[DX:.*]] = memref.alloc() : memref<3x32xf32>
 // CHECK:         %[[DW:.*]] = memref.alloc() : memref<32xf32>
@@ -586,40 +585,39 @@ func.func @rms_norm(%x: tensor<4x16xf32>, %weight: tensor<16xf32>)
 // CHECK:             %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT:        memref.store %[[ZERO]], %[[DW]][%{{.*}}] : memref<32xf32>
 // CHECK:           gpu.terminator
-// CHECK:         gpu.launch {{.*}} function(@{{[a-z_0-9]+}}) {
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NB:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[NT:.*]] = arith.constant 96 : index
+// CHECK:         gpu.launch blocks(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NB]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]])
+// CHECK-SAME:        threads(%{{[^)]+}}) in (%{{[^ ]+}} = %[[NT]], %{{[^ ]+}} = %[[ONE]], %{{[^ ]+}} = %[[ONE]]) function(@{{[a-z_0-9]+}}) {
 // CHECK:           %[[ID:.*]] = arith.addi %{{.*}}, %{{.*}} : index
-// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 32 : index
+// CHECK-NEXT:      %[[POINTS:.*]] = arith.constant 96 : index
 // CHECK-NEXT:      %[[INSIDE:.*]] = arith.cmpi ult, %[[ID]], %[[POINTS]] : index
 // CHECK:           scf.if %[[INSIDE]] {
-// CHECK:             %[[PART:.*]] = memref.alloca() : memref<1xf32>
-// CHECK:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step
-// CHECK:               scf.if
-// CHECK-COUNT-5:         gpu.shuffle  xor
-// CHECK-COUNT-5:         gpu.shuffle  xor
-// CHECK:                 scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:                   memref.store %{{.*}}, %[[PART]]
-// CHECK:                   memref.store %{{.*}}, %[[DX]][%{{.*}}, %[[J]]] : memref<3x32xf32>
-// CHECK:             scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:               memref.atomic_rmw addf %{{.*}}, %[[DW]][%[[C]]] : (f32, memref<32xf32>) -> f32
+// CHECK-COUNT-5:     gpu.shuffle  xor
+// CHECK-COUNT-5:     gpu.shuffle  xor
+// CHECK:             scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-DAG:           memref.store %{{.*}}, %[[DX]][%{{.*}}, %[[J]]] : memref<3x32xf32>
+// CHECK-DAG:           memref.atomic_rmw addf %{{.*}}, %[[DW]][%[[J]]] : (f32, memref<32xf32>) -> f32
 // CHECK:           gpu.terminator
 // CHECK-NOT:     gpu.launch
 // CHECK:         return
 //
-// Deterministic (the default): each group of up to 16 rows adds into its
-// own copy of dweight (here the 3 rows are one group: [1, 32]), and a
-// thread per element of dweight sums the copies in group order.
+// Deterministic (the default): each row adds into its own copy of
+// dweight, [3 rows, 32], and a thread per element of dweight sums the
+// three copies in row order.
 // ORDERED-LABEL: func.func @rms_norm_grad(
 // ORDERED:         %[[DW:.*]] = memref.alloc() : memref<32xf32>
-// ORDERED:         %[[COPIES:.*]] = memref.alloc() : memref<1x32xf32>
+// ORDERED:         %[[COPIES:.*]] = memref.alloc() : memref<3x32xf32>
 // ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused)
-// ORDERED:           memref.store %{{.*}}, %[[COPIES]][%{{.*}}, %{{.*}}] : memref<1x32xf32>
+// ORDERED:           memref.store %{{.*}}, %[[COPIES]][%{{.*}}, %{{.*}}] : memref<3x32xf32>
 // ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused_0)
-// ORDERED:           %[[OLD:.*]] = memref.load %[[COPIES]][%[[ROW:.*]], %[[J:.*]]] : memref<1x32xf32>
+// ORDERED:           %[[OLD:.*]] = memref.load %[[COPIES]][%[[ROW:.*]], %[[J:.*]]] : memref<3x32xf32>
 // ORDERED:           %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}}
-// ORDERED:           memref.store %[[NEW]], %[[COPIES]][%[[ROW]], %[[J]]] : memref<1x32xf32>
+// ORDERED:           memref.store %[[NEW]], %[[COPIES]][%[[ROW]], %[[J]]] : memref<3x32xf32>
 // ORDERED:         gpu.launch {{.*}} function(@ssm_rms_norm_grad_fused_1)
 // ORDERED:           scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step
-// ORDERED:             memref.load %[[COPIES]][%[[S]], %{{.*}}] : memref<1x32xf32>
+// ORDERED:             memref.load %[[COPIES]][%[[S]], %{{.*}}] : memref<3x32xf32>
 // ORDERED:           memref.store %{{.*}}, %[[DW]][%{{.*}}] : memref<32xf32>
 // ORDERED-NOT:     gpu.launch
 // ORDERED-NOT:     memref.atomic_rmw
