@@ -20,26 +20,35 @@ else
   echo "== No GPU found here: compiling for the CPU target instead"
 fi
 
-# compile CONFIG BATCH SEQLEN: prints the binary's path.
+# compile CONFIG BATCH SEQLEN [OPTION...]: prints the binary's path.
 compile() {
-  local model="$out/$(basename "$1" .json).b$2.l$3"
-  echo "== python3 workloads/gen_model.py $1 --batch $2 --seqlen $3" >&2
-  python3 workloads/gen_model.py "$1" --batch "$2" --seqlen "$3" -o "$model.mlir"
-  echo "== ssm-compile $model.mlir --target=$target --training-step=forward" >&2
+  local config=$1 batch=$2 seqlen=$3
+  shift 3
+  local model="$out/$(basename "$config" .json).b$batch.l$seqlen"
+  echo "== python3 workloads/gen_model.py $config --batch $batch --seqlen $seqlen" >&2
+  python3 workloads/gen_model.py "$config" --batch "$batch" --seqlen "$seqlen" \
+    -o "$model.mlir"
+  echo "== ssm-compile $model.mlir --target=$target --training-step=forward $*" >&2
   build/bin/ssm-compile "$model.mlir" --target="$target" \
-    --training-step=forward -o "$model.$target.so"
+    --training-step=forward "$@" -o "$model.$target.so"
   echo "$model.$target.so"
 }
 
 tiny=$(compile workloads/models/mamba2-tiny.json 4 32)
 echo "== ssm-run $tiny --entry forward_step --check"
 build/bin/ssm-run "$tiny" --entry forward_step --check | tail -4
+run_flags=()
 if [ "$target" = gpu ]; then
-  model=$(compile workloads/models/mamba2-130m.json 8 2048)
+  # The products on TF32 tensor cores, each step replayed as one CUDA graph
+  # (docs/PERFORMANCE.md measures both choices).
+  model=$(compile workloads/models/mamba2-130m.json 8 2048 \
+    --matmul-strategy=cublaslt-tf32)
   steps=5
+  run_flags=(--cuda-graph)
 else
   model=$tiny
   steps=20
 fi
-echo "== ssm-run $model --entry forward_step --train $steps --lr 0.01"
-build/bin/ssm-run "$model" --entry forward_step --train "$steps" --lr 0.01
+echo "== ssm-run $model --entry forward_step --train $steps --lr 0.01 ${run_flags[*]}"
+build/bin/ssm-run "$model" --entry forward_step --train "$steps" --lr 0.01 \
+  "${run_flags[@]}"
