@@ -628,6 +628,17 @@ class Graph:
 # The model: embedding, blocks, final norm, tied lm_head, loss
 # --------------------------------------------------------------------------
 
+def out_projection(g, m, pre, t):
+    """A mixer's out_proj weight (and bias): d_inner -> d_model, initialised
+    as mamba_ssm rescales it for the residual stream (1 / sqrt(n_layer))."""
+    dm, E = m["d_model"], m["d_inner"]
+    out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
+                    Init.linear(E, 1 / math.sqrt(m["n_layer"])))
+    out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
+                     Init.ZEROS) if m["bias"] else None)
+    return out_w, out_b
+
+
 def mamba1_mixer(g, m, i, h, batch, seqlen, pre=None, t=None, shared=None):
     """mamba_ssm's Mamba.forward (the path without the fused kernel).
 
@@ -661,10 +672,7 @@ def mamba1_mixer(g, m, i, h, batch, seqlen, pre=None, t=None, shared=None):
     A = g.param(t + "A", pre + "A", [E, N], Init.MAMBA_A)
     D = g.param(t + "D", pre + "D", [E], Init.ONES)
     if not shared:
-        out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
-                        Init.linear(E, 1 / math.sqrt(m["n_layer"])))
-        out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
-                         Init.ZEROS) if m["bias"] else None)
+        out_w, out_b = out_projection(g, m, pre, t)
     g.projections = (in_w, in_b, out_w, out_b)
 
     xz = g.linear(h, in_w, t + "xz", in_b)                       # [B,L,2E]
@@ -725,10 +733,7 @@ def mamba2_mixer(g, m, i, h, batch, seqlen, pre=None, t=None, shared=None):
     norm_w = (g.param(t + "gate_norm_w", pre + "norm.weight", [E], Init.ONES)
               if m["rmsnorm"] else None)
     if not shared:
-        out_w = g.param(t + "out_proj_w", pre + "out_proj.weight", [dm, E],
-                        Init.linear(E, 1 / math.sqrt(m["n_layer"])))
-        out_b = (g.param(t + "out_proj_b", pre + "out_proj.bias", [dm],
-                         Init.ZEROS) if m["bias"] else None)
+        out_w, out_b = out_projection(g, m, pre, t)
     g.projections = (in_w, in_b, out_w, out_b)
 
     zxbcdt = g.linear(h, in_w, t + "zxbcdt", in_b)              # [B,L,2E+2GN+H]
