@@ -155,7 +155,7 @@ void ConvBuffers::emitBackward(ImplicitLocOpBuilder &b, ParallelTarget &target,
                                                ib, partial, /*maximum=*/false)
                                          : partial);
         }
-        kb.ifThen(kb.cmpIndexLt(share.lane, 1), [&] {
+        kb.ifFirstOfRow(share, [&] {
           for (int64_t k = 0; k < width; ++k)
             kb.accumulate(weightAcc, sums[k], {d, kb.index(k)}, slice);
           if (dbias)

@@ -103,9 +103,7 @@ Value UnfusedNorm::emitInverseRms(Value v) {
              [&](KernelBuilder &kb, ValueRange row, const RowShare &share) {
                Value value = inverseRms(
                    kb, share, [&](Value j) { return kb.load(v, at(row, j)); });
-               // One store per row: its first point.
-               kb.ifThen(kb.cmpIndexLt(share.lane, 1),
-                         [&] { kb.store(value, rstd, row); });
+               kb.ifFirstOfRow(share, [&] { kb.store(value, rstd, row); });
              });
   return rstd;
 }

@@ -173,7 +173,7 @@ void mlir::ssm::emitCrossEntropy(CrossEntropyOp op, const IRMapping &m,
             kb.add(softmax.max, math::LogOp::create(ib, softmax.sum));
         // The row's first point writes its loss (an invalid label
         // reads logit 0, which the select discards).
-        kb.ifThen(kb.cmpIndexLt(share.lane, 1), [&] {
+        kb.ifFirstOfRow(share, [&] {
           Value term = kb.sub(logSumExp, kb.load(logits, {iv[0], label}));
           kb.store(kb.select(valid, term, kb.f32(0.0)), rowLoss, iv);
           kb.store(kb.select(valid, kb.f32(1.0), kb.f32(0.0)), rowValid, iv);

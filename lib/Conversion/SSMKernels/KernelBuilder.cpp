@@ -344,6 +344,11 @@ Value KernelBuilder::rowMax(const RowShare &share,
                  /*maximum=*/true, term);
 }
 
+void KernelBuilder::ifFirstOfRow(const RowShare &share,
+                                 function_ref<void()> then) {
+  ifThen(cmpIndexLt(share.lane, 1), then);
+}
+
 Value KernelBuilder::privateBuffer(ArrayRef<int64_t> shape) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(allocaBlock);

@@ -99,21 +99,39 @@ static std::vector<int64_t> slicedShape(const std::string &op, const Tensor &x,
   return shape;
 }
 
+/// `shape` seen as [outer, dim, inner] around dimension `axis`.
+struct AxisSplit {
+  int64_t outer = 1, dim = 0, inner = 1;
+};
+static AxisSplit splitAt(const std::vector<int64_t> &shape, int64_t axis) {
+  AxisSplit split;
+  for (int64_t i = 0; i < axis; ++i)
+    split.outer *= shape[i];
+  split.dim = shape[axis];
+  for (size_t i = axis + 1; i < shape.size(); ++i)
+    split.inner *= shape[i];
+  return split;
+}
+
+/// Fails unless `axis` is a dimension of operand `name`.
+static void checkAxis(const std::string &op, const std::string &name,
+                      const Tensor &t, int64_t axis) {
+  if (axis < 0 || axis >= t.rank())
+    fail(op, "axis " + std::to_string(axis) +
+                 " is not a dimension of operand '" + name + "' (rank " +
+                 std::to_string(t.rank()) + ")");
+}
+
 /// Calls `visit(sliceIndex, xIndex)` for every element of the slice.
 template <typename Visit>
 static void forEachSliced(const std::vector<int64_t> &xShape,
                           const SliceSpec &s, Visit visit) {
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < s.axis; ++i)
-    outer *= xShape[i];
-  for (size_t i = s.axis + 1; i < xShape.size(); ++i)
-    inner *= xShape[i];
-  int64_t dim = xShape[s.axis];
-  for (int64_t o = 0; o < outer; ++o)
+  AxisSplit x = splitAt(xShape, s.axis);
+  for (int64_t o = 0; o < x.outer; ++o)
     for (int64_t a = 0; a < s.size; ++a)
-      for (int64_t i = 0; i < inner; ++i)
-        visit((o * s.size + a) * inner + i,
-              (o * dim + s.offset + a) * inner + i);
+      for (int64_t i = 0; i < x.inner; ++i)
+        visit((o * s.size + a) * x.inner + i,
+              (o * x.dim + s.offset + a) * x.inner + i);
 }
 
 Tensor ssmrt::ref::sliceForward(const Tensor &x, const SliceSpec &spec) {
@@ -136,50 +154,31 @@ Tensor ssmrt::ref::sliceBackward(const std::vector<int64_t> &xShape,
 Tensor ssmrt::ref::concatForward(const Tensor &lhs, const Tensor &rhs,
                                  int64_t axis) {
   const std::string op = "ssm.concat";
-  if (axis < 0 || axis >= lhs.rank())
-    fail(op, "axis " + std::to_string(axis) +
-                 " is not a dimension of operand "
-                 "'lhs' (rank " +
-                 std::to_string(lhs.rank()) + ")");
+  checkAxis(op, "lhs", lhs, axis);
   std::vector<int64_t> rhsShape = lhs.shape;
   rhsShape[axis] = rhs.rank() == lhs.rank() ? rhs.shape[axis] : 0;
   checkShape(op, "rhs", rhs, rhsShape);
   std::vector<int64_t> shape = lhs.shape;
   shape[axis] += rhs.shape[axis];
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < axis; ++i)
-    outer *= shape[i];
-  for (size_t i = axis + 1; i < shape.size(); ++i)
-    inner *= shape[i];
-  int64_t a = lhs.shape[axis], bSize = rhs.shape[axis];
+  // Each operand is a slice of the result.
   Tensor y(shape);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t k = 0; k < a + bSize; ++k)
-      for (int64_t i = 0; i < inner; ++i)
-        y.data[(o * (a + bSize) + k) * inner + i] =
-            k < a ? lhs.data[(o * a + k) * inner + i]
-                  : rhs.data[(o * bSize + (k - a)) * inner + i];
+  int64_t split = lhs.shape[axis];
+  forEachSliced(shape, {axis, 0, split},
+                [&](int64_t in, int64_t out) { y.data[out] = lhs.data[in]; });
+  forEachSliced(shape, {axis, split, rhs.shape[axis]},
+                [&](int64_t in, int64_t out) { y.data[out] = rhs.data[in]; });
   return y;
 }
 
 Tensor ssmrt::ref::flipForward(const Tensor &x, int64_t axis) {
-  const std::string op = "ssm.flip";
-  if (axis < 0 || axis >= x.rank())
-    fail(op, "axis " + std::to_string(axis) +
-                 " is not a dimension of operand "
-                 "'x' (rank " +
-                 std::to_string(x.rank()) + ")");
-  int64_t outer = 1, inner = 1, dim = x.shape[axis];
-  for (int64_t i = 0; i < axis; ++i)
-    outer *= x.shape[i];
-  for (size_t i = axis + 1; i < x.shape.size(); ++i)
-    inner *= x.shape[i];
+  checkAxis("ssm.flip", "x", x, axis);
+  AxisSplit s = splitAt(x.shape, axis);
   Tensor y(x.shape);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t a = 0; a < dim; ++a)
-      for (int64_t i = 0; i < inner; ++i)
-        y.data[(o * dim + a) * inner + i] =
-            x.data[(o * dim + (dim - 1 - a)) * inner + i];
+  for (int64_t o = 0; o < s.outer; ++o)
+    for (int64_t a = 0; a < s.dim; ++a)
+      for (int64_t i = 0; i < s.inner; ++i)
+        y.data[(o * s.dim + a) * s.inner + i] =
+            x.data[(o * s.dim + (s.dim - 1 - a)) * s.inner + i];
   return y;
 }
 

@@ -255,6 +255,8 @@ public:
   /// its share, then combined over the row's points; every point gets it.
   Value rowSum(const RowShare &share, function_ref<Value(Value)> term);
   Value rowMax(const RowShare &share, function_ref<Value(Value)> term);
+  /// then() on the row's first point alone: one write per row.
+  void ifFirstOfRow(const RowShare &share, function_ref<void()> then);
 
   /// A private f32 buffer of the given shape (registers or stack).
   Value privateBuffer(ArrayRef<int64_t> shape);
